@@ -1,0 +1,2 @@
+package dev.nvmeof.protocol;
+final class Placeholder {}

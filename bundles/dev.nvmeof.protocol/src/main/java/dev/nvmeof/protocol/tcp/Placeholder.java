@@ -1,0 +1,2 @@
+package dev.nvmeof.protocol.tcp;
+final class Placeholder {}

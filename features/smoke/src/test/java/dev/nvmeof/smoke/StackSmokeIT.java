@@ -1,0 +1,149 @@
+package dev.nvmeof.smoke;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/**
+ * Starts Felix with every bundle of the stack built so far plus the runtime they need, and checks what a deployer
+ * sees first: each bundle resolves and starts, exports only versioned packages, and every declared component
+ * activates. A new bundle joins by being listed in this module's pom.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class StackSmokeIT {
+
+    private static final String OUR_PREFIX = "dev.nvmeof.";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    @Configuration
+    public Option[] config() {
+        List<Option> options = new ArrayList<>();
+        for (String path : paths("nvmeof.runtime")) {
+            options.add(bundle(new File(path).toURI().toString()));
+        }
+        for (String path : paths("nvmeof.bundles")) {
+            options.add(bundle(new File(path).toURI().toString()));
+        }
+        options.add(systemProperty("nvmeof.expected.bundles").value(String.valueOf(paths("nvmeof.bundles").size())));
+        options.add(junitBundles());
+        return options(options.toArray(new Option[0]));
+    }
+
+    private static List<String> paths(String property) {
+        String value = System.getProperty(property, "");
+        return Arrays.stream(value.split("\\s+")).filter(s -> !s.isBlank()).collect(Collectors.toList());
+    }
+
+    @Test
+    public void shouldStartEveryBundleOfTheStack() {
+        Map<String, Integer> notActive = new TreeMap<>();
+        int ours = 0;
+        for (Bundle bundle : context.getBundles()) {
+            boolean fragment = bundle.getHeaders().get("Fragment-Host") != null;
+            if (!fragment && bundle.getState() != Bundle.ACTIVE) {
+                notActive.put(bundle.getSymbolicName(), bundle.getState());
+            }
+            if (bundle.getSymbolicName().startsWith(OUR_PREFIX)) {
+                ours++;
+            }
+        }
+        assertTrue("bundles not ACTIVE (name=state): " + notActive, notActive.isEmpty());
+        assertEquals("bundles of the stack installed", Integer.parseInt(System.getProperty("nvmeof.expected.bundles")), ours);
+    }
+
+    @Test
+    public void shouldExportOnlyVersionedPackages() {
+        for (Bundle bundle : ourBundles()) {
+            BundleWiring wiring = bundle.adapt(BundleWiring.class);
+            assertNotNull(bundle.getSymbolicName() + " is not resolved", wiring);
+            for (BundleCapability export : wiring.getCapabilities(BundleRevision.PACKAGE_NAMESPACE)) {
+                String pkg = (String) export.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE);
+                Version version = (Version) export.getAttributes().get("version");
+                assertFalse(bundle.getSymbolicName() + " exports an internal package " + pkg, pkg.contains(".internal"));
+                assertTrue(bundle.getSymbolicName() + " exports " + pkg + " without a version",
+                        version != null && !Version.emptyVersion.equals(version));
+            }
+        }
+    }
+
+    @Test
+    public void shouldExportTheProtocolPackagesWithoutImportingOsgi() {
+        Bundle protocol = ourBundles().stream()
+                .filter(b -> b.getSymbolicName().equals("dev.nvmeof.protocol")).findFirst().orElseThrow();
+        BundleWiring wiring = protocol.adapt(BundleWiring.class);
+        List<String> exported = wiring.getCapabilities(BundleRevision.PACKAGE_NAMESPACE).stream()
+                .map(c -> (String) c.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)).sorted()
+                .collect(Collectors.toList());
+        assertEquals(List.of("dev.nvmeof.protocol", "dev.nvmeof.protocol.tcp"), exported);
+        assertTrue("dev.nvmeof.protocol must not import org.osgi.*",
+                wiring.getRequiredWires(BundleRevision.PACKAGE_NAMESPACE).stream()
+                        .noneMatch(w -> w.getCapability().getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)
+                                .toString().startsWith("org.osgi.")));
+        // The classes load and work inside the framework, not only on the test class path.
+        assertEquals(Bundle.ACTIVE, protocol.getState());
+    }
+
+    @Test
+    public void shouldActivateEveryDeclaredComponent() {
+        List<String> problems = new ArrayList<>();
+        Bundle[] ours = ourBundles().toArray(new Bundle[0]);
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(ours)) {
+            if (!description.defaultEnabled) {
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                if (configuration.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
+                        || configuration.state == ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION
+                        || configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                    problems.add(description.name + " state=" + configuration.state
+                            + (configuration.failure == null ? "" : " " + configuration.failure));
+                }
+            }
+        }
+        assertTrue("components that did not activate: " + problems, problems.isEmpty());
+    }
+
+    private List<Bundle> ourBundles() {
+        return Arrays.stream(context.getBundles())
+                .filter(b -> b.getSymbolicName().startsWith(OUR_PREFIX))
+                .collect(Collectors.toList());
+    }
+}
