@@ -1,2 +1,0 @@
-package dev.nvmeof.protocol.tcp;
-final class Placeholder {}
