@@ -10,14 +10,25 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
+
+import dev.nvmeof.protocol.tcp.CapsuleCmdPdu;
+import dev.nvmeof.protocol.tcp.ControllerPduHandler;
+import dev.nvmeof.protocol.tcp.H2cDataPdu;
+import dev.nvmeof.protocol.tcp.IcReqPdu;
+import dev.nvmeof.protocol.tcp.PduDecoder;
+import dev.nvmeof.protocol.tcp.PduEncoder;
+import dev.nvmeof.protocol.tcp.TermReqPdu;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -28,6 +39,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
@@ -119,6 +131,46 @@ public class StackSmokeIT {
                                 .toString().startsWith("org.osgi.")));
         // The classes load and work inside the framework, not only on the test class path.
         assertEquals(Bundle.ACTIVE, protocol.getState());
+    }
+
+    @Test
+    public void shouldDecodeWhatItEncodesThroughTheExportedPackages() throws Exception {
+        // Loaded through the probe's imports: the classes come from the installed bundle, not the test class path.
+        assertEquals("dev.nvmeof.protocol", FrameworkUtil.getBundle(PduDecoder.class).getSymbolicName());
+        ByteBuffer wire = ByteBuffer.allocate(IcReqPdu.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        new PduEncoder().icReq(wire, 0, true, true, 0);
+        wire.flip();
+        AtomicInteger digests = new AtomicInteger(-1);
+        PduDecoder decoder = PduDecoder.forController(new ControllerPduHandler() {
+            @Override
+            public void onIcReq(IcReqPdu pdu) {
+                digests.set(pdu.dgst());
+            }
+
+            @Override
+            public void onTermReq(TermReqPdu pdu) {
+            }
+
+            @Override
+            public ByteBuffer onCapsuleCmd(CapsuleCmdPdu pdu) {
+                return null;
+            }
+
+            @Override
+            public void onCapsuleCmdEnd(CapsuleCmdPdu pdu, boolean dataDigestOk) {
+            }
+
+            @Override
+            public ByteBuffer onH2cData(H2cDataPdu pdu) {
+                return null;
+            }
+
+            @Override
+            public void onH2cDataEnd(H2cDataPdu pdu, boolean dataDigestOk) {
+            }
+        });
+        assertEquals(1, decoder.decode(wire));
+        assertEquals(IcReqPdu.HDGST_ENABLE | IcReqPdu.DDGST_ENABLE, digests.get());
     }
 
     @Test
