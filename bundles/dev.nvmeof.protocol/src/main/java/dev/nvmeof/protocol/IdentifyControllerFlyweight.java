@@ -3,7 +3,7 @@ package dev.nvmeof.protocol;
 import java.nio.ByteBuffer;
 
 /**
- * Identify Controller data structure (CNS 01h), NVM Express Base 2.0 section 5.17.2.1 (Figure 275), with the
+ * Identify Controller data structure (CNS 01h), NVM Express Base 2.0 section 5.17.2.1, with the
  * Fabrics fields of NVMe over Fabrics 1.1 section 4.1. 4096 bytes, little-endian. Only the fields below are modelled;
  * the rest (power state descriptors at 2048, vendor specific at 3072) reads and writes through the buffer.
  *
@@ -113,7 +113,7 @@ public final class IdentifyControllerFlyweight {
     public static final int MSDBD_OFFSET = 1803;
     public static final int OFCS_OFFSET = 1804;
 
-    /** CNTRLTYPE values (Base 2.0 Figure 275). 0 means "not reported" (controllers before 1.4). */
+    /** CNTRLTYPE values. 0 means "not reported" (controllers before 1.4). */
     public static final int CNTRLTYPE_IO = 1;
     public static final int CNTRLTYPE_DISCOVERY = 2;
     public static final int CNTRLTYPE_ADMIN = 3;

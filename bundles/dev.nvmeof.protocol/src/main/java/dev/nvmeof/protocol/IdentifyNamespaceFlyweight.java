@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Identify Namespace data structure for the NVM command set (CNS 00h), NVM Command Set Specification 1.0 section
- * 4.1.5.1 (Figure 97). 4096 bytes, little-endian.
+ * 4.1.5.1. 4096 bytes, little-endian.
  *
  * <pre>
  *  offset  size  field

@@ -1,7 +1,7 @@
 package dev.nvmeof.protocol;
 
 /**
- * One LBA Format Data Structure of Identify Namespace, NVM Command Set Specification 1.0 section 4.1.5.1 (Figure 98):
+ * One LBA Format Data Structure of Identify Namespace, NVM Command Set Specification 1.0 section 4.1.5.1:
  * a 32-bit little-endian dword.
  *
  * <pre>
