@@ -173,7 +173,10 @@ public final class CompletionQueueEntryFlyweight {
         return NvmeStatus.isSuccess(statusWord());
     }
 
-    /** The status as a value; returns the shared {@link NvmeStatus#SUCCESS} on success, so that path allocates nothing. */
+    /**
+     * The status as a value: the shared {@link NvmeStatus#SUCCESS} for a plain success (no DNR, More or CRD), so that
+     * path allocates nothing; a new value otherwise.
+     */
     public NvmeStatus status() {
         return NvmeStatus.of(statusWord());
     }
