@@ -1,2 +1,0 @@
-package dev.nvmeof.protocol;
-final class Placeholder {}
