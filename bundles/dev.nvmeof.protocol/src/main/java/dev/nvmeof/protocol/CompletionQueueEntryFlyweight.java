@@ -38,7 +38,6 @@ public final class CompletionQueueEntryFlyweight extends StructFlyweight<Complet
     public static final int CID_OFFSET = 12;
     public static final int STATUS_OFFSET = 14;
 
-
     /**
      * Points this view at the 16 bytes at {@code offset} of {@code buffer}.
      *

@@ -39,7 +39,6 @@ public final class ConnectDataFlyweight extends StructFlyweight<ConnectDataFlywe
     /** CNTLID asking the subsystem to allocate a controller (dynamic controller model). */
     public static final int CNTLID_DYNAMIC = 0xFFFF;
 
-
     /**
      * @return this
      * @throws IllegalArgumentException if the buffer is not little-endian or too short

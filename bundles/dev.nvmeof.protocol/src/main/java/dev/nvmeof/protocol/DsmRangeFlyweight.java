@@ -25,7 +25,6 @@ public final class DsmRangeFlyweight extends StructFlyweight<DsmRangeFlyweight> 
     /** At most this many ranges in one command (NR is 8 bits, 0's based). */
     public static final int MAX_RANGES = 256;
 
-
     /**
      * @return this
      * @throws IllegalArgumentException if the buffer is not little-endian or too short

@@ -62,7 +62,6 @@ public final class SubmissionQueueEntryFlyweight extends StructFlyweight<Submiss
     public static final int PSDT_SGL_METADATA_BUFFER = 1;
     public static final int PSDT_SGL_METADATA_SEGMENT = 2;
 
-
     /**
      * Points this view at the 64 bytes at {@code offset} of {@code buffer}.
      *
