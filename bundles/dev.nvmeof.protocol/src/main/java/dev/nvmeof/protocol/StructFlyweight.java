@@ -163,6 +163,17 @@ abstract class StructFlyweight<T extends StructFlyweight<T>> {
         return self();
     }
 
+    /** Copies {@code length} bytes from {@code field} into {@code dst} at index 0. */
+    protected final void getBytes(int field, byte[] dst, int length) {
+        buffer.get(offset + field, dst, 0, length);
+    }
+
+    /** Writes all of {@code src} at {@code field}. */
+    protected final T putBytes(int field, byte[] src) {
+        buffer.put(offset + field, src);
+        return self();
+    }
+
     /** Reads an ASCII field: bytes up to the first NUL, without trailing spaces. */
     protected final String ascii(int field, int length) {
         return text(field, length, true);
