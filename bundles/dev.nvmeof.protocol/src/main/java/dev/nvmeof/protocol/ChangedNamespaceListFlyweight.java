@@ -18,26 +18,17 @@ import java.nio.ByteBuffer;
  *
  * <p>Iteration does not allocate: {@code if (!log.overflowed()) for (int i = 0; i < log.count(); i++) log.nsid(i)}.
  */
-public final class ChangedNamespaceListFlyweight {
+public final class ChangedNamespaceListFlyweight extends StructFlyweight<ChangedNamespaceListFlyweight> {
     public static final int LENGTH = NamespaceListFlyweight.LENGTH;
     public static final int NSID_LENGTH = NamespaceListFlyweight.NSID_LENGTH;
     public static final int MAX_ENTRIES = NamespaceListFlyweight.MAX_ENTRIES;
     /** The first entry's value when more than {@link #MAX_ENTRIES} namespaces changed. */
     public static final int OVERFLOW_NSID = 0xFFFF_FFFF;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public ChangedNamespaceListFlyweight wrap(ByteBuffer buffer, int offset) {
-        StructText.checkWrap(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapWithinLimit(buffer, offset, LENGTH);
     }
-
-    public ByteBuffer buffer() { return buffer; }
-    public int offset() { return offset; }
 
     /** Whether more than 1024 namespaces changed, so that the list names none of them. */
     public boolean overflowed() {
@@ -58,12 +49,11 @@ public final class ChangedNamespaceListFlyweight {
 
     /** The raw NSID of entry {@code index} (0 to 1023). */
     public int nsid(int index) {
-        return buffer.getInt(offset + NamespaceListFlyweight.entryOffset(index));
+        return u32(NamespaceListFlyweight.entryOffset(index));
     }
 
     public ChangedNamespaceListFlyweight nsid(int index, int nsid) {
-        buffer.putInt(offset + NamespaceListFlyweight.entryOffset(index), nsid);
-        return this;
+        return u32(NamespaceListFlyweight.entryOffset(index), nsid);
     }
 
     /** A copy of the {@link #count()} NSIDs; empty if the list overflowed. */

@@ -27,7 +27,7 @@ import java.nio.ByteBuffer;
  * {@link NvmeStatus} ({@link NvmeStatus#sct(int)}, {@link NvmeStatus#isDnr(int)}, ...) so that the hot path can decide on
  * an {@code int} without building an object. The buffer must be little-endian; nothing here allocates.
  */
-public final class CompletionQueueEntryFlyweight {
+public final class CompletionQueueEntryFlyweight extends StructFlyweight<CompletionQueueEntryFlyweight> {
 
     public static final int LENGTH = 16;
 
@@ -38,9 +38,6 @@ public final class CompletionQueueEntryFlyweight {
     public static final int CID_OFFSET = 12;
     public static final int STATUS_OFFSET = 14;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /**
      * Points this view at the 16 bytes at {@code offset} of {@code buffer}.
      *
@@ -48,90 +45,71 @@ public final class CompletionQueueEntryFlyweight {
      * @throws IllegalArgumentException if the buffer is not little-endian or too short
      */
     public CompletionQueueEntryFlyweight wrap(ByteBuffer buffer, int offset) {
-        Wire.check(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     public CompletionQueueEntryFlyweight clear() {
-        Wire.zero(buffer, offset, LENGTH);
-        return this;
+        return zero(0, LENGTH);
     }
 
     /** Dword 0, the command-specific result (CNTLID for Connect, granted queues for Number of Queues, ...). */
     public int dw0() {
-        return buffer.getInt(offset + DW0_OFFSET);
+        return u32(DW0_OFFSET);
     }
 
     public CompletionQueueEntryFlyweight dw0(int value) {
-        buffer.putInt(offset + DW0_OFFSET, value);
-        return this;
+        return u32(DW0_OFFSET, value);
     }
 
     public int dw1() {
-        return buffer.getInt(offset + DW1_OFFSET);
+        return u32(DW1_OFFSET);
     }
 
     public CompletionQueueEntryFlyweight dw1(int value) {
-        buffer.putInt(offset + DW1_OFFSET, value);
-        return this;
+        return u32(DW1_OFFSET, value);
     }
 
     /** DW0 and DW1 as one 64-bit value, how Property Get returns an 8-byte property. */
     public long result64() {
-        return buffer.getLong(offset + DW0_OFFSET);
+        return u64(DW0_OFFSET);
     }
 
     public CompletionQueueEntryFlyweight result64(long value) {
-        buffer.putLong(offset + DW0_OFFSET, value);
-        return this;
+        return u64(DW0_OFFSET, value);
     }
 
     /** SQ Head Pointer, unsigned 16 bits. */
     public int sqhd() {
-        return buffer.getShort(offset + SQHD_OFFSET) & 0xFFFF;
+        return u16(SQHD_OFFSET);
     }
 
     public CompletionQueueEntryFlyweight sqhd(int value) {
-        buffer.putShort(offset + SQHD_OFFSET, (short) value);
-        return this;
+        return u16(SQHD_OFFSET, value);
     }
 
     public int sqid() {
-        return buffer.getShort(offset + SQID_OFFSET) & 0xFFFF;
+        return u16(SQID_OFFSET);
     }
 
     public CompletionQueueEntryFlyweight sqid(int value) {
-        buffer.putShort(offset + SQID_OFFSET, (short) value);
-        return this;
+        return u16(SQID_OFFSET, value);
     }
 
     public int cid() {
-        return buffer.getShort(offset + CID_OFFSET) & 0xFFFF;
+        return u16(CID_OFFSET);
     }
 
     public CompletionQueueEntryFlyweight cid(int value) {
-        buffer.putShort(offset + CID_OFFSET, (short) value);
-        return this;
+        return u16(CID_OFFSET, value);
     }
 
     /** The 16-bit status word, phase tag included. */
     public int statusWord() {
-        return buffer.getShort(offset + STATUS_OFFSET) & 0xFFFF;
+        return u16(STATUS_OFFSET);
     }
 
     public CompletionQueueEntryFlyweight statusWord(int value) {
-        buffer.putShort(offset + STATUS_OFFSET, (short) value);
-        return this;
+        return u16(STATUS_OFFSET, value);
     }
 
     /** Sets the status field (bits 15:1) from {@code status} and keeps the current phase tag. */

@@ -24,7 +24,7 @@ import java.util.UUID;
  *
  * <p>Control plane: the String and UUID accessors allocate. The buffer must be little-endian.
  */
-public final class ConnectDataFlyweight {
+public final class ConnectDataFlyweight extends StructFlyweight<ConnectDataFlyweight> {
 
     public static final int LENGTH = 1024;
     public static final int HOSTID_OFFSET = 0;
@@ -39,31 +39,16 @@ public final class ConnectDataFlyweight {
     /** CNTLID asking the subsystem to allocate a controller (dynamic controller model). */
     public static final int CNTLID_DYNAMIC = 0xFFFF;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /**
      * @return this
      * @throws IllegalArgumentException if the buffer is not little-endian or too short
      */
     public ConnectDataFlyweight wrap(ByteBuffer buffer, int offset) {
-        Wire.check(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     public ConnectDataFlyweight clear() {
-        Wire.zero(buffer, offset, LENGTH);
-        return this;
+        return zero(0, LENGTH);
     }
 
     /** Clears the 1024 bytes and writes every field. */
@@ -73,24 +58,22 @@ public final class ConnectDataFlyweight {
 
     public UUID hostId() {
         // Big-endian in the byte stream, read from a little-endian buffer.
-        long most = Long.reverseBytes(buffer.getLong(offset + HOSTID_OFFSET));
-        long least = Long.reverseBytes(buffer.getLong(offset + HOSTID_OFFSET + 8));
+        long most = Long.reverseBytes(u64(HOSTID_OFFSET));
+        long least = Long.reverseBytes(u64(HOSTID_OFFSET + 8));
         return new UUID(most, least);
     }
 
     public ConnectDataFlyweight hostId(UUID hostId) {
-        buffer.putLong(offset + HOSTID_OFFSET, Long.reverseBytes(hostId.getMostSignificantBits()));
-        buffer.putLong(offset + HOSTID_OFFSET + 8, Long.reverseBytes(hostId.getLeastSignificantBits()));
-        return this;
+        return u64(HOSTID_OFFSET, Long.reverseBytes(hostId.getMostSignificantBits()))
+                .u64(HOSTID_OFFSET + 8, Long.reverseBytes(hostId.getLeastSignificantBits()));
     }
 
     public int cntlid() {
-        return buffer.getShort(offset + CNTLID_OFFSET) & 0xFFFF;
+        return u16(CNTLID_OFFSET);
     }
 
     public ConnectDataFlyweight cntlid(int cntlid) {
-        buffer.putShort(offset + CNTLID_OFFSET, (short) cntlid);
-        return this;
+        return u16(CNTLID_OFFSET, cntlid);
     }
 
     public String subsystemNqn() {
@@ -118,14 +101,7 @@ public final class ConnectDataFlyweight {
     }
 
     private String readNqn(int field) {
-        int start = offset + field;
-        int length = 0;
-        while (length < NQN_FIELD_LENGTH && buffer.get(start + length) != 0) {
-            length++;
-        }
-        byte[] bytes = new byte[length];
-        buffer.get(start, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return utf8(field, NQN_FIELD_LENGTH);
     }
 
     private void writeNqn(int field, String nqn) {
@@ -133,8 +109,6 @@ public final class ConnectDataFlyweight {
         if (bytes.length > NQN_MAX_LENGTH || nqn.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("not an NQN of at most " + NQN_MAX_LENGTH + " bytes: " + nqn);
         }
-        int start = offset + field;
-        buffer.put(start, bytes);
-        Wire.zero(buffer, start + bytes.length, NQN_FIELD_LENGTH - bytes.length);
+        utf8(field, NQN_FIELD_LENGTH, nqn);
     }
 }

@@ -27,7 +27,7 @@ import java.nio.ByteBuffer;
  * <p>TRSVCID and TRADDR are written padded with spaces, as SPDK does; Linux nvmet pads them with NULs, and nvme-cli
  * strips trailing spaces, so reading accepts both.
  */
-public final class DiscoveryLogEntryFlyweight {
+public final class DiscoveryLogEntryFlyweight extends StructFlyweight<DiscoveryLogEntryFlyweight> {
     public static final int LENGTH = 1024;
 
     public static final int TRTYPE_OFFSET = 0;
@@ -82,26 +82,14 @@ public final class DiscoveryLogEntryFlyweight {
     public static final int SECTYPE_TLS12 = 1;
     public static final int SECTYPE_TLS13 = 2;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /** Views the 1024 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public DiscoveryLogEntryFlyweight wrap(ByteBuffer buffer, int offset) {
-        StructText.checkWrap(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapWithinLimit(buffer, offset, LENGTH);
     }
-
-    public ByteBuffer buffer() { return buffer; }
-    public int offset() { return offset; }
 
     /** Zeroes all 1024 bytes. */
     public DiscoveryLogEntryFlyweight clear() {
-        for (int i = 0; i < LENGTH; i += Long.BYTES) {
-            buffer.putLong(offset + i, 0L);
-        }
-        return this;
+        return zero(0, LENGTH);
     }
 
     public int trtype() { return u8(TRTYPE_OFFSET); }
@@ -123,26 +111,23 @@ public final class DiscoveryLogEntryFlyweight {
     public int sectype() { return u8(SECTYPE_OFFSET); }
     public DiscoveryLogEntryFlyweight sectype(int v) { return u8(SECTYPE_OFFSET, v); }
 
-    public String trsvcid() { return StructText.readAscii(buffer, offset + TRSVCID_OFFSET, TRSVCID_LENGTH); }
+    public String trsvcid() { return ascii(TRSVCID_OFFSET, TRSVCID_LENGTH); }
     public DiscoveryLogEntryFlyweight trsvcid(String v) {
-        StructText.writeAscii(buffer, offset + TRSVCID_OFFSET, TRSVCID_LENGTH, v);
-        return this;
+        return ascii(TRSVCID_OFFSET, TRSVCID_LENGTH, v);
     }
 
-    public String subnqn() { return StructText.readUtf8(buffer, offset + SUBNQN_OFFSET, SUBNQN_LENGTH); }
+    public String subnqn() { return utf8(SUBNQN_OFFSET, SUBNQN_LENGTH); }
     public DiscoveryLogEntryFlyweight subnqn(String v) {
-        StructText.writeUtf8(buffer, offset + SUBNQN_OFFSET, SUBNQN_LENGTH, v);
-        return this;
+        return utf8(SUBNQN_OFFSET, SUBNQN_LENGTH, v);
     }
 
-    public String traddr() { return StructText.readAscii(buffer, offset + TRADDR_OFFSET, TRADDR_LENGTH); }
+    public String traddr() { return ascii(TRADDR_OFFSET, TRADDR_LENGTH); }
     public DiscoveryLogEntryFlyweight traddr(String v) {
-        StructText.writeAscii(buffer, offset + TRADDR_OFFSET, TRADDR_LENGTH, v);
-        return this;
+        return ascii(TRADDR_OFFSET, TRADDR_LENGTH, v);
     }
 
     /** Copies the 256 TSAS bytes into {@code dst} at index 0. */
-    public void copyTsas(byte[] dst) { buffer.get(offset + TSAS_OFFSET, dst, 0, TSAS_LENGTH); }
+    public void copyTsas(byte[] dst) { getBytes(TSAS_OFFSET, dst, TSAS_LENGTH); }
 
     public DiscoveryLogEntry toRecord() {
         return new DiscoveryLogEntry(trtype(), adrfam(), subtype(), treq(), portid(), cntlid(), asqsz(), eflags(),
@@ -155,18 +140,5 @@ public final class DiscoveryLogEntryFlyweight {
         return trtype(r.trtype()).adrfam(r.adrfam()).subtype(r.subtype()).treq(r.treq()).portid(r.portid())
                 .cntlid(r.cntlid()).asqsz(r.asqsz()).eflags(r.eflags()).trsvcid(r.trsvcid()).subnqn(r.subnqn())
                 .traddr(r.traddr()).sectype(r.sectype());
-    }
-
-    private int u8(int field) { return Byte.toUnsignedInt(buffer.get(offset + field)); }
-    private int u16(int field) { return Short.toUnsignedInt(buffer.getShort(offset + field)); }
-
-    private DiscoveryLogEntryFlyweight u8(int field, int v) {
-        buffer.put(offset + field, (byte) v);
-        return this;
-    }
-
-    private DiscoveryLogEntryFlyweight u16(int field, int v) {
-        buffer.putShort(offset + field, (short) v);
-        return this;
     }
 }

@@ -24,7 +24,7 @@ import java.util.List;
  * then entries at log page offset {@link #entryOffset(long)}, {@link DiscoveryLogEntryFlyweight#LENGTH} bytes each,
  * up to {@link #requiredLength(long)} in all; then the header again, and starts over if GENCTR changed.
  */
-public final class DiscoveryLogPageFlyweight {
+public final class DiscoveryLogPageFlyweight extends StructFlyweight<DiscoveryLogPageFlyweight> {
     public static final int HEADER_LENGTH = 1024;
     public static final int GENCTR_OFFSET = 0;
     public static final int NUMREC_OFFSET = 8;
@@ -34,28 +34,19 @@ public final class DiscoveryLogPageFlyweight {
     /** The only record format defined. */
     public static final int RECFMT_0 = 0;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /** Views the 1024-byte header at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public DiscoveryLogPageFlyweight wrap(ByteBuffer buffer, int offset) {
-        StructText.checkWrap(buffer, offset, HEADER_LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapWithinLimit(buffer, offset, HEADER_LENGTH);
     }
 
-    public ByteBuffer buffer() { return buffer; }
-    public int offset() { return offset; }
-
     /** GENCTR, raw unsigned 64 bits. */
-    public long genctr() { return buffer.getLong(offset + GENCTR_OFFSET); }
-    public DiscoveryLogPageFlyweight genctr(long v) { buffer.putLong(offset + GENCTR_OFFSET, v); return this; }
+    public long genctr() { return u64(GENCTR_OFFSET); }
+    public DiscoveryLogPageFlyweight genctr(long v) { return u64(GENCTR_OFFSET, v); }
     /** NUMREC, raw unsigned 64 bits. */
-    public long numrec() { return buffer.getLong(offset + NUMREC_OFFSET); }
-    public DiscoveryLogPageFlyweight numrec(long v) { buffer.putLong(offset + NUMREC_OFFSET, v); return this; }
-    public int recfmt() { return Short.toUnsignedInt(buffer.getShort(offset + RECFMT_OFFSET)); }
-    public DiscoveryLogPageFlyweight recfmt(int v) { buffer.putShort(offset + RECFMT_OFFSET, (short) v); return this; }
+    public long numrec() { return u64(NUMREC_OFFSET); }
+    public DiscoveryLogPageFlyweight numrec(long v) { return u64(NUMREC_OFFSET, v); }
+    public int recfmt() { return u16(RECFMT_OFFSET); }
+    public DiscoveryLogPageFlyweight recfmt(int v) { return u16(RECFMT_OFFSET, v); }
 
     /** The log page offset (LPO) of entry {@code index}: 1024 + 1024 * index. */
     public static long entryOffset(long index) {
@@ -79,13 +70,13 @@ public final class DiscoveryLogPageFlyweight {
         if (index < 0 || Long.compareUnsigned(index, numrec()) >= 0) {
             throw new IndexOutOfBoundsException("entry " + index + " of " + Long.toUnsignedString(numrec()));
         }
-        return entry.wrap(buffer, offset + (int) entryOffset(index));
+        return entry.wrap(buffer(), offset() + (int) entryOffset(index));
     }
 
     /** The NUMREC entries as records; they must all follow the header in this buffer. */
     public List<DiscoveryLogEntry> entries() {
         long numrec = numrec();
-        long room = (buffer.limit() - offset - ENTRIES_OFFSET) / ENTRY_LENGTH;
+        long room = (buffer().limit() - offset() - ENTRIES_OFFSET) / ENTRY_LENGTH;
         if (numrec < 0 || numrec > room) {
             throw new IndexOutOfBoundsException(
                     "NUMREC is " + Long.toUnsignedString(numrec) + ", the buffer holds " + Math.max(room, 0));
@@ -101,13 +92,12 @@ public final class DiscoveryLogPageFlyweight {
     /** Writes a whole page: the header with {@code genctr}, NUMREC and RECFMT 0, then {@code entries}. */
     public DiscoveryLogPageFlyweight write(long genctr, List<DiscoveryLogEntry> entries) {
         long length = requiredLength(entries.size());
-        if (length > buffer.limit() - offset) {
+        int room = buffer().limit() - offset();
+        if (length > room) {
             throw new IndexOutOfBoundsException(
-                    entries.size() + " entries need " + length + " bytes, the buffer has " + (buffer.limit() - offset));
+                    entries.size() + " entries need " + length + " bytes, the buffer has " + room);
         }
-        for (int i = 0; i < HEADER_LENGTH; i += Long.BYTES) {
-            buffer.putLong(offset + i, 0L);
-        }
+        zero(0, HEADER_LENGTH);
         genctr(genctr).numrec(entries.size()).recfmt(RECFMT_0);
         DiscoveryLogEntryFlyweight entry = new DiscoveryLogEntryFlyweight();
         for (int i = 0; i < entries.size(); i++) {

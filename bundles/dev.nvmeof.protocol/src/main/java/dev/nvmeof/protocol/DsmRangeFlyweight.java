@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
  * <p>Length is a plain count of logical blocks, <em>not</em> 0's based, unlike NLB in Read and Write. The buffer must be
  * little-endian; nothing here allocates.
  */
-public final class DsmRangeFlyweight {
+public final class DsmRangeFlyweight extends StructFlyweight<DsmRangeFlyweight> {
 
     public static final int LENGTH = 16;
     public static final int CONTEXT_ATTRIBUTES_OFFSET = 0;
@@ -25,18 +25,12 @@ public final class DsmRangeFlyweight {
     /** At most this many ranges in one command (NR is 8 bits, 0's based). */
     public static final int MAX_RANGES = 256;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /**
      * @return this
      * @throws IllegalArgumentException if the buffer is not little-endian or too short
      */
     public DsmRangeFlyweight wrap(ByteBuffer buffer, int offset) {
-        Wire.check(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     /** Wraps range {@code index} of an array of ranges starting at {@code offset}. */
@@ -44,40 +38,29 @@ public final class DsmRangeFlyweight {
         return wrap(buffer, offset + index * LENGTH);
     }
 
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
-    }
-
     public int contextAttributes() {
-        return buffer.getInt(offset + CONTEXT_ATTRIBUTES_OFFSET);
+        return u32(CONTEXT_ATTRIBUTES_OFFSET);
     }
 
     public DsmRangeFlyweight contextAttributes(int value) {
-        buffer.putInt(offset + CONTEXT_ATTRIBUTES_OFFSET, value);
-        return this;
+        return u32(CONTEXT_ATTRIBUTES_OFFSET, value);
     }
 
     /** Number of logical blocks, unsigned 32 bits. */
     public long blocks() {
-        return buffer.getInt(offset + NLB_OFFSET) & 0xFFFF_FFFFL;
+        return u32(NLB_OFFSET) & 0xFFFF_FFFFL;
     }
 
     public DsmRangeFlyweight blocks(long value) {
-        buffer.putInt(offset + NLB_OFFSET, (int) value);
-        return this;
+        return u32(NLB_OFFSET, (int) value);
     }
 
     public long startingLba() {
-        return buffer.getLong(offset + SLBA_OFFSET);
+        return u64(SLBA_OFFSET);
     }
 
     public DsmRangeFlyweight startingLba(long value) {
-        buffer.putLong(offset + SLBA_OFFSET, value);
-        return this;
+        return u64(SLBA_OFFSET, value);
     }
 
     /** Sets all three fields. */

@@ -25,7 +25,7 @@ import java.nio.ByteBuffer;
  *      63     1  LOG PAGE VERSION          (NVMe 2.1)
  * </pre>
  */
-public final class ErrorLogEntryFlyweight {
+public final class ErrorLogEntryFlyweight extends StructFlyweight<ErrorLogEntryFlyweight> {
     public static final int LENGTH = 64;
 
     public static final int ERROR_COUNT_OFFSET = 0;
@@ -46,22 +46,13 @@ public final class ErrorLogEntryFlyweight {
     /** SQID, CID and PARAMETER ERROR LOCATION when they do not apply. */
     public static final int NOT_APPLICABLE = 0xFFFF;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /** Views the 64 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public ErrorLogEntryFlyweight wrap(ByteBuffer buffer, int offset) {
-        StructText.checkWrap(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapWithinLimit(buffer, offset, LENGTH);
     }
 
-    public ByteBuffer buffer() { return buffer; }
-    public int offset() { return offset; }
-
-    public long errorCount() { return buffer.getLong(offset + ERROR_COUNT_OFFSET); }
-    public ErrorLogEntryFlyweight errorCount(long v) { buffer.putLong(offset + ERROR_COUNT_OFFSET, v); return this; }
+    public long errorCount() { return u64(ERROR_COUNT_OFFSET); }
+    public ErrorLogEntryFlyweight errorCount(long v) { return u64(ERROR_COUNT_OFFSET, v); }
     public int sqid() { return u16(SQID_OFFSET); }
     public ErrorLogEntryFlyweight sqid(int v) { return u16(SQID_OFFSET, v); }
     public int cid() { return u16(CID_OFFSET); }
@@ -71,10 +62,10 @@ public final class ErrorLogEntryFlyweight {
     public ErrorLogEntryFlyweight status(int v) { return u16(STATUS_OFFSET, v); }
     public int parameterErrorLocation() { return u16(PARAMETER_ERROR_LOCATION_OFFSET); }
     public ErrorLogEntryFlyweight parameterErrorLocation(int v) { return u16(PARAMETER_ERROR_LOCATION_OFFSET, v); }
-    public long lba() { return buffer.getLong(offset + LBA_OFFSET); }
-    public ErrorLogEntryFlyweight lba(long v) { buffer.putLong(offset + LBA_OFFSET, v); return this; }
-    public int nsid() { return buffer.getInt(offset + NSID_OFFSET); }
-    public ErrorLogEntryFlyweight nsid(int v) { buffer.putInt(offset + NSID_OFFSET, v); return this; }
+    public long lba() { return u64(LBA_OFFSET); }
+    public ErrorLogEntryFlyweight lba(long v) { return u64(LBA_OFFSET, v); }
+    public int nsid() { return u32(NSID_OFFSET); }
+    public ErrorLogEntryFlyweight nsid(int v) { return u32(NSID_OFFSET, v); }
     public int vendorSpecificLogPage() { return u8(VS_OFFSET); }
     public ErrorLogEntryFlyweight vendorSpecificLogPage(int v) { return u8(VS_OFFSET, v); }
     public int trtype() { return u8(TRTYPE_OFFSET); }
@@ -83,8 +74,8 @@ public final class ErrorLogEntryFlyweight {
     public ErrorLogEntryFlyweight csi(int v) { return u8(CSI_OFFSET, v); }
     public int opcode() { return u8(OPCODE_OFFSET); }
     public ErrorLogEntryFlyweight opcode(int v) { return u8(OPCODE_OFFSET, v); }
-    public long commandSpecific() { return buffer.getLong(offset + CS_OFFSET); }
-    public ErrorLogEntryFlyweight commandSpecific(long v) { buffer.putLong(offset + CS_OFFSET, v); return this; }
+    public long commandSpecific() { return u64(CS_OFFSET); }
+    public ErrorLogEntryFlyweight commandSpecific(long v) { return u64(CS_OFFSET, v); }
     public int transportSpecific() { return u16(TRTYPE_SPECIFIC_OFFSET); }
     public ErrorLogEntryFlyweight transportSpecific(int v) { return u16(TRTYPE_SPECIFIC_OFFSET, v); }
     public int logPageVersion() { return u8(LOG_PAGE_VERSION_OFFSET); }
@@ -98,26 +89,11 @@ public final class ErrorLogEntryFlyweight {
 
     /** Clears the entry and encodes {@code r}. */
     public ErrorLogEntryFlyweight write(ErrorLogEntry r) {
-        for (int i = 0; i < LENGTH; i += Long.BYTES) {
-            buffer.putLong(offset + i, 0L);
-        }
+        zero(0, LENGTH);
         return errorCount(r.errorCount()).sqid(r.sqid()).cid(r.cid()).status(r.status())
                 .parameterErrorLocation(r.parameterErrorLocation()).lba(r.lba()).nsid(r.nsid())
                 .vendorSpecificLogPage(r.vendorSpecificLogPage()).trtype(r.trtype()).csi(r.csi()).opcode(r.opcode())
                 .commandSpecific(r.commandSpecific()).transportSpecific(r.transportSpecific())
                 .logPageVersion(r.logPageVersion());
-    }
-
-    private int u8(int field) { return Byte.toUnsignedInt(buffer.get(offset + field)); }
-    private int u16(int field) { return Short.toUnsignedInt(buffer.getShort(offset + field)); }
-
-    private ErrorLogEntryFlyweight u8(int field, int v) {
-        buffer.put(offset + field, (byte) v);
-        return this;
-    }
-
-    private ErrorLogEntryFlyweight u16(int field, int v) {
-        buffer.putShort(offset + field, (short) v);
-        return this;
     }
 }

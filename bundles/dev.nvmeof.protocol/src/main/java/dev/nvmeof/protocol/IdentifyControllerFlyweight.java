@@ -59,7 +59,7 @@ import java.nio.ByteBuffer;
  * <p>Unsigned 8 and 16-bit fields are {@code int}s; 32-bit fields are {@code int}s holding the raw bits (use
  * {@link Integer#toUnsignedLong(int)}). Numeric getters and setters do not allocate; string fields do.
  */
-public final class IdentifyControllerFlyweight {
+public final class IdentifyControllerFlyweight extends StructFlyweight<IdentifyControllerFlyweight> {
     public static final int LENGTH = 4096;
 
     public static final int VID_OFFSET = 0;
@@ -132,26 +132,14 @@ public final class IdentifyControllerFlyweight {
     /** VWC bit 0: a volatile write cache is present. */
     public static final int VWC_PRESENT = 1;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public IdentifyControllerFlyweight wrap(ByteBuffer buffer, int offset) {
-        StructText.checkWrap(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapWithinLimit(buffer, offset, LENGTH);
     }
-
-    public ByteBuffer buffer() { return buffer; }
-    public int offset() { return offset; }
 
     /** Zeroes all 4096 bytes, so that unmodelled fields read as "not supported". */
     public IdentifyControllerFlyweight clear() {
-        for (int i = 0; i < LENGTH; i += Long.BYTES) {
-            buffer.putLong(offset + i, 0L);
-        }
-        return this;
+        return zero(0, LENGTH);
     }
 
     public int vid() { return u16(VID_OFFSET); }
@@ -159,11 +147,11 @@ public final class IdentifyControllerFlyweight {
     public int ssvid() { return u16(SSVID_OFFSET); }
     public IdentifyControllerFlyweight ssvid(int v) { return u16(SSVID_OFFSET, v); }
 
-    public String sn() { return StructText.readAscii(buffer, offset + SN_OFFSET, SN_LENGTH); }
+    public String sn() { return ascii(SN_OFFSET, SN_LENGTH); }
     public IdentifyControllerFlyweight sn(String v) { return ascii(SN_OFFSET, SN_LENGTH, v); }
-    public String mn() { return StructText.readAscii(buffer, offset + MN_OFFSET, MN_LENGTH); }
+    public String mn() { return ascii(MN_OFFSET, MN_LENGTH); }
     public IdentifyControllerFlyweight mn(String v) { return ascii(MN_OFFSET, MN_LENGTH, v); }
-    public String fr() { return StructText.readAscii(buffer, offset + FR_OFFSET, FR_LENGTH); }
+    public String fr() { return ascii(FR_OFFSET, FR_LENGTH); }
     public IdentifyControllerFlyweight fr(String v) { return ascii(FR_OFFSET, FR_LENGTH, v); }
 
     public int rab() { return u8(RAB_OFFSET); }
@@ -181,16 +169,16 @@ public final class IdentifyControllerFlyweight {
     public IdentifyControllerFlyweight mdts(int v) { return u8(MDTS_OFFSET, v); }
     public int cntlid() { return u16(CNTLID_OFFSET); }
     public IdentifyControllerFlyweight cntlid(int v) { return u16(CNTLID_OFFSET, v); }
-    public int ver() { return i32(VER_OFFSET); }
-    public IdentifyControllerFlyweight ver(int v) { return i32(VER_OFFSET, v); }
-    public int rtd3r() { return i32(RTD3R_OFFSET); }
-    public IdentifyControllerFlyweight rtd3r(int v) { return i32(RTD3R_OFFSET, v); }
-    public int rtd3e() { return i32(RTD3E_OFFSET); }
-    public IdentifyControllerFlyweight rtd3e(int v) { return i32(RTD3E_OFFSET, v); }
-    public int oaes() { return i32(OAES_OFFSET); }
-    public IdentifyControllerFlyweight oaes(int v) { return i32(OAES_OFFSET, v); }
-    public int ctratt() { return i32(CTRATT_OFFSET); }
-    public IdentifyControllerFlyweight ctratt(int v) { return i32(CTRATT_OFFSET, v); }
+    public int ver() { return u32(VER_OFFSET); }
+    public IdentifyControllerFlyweight ver(int v) { return u32(VER_OFFSET, v); }
+    public int rtd3r() { return u32(RTD3R_OFFSET); }
+    public IdentifyControllerFlyweight rtd3r(int v) { return u32(RTD3R_OFFSET, v); }
+    public int rtd3e() { return u32(RTD3E_OFFSET); }
+    public IdentifyControllerFlyweight rtd3e(int v) { return u32(RTD3E_OFFSET, v); }
+    public int oaes() { return u32(OAES_OFFSET); }
+    public IdentifyControllerFlyweight oaes(int v) { return u32(OAES_OFFSET, v); }
+    public int ctratt() { return u32(CTRATT_OFFSET); }
+    public IdentifyControllerFlyweight ctratt(int v) { return u32(CTRATT_OFFSET, v); }
     public int cntrltype() { return u8(CNTRLTYPE_OFFSET); }
     public IdentifyControllerFlyweight cntrltype(int v) { return u8(CNTRLTYPE_OFFSET, v); }
 
@@ -217,8 +205,8 @@ public final class IdentifyControllerFlyweight {
     public IdentifyControllerFlyweight cqes(int v) { return u8(CQES_OFFSET, v); }
     public int maxcmd() { return u16(MAXCMD_OFFSET); }
     public IdentifyControllerFlyweight maxcmd(int v) { return u16(MAXCMD_OFFSET, v); }
-    public int nn() { return i32(NN_OFFSET); }
-    public IdentifyControllerFlyweight nn(int v) { return i32(NN_OFFSET, v); }
+    public int nn() { return u32(NN_OFFSET); }
+    public IdentifyControllerFlyweight nn(int v) { return u32(NN_OFFSET, v); }
     public int oncs() { return u16(ONCS_OFFSET); }
     public IdentifyControllerFlyweight oncs(int v) { return u16(ONCS_OFFSET, v); }
     public int fuses() { return u16(FUSES_OFFSET); }
@@ -235,21 +223,20 @@ public final class IdentifyControllerFlyweight {
     public IdentifyControllerFlyweight nvscc(int v) { return u8(NVSCC_OFFSET, v); }
     public int acwu() { return u16(ACWU_OFFSET); }
     public IdentifyControllerFlyweight acwu(int v) { return u16(ACWU_OFFSET, v); }
-    public int sgls() { return i32(SGLS_OFFSET); }
-    public IdentifyControllerFlyweight sgls(int v) { return i32(SGLS_OFFSET, v); }
-    public int mnan() { return i32(MNAN_OFFSET); }
-    public IdentifyControllerFlyweight mnan(int v) { return i32(MNAN_OFFSET, v); }
+    public int sgls() { return u32(SGLS_OFFSET); }
+    public IdentifyControllerFlyweight sgls(int v) { return u32(SGLS_OFFSET, v); }
+    public int mnan() { return u32(MNAN_OFFSET); }
+    public IdentifyControllerFlyweight mnan(int v) { return u32(MNAN_OFFSET, v); }
 
-    public String subnqn() { return StructText.readUtf8(buffer, offset + SUBNQN_OFFSET, SUBNQN_LENGTH); }
+    public String subnqn() { return utf8(SUBNQN_OFFSET, SUBNQN_LENGTH); }
     public IdentifyControllerFlyweight subnqn(String v) {
-        StructText.writeUtf8(buffer, offset + SUBNQN_OFFSET, SUBNQN_LENGTH, v);
-        return this;
+        return utf8(SUBNQN_OFFSET, SUBNQN_LENGTH, v);
     }
 
-    public int ioccsz() { return i32(IOCCSZ_OFFSET); }
-    public IdentifyControllerFlyweight ioccsz(int v) { return i32(IOCCSZ_OFFSET, v); }
-    public int iorcsz() { return i32(IORCSZ_OFFSET); }
-    public IdentifyControllerFlyweight iorcsz(int v) { return i32(IORCSZ_OFFSET, v); }
+    public int ioccsz() { return u32(IOCCSZ_OFFSET); }
+    public IdentifyControllerFlyweight ioccsz(int v) { return u32(IOCCSZ_OFFSET, v); }
+    public int iorcsz() { return u32(IORCSZ_OFFSET); }
+    public IdentifyControllerFlyweight iorcsz(int v) { return u32(IORCSZ_OFFSET, v); }
     public int icdoff() { return u16(ICDOFF_OFFSET); }
     public IdentifyControllerFlyweight icdoff(int v) { return u16(ICDOFF_OFFSET, v); }
     public int fcatt() { return u8(FCATT_OFFSET); }
@@ -287,30 +274,6 @@ public final class IdentifyControllerFlyweight {
                 .vwc(r.vwc()).awun(r.awun()).awupf(r.awupf()).nvscc(r.nvscc()).acwu(r.acwu()).sgls(r.sgls())
                 .mnan(r.mnan()).subnqn(r.subnqn()).ioccsz(r.ioccsz()).iorcsz(r.iorcsz()).icdoff(r.icdoff())
                 .fcatt(r.fcatt()).msdbd(r.msdbd()).ofcs(r.ofcs());
-        return this;
-    }
-
-    private int u8(int field) { return Byte.toUnsignedInt(buffer.get(offset + field)); }
-    private int u16(int field) { return Short.toUnsignedInt(buffer.getShort(offset + field)); }
-    private int i32(int field) { return buffer.getInt(offset + field); }
-
-    private IdentifyControllerFlyweight u8(int field, int v) {
-        buffer.put(offset + field, (byte) v);
-        return this;
-    }
-
-    private IdentifyControllerFlyweight u16(int field, int v) {
-        buffer.putShort(offset + field, (short) v);
-        return this;
-    }
-
-    private IdentifyControllerFlyweight i32(int field, int v) {
-        buffer.putInt(offset + field, v);
-        return this;
-    }
-
-    private IdentifyControllerFlyweight ascii(int field, int length, String v) {
-        StructText.writeAscii(buffer, offset + field, length, v);
         return this;
     }
 }

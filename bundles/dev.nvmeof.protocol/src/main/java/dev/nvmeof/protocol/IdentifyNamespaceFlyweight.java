@@ -46,7 +46,7 @@ import java.util.List;
  *     128   256  LBAF0..63 LBA formats, 4 bytes each ({@link LbaFormat}); NVMe 1.4 had 16
  * </pre>
  */
-public final class IdentifyNamespaceFlyweight {
+public final class IdentifyNamespaceFlyweight extends StructFlyweight<IdentifyNamespaceFlyweight> {
     public static final int LENGTH = 4096;
 
     public static final int NSZE_OFFSET = 0;
@@ -92,34 +92,22 @@ public final class IdentifyNamespaceFlyweight {
     /** FLBAS bit 4: metadata is transferred at the end of the data LBA (extended LBA). */
     public static final int FLBAS_EXTENDED_METADATA = 1 << 4;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public IdentifyNamespaceFlyweight wrap(ByteBuffer buffer, int offset) {
-        StructText.checkWrap(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapWithinLimit(buffer, offset, LENGTH);
     }
-
-    public ByteBuffer buffer() { return buffer; }
-    public int offset() { return offset; }
 
     /** Zeroes all 4096 bytes. */
     public IdentifyNamespaceFlyweight clear() {
-        for (int i = 0; i < LENGTH; i += Long.BYTES) {
-            buffer.putLong(offset + i, 0L);
-        }
-        return this;
+        return zero(0, LENGTH);
     }
 
-    public long nsze() { return buffer.getLong(offset + NSZE_OFFSET); }
-    public IdentifyNamespaceFlyweight nsze(long v) { buffer.putLong(offset + NSZE_OFFSET, v); return this; }
-    public long ncap() { return buffer.getLong(offset + NCAP_OFFSET); }
-    public IdentifyNamespaceFlyweight ncap(long v) { buffer.putLong(offset + NCAP_OFFSET, v); return this; }
-    public long nuse() { return buffer.getLong(offset + NUSE_OFFSET); }
-    public IdentifyNamespaceFlyweight nuse(long v) { buffer.putLong(offset + NUSE_OFFSET, v); return this; }
+    public long nsze() { return u64(NSZE_OFFSET); }
+    public IdentifyNamespaceFlyweight nsze(long v) { return u64(NSZE_OFFSET, v); }
+    public long ncap() { return u64(NCAP_OFFSET); }
+    public IdentifyNamespaceFlyweight ncap(long v) { return u64(NCAP_OFFSET, v); }
+    public long nuse() { return u64(NUSE_OFFSET); }
+    public IdentifyNamespaceFlyweight nuse(long v) { return u64(NUSE_OFFSET, v); }
 
     public int nsfeat() { return u8(NSFEAT_OFFSET); }
     public IdentifyNamespaceFlyweight nsfeat(int v) { return u8(NSFEAT_OFFSET, v); }
@@ -159,13 +147,11 @@ public final class IdentifyNamespaceFlyweight {
     public IdentifyNamespaceFlyweight noiob(int v) { return u16(NOIOB_OFFSET, v); }
 
     /** NVMCAP bits 63:0. */
-    public long nvmcapLow() { return buffer.getLong(offset + NVMCAP_OFFSET); }
+    public long nvmcapLow() { return u64(NVMCAP_OFFSET); }
     /** NVMCAP bits 127:64. */
-    public long nvmcapHigh() { return buffer.getLong(offset + NVMCAP_OFFSET + Long.BYTES); }
+    public long nvmcapHigh() { return u64(NVMCAP_OFFSET + Long.BYTES); }
     public IdentifyNamespaceFlyweight nvmcap(long low, long high) {
-        buffer.putLong(offset + NVMCAP_OFFSET, low);
-        buffer.putLong(offset + NVMCAP_OFFSET + Long.BYTES, high);
-        return this;
+        return u64(NVMCAP_OFFSET, low).u64(NVMCAP_OFFSET + Long.BYTES, high);
     }
 
     public int npwg() { return u16(NPWG_OFFSET); }
@@ -178,8 +164,8 @@ public final class IdentifyNamespaceFlyweight {
     public IdentifyNamespaceFlyweight npda(int v) { return u16(NPDA_OFFSET, v); }
     public int nows() { return u16(NOWS_OFFSET); }
     public IdentifyNamespaceFlyweight nows(int v) { return u16(NOWS_OFFSET, v); }
-    public int anagrpid() { return buffer.getInt(offset + ANAGRPID_OFFSET); }
-    public IdentifyNamespaceFlyweight anagrpid(int v) { buffer.putInt(offset + ANAGRPID_OFFSET, v); return this; }
+    public int anagrpid() { return u32(ANAGRPID_OFFSET); }
+    public IdentifyNamespaceFlyweight anagrpid(int v) { return u32(ANAGRPID_OFFSET, v); }
     public int nsattr() { return u8(NSATTR_OFFSET); }
     public IdentifyNamespaceFlyweight nsattr(int v) { return u8(NSATTR_OFFSET, v); }
     public int nvmsetid() { return u16(NVMSETID_OFFSET); }
@@ -190,22 +176,21 @@ public final class IdentifyNamespaceFlyweight {
     /** A copy of the 16 NGUID bytes. */
     public byte[] nguid() { byte[] b = new byte[NGUID_LENGTH]; copyNguid(b); return b; }
     /** Copies the 16 NGUID bytes into {@code dst} at index 0, without allocating. */
-    public void copyNguid(byte[] dst) { buffer.get(offset + NGUID_OFFSET, dst, 0, NGUID_LENGTH); }
+    public void copyNguid(byte[] dst) { getBytes(NGUID_OFFSET, dst, NGUID_LENGTH); }
     public IdentifyNamespaceFlyweight nguid(byte[] src) { return bytes(NGUID_OFFSET, NGUID_LENGTH, src); }
     /** A copy of the 8 EUI64 bytes. */
     public byte[] eui64() { byte[] b = new byte[EUI64_LENGTH]; copyEui64(b); return b; }
     /** Copies the 8 EUI64 bytes into {@code dst} at index 0, without allocating. */
-    public void copyEui64(byte[] dst) { buffer.get(offset + EUI64_OFFSET, dst, 0, EUI64_LENGTH); }
+    public void copyEui64(byte[] dst) { getBytes(EUI64_OFFSET, dst, EUI64_LENGTH); }
     public IdentifyNamespaceFlyweight eui64(byte[] src) { return bytes(EUI64_OFFSET, EUI64_LENGTH, src); }
 
     /** The number of LBA formats, NLBAF + 1. */
     public int lbafCount() { return nlbaf() + 1; }
 
     /** The raw dword of LBA format {@code index}; decode with {@link LbaFormat#fromDword(int)}. */
-    public int lbaf(int index) { return buffer.getInt(offset + lbafOffset(index)); }
+    public int lbaf(int index) { return u32(lbafOffset(index)); }
     public IdentifyNamespaceFlyweight lbaf(int index, int dword) {
-        buffer.putInt(offset + lbafOffset(index), dword);
-        return this;
+        return u32(lbafOffset(index), dword);
     }
 
     /** The index of the format the namespace is formatted with: FLBAS bits 3:0, and bits 6:5 as bits 5:4. */
@@ -259,24 +244,10 @@ public final class IdentifyNamespaceFlyweight {
         return LBAF_OFFSET + index * LBAF_LENGTH;
     }
 
-    private int u8(int field) { return Byte.toUnsignedInt(buffer.get(offset + field)); }
-    private int u16(int field) { return Short.toUnsignedInt(buffer.getShort(offset + field)); }
-
-    private IdentifyNamespaceFlyweight u8(int field, int v) {
-        buffer.put(offset + field, (byte) v);
-        return this;
-    }
-
-    private IdentifyNamespaceFlyweight u16(int field, int v) {
-        buffer.putShort(offset + field, (short) v);
-        return this;
-    }
-
     private IdentifyNamespaceFlyweight bytes(int field, int length, byte[] src) {
         if (src.length != length) {
             throw new IllegalArgumentException("need " + length + " bytes, got " + src.length);
         }
-        buffer.put(offset + field, src);
-        return this;
+        return putBytes(field, src);
     }
 }

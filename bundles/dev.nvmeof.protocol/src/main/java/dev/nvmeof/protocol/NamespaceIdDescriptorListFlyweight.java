@@ -27,7 +27,7 @@ import java.util.List;
  * A descriptor whose identifier would run past the end is malformed: {@link #next(int)} and {@link #toRecords()} throw
  * {@link IllegalStateException}.
  */
-public final class NamespaceIdDescriptorListFlyweight {
+public final class NamespaceIdDescriptorListFlyweight extends StructFlyweight<NamespaceIdDescriptorListFlyweight> {
     public static final int LENGTH = 4096;
     public static final int NIDT_OFFSET = 0;
     public static final int NIDL_OFFSET = 1;
@@ -35,19 +35,10 @@ public final class NamespaceIdDescriptorListFlyweight {
     /** Bytes of a descriptor before its NID. */
     public static final int HEADER_LENGTH = 4;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public NamespaceIdDescriptorListFlyweight wrap(ByteBuffer buffer, int offset) {
-        StructText.checkWrap(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapWithinLimit(buffer, offset, LENGTH);
     }
-
-    public ByteBuffer buffer() { return buffer; }
-    public int offset() { return offset; }
 
     /** The position of the first descriptor, or -1 if the list is empty. */
     public int first() {
@@ -61,18 +52,18 @@ public final class NamespaceIdDescriptorListFlyweight {
 
     /** NIDT of the descriptor at {@code position}. */
     public int nidt(int position) {
-        return Byte.toUnsignedInt(buffer.get(offset + position + NIDT_OFFSET));
+        return u8(position + NIDT_OFFSET);
     }
 
     /** NIDL of the descriptor at {@code position}. */
     public int nidl(int position) {
-        return Byte.toUnsignedInt(buffer.get(offset + position + NIDL_OFFSET));
+        return u8(position + NIDL_OFFSET);
     }
 
     /** Copies the NID of the descriptor at {@code position} into {@code dst} at index 0; returns NIDL. */
     public int copyNid(int position, byte[] dst) {
         int nidl = nidl(position);
-        buffer.get(offset + position + NID_OFFSET, dst, 0, nidl);
+        getBytes(position + NID_OFFSET, dst, nidl);
         return nidl;
     }
 
@@ -111,16 +102,11 @@ public final class NamespaceIdDescriptorListFlyweight {
         }
         int p = 0;
         for (NamespaceIdDescriptor d : descriptors) {
-            buffer.put(offset + p + NIDT_OFFSET, (byte) d.nidt());
-            buffer.put(offset + p + NIDL_OFFSET, (byte) d.nidl());
-            buffer.putShort(offset + p + 2, (short) 0);
-            buffer.put(offset + p + NID_OFFSET, d.nid());
+            u8(p + NIDT_OFFSET, d.nidt()).u8(p + NIDL_OFFSET, d.nidl()).u16(p + 2, 0);
+            putBytes(p + NID_OFFSET, d.nid());
             p += HEADER_LENGTH + d.nidl();
         }
-        for (; p < LENGTH; p++) {
-            buffer.put(offset + p, (byte) 0);
-        }
-        return this;
+        return zero(p, LENGTH - p);
     }
 
     private int descriptorAt(int position) {

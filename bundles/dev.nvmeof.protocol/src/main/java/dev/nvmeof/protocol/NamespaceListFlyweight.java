@@ -19,24 +19,15 @@ import java.nio.ByteBuffer;
  * {@code for (int i = 0, n = list.count(); i < n; i++) use(list.nsid(i));}. A full list (1024 entries) means the host
  * asks again with CDW1.NSID set to the last one.
  */
-public final class NamespaceListFlyweight {
+public final class NamespaceListFlyweight extends StructFlyweight<NamespaceListFlyweight> {
     public static final int LENGTH = 4096;
     public static final int NSID_LENGTH = 4;
     public static final int MAX_ENTRIES = LENGTH / NSID_LENGTH;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public NamespaceListFlyweight wrap(ByteBuffer buffer, int offset) {
-        StructText.checkWrap(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapWithinLimit(buffer, offset, LENGTH);
     }
-
-    public ByteBuffer buffer() { return buffer; }
-    public int offset() { return offset; }
 
     /** The number of NSIDs before the first zero entry, 0 to 1024. */
     public int count() {
@@ -49,12 +40,11 @@ public final class NamespaceListFlyweight {
 
     /** The raw NSID of entry {@code index} (0 to 1023); 0 past the end of the list. */
     public int nsid(int index) {
-        return buffer.getInt(offset + entryOffset(index));
+        return u32(entryOffset(index));
     }
 
     public NamespaceListFlyweight nsid(int index, int nsid) {
-        buffer.putInt(offset + entryOffset(index), nsid);
-        return this;
+        return u32(entryOffset(index), nsid);
     }
 
     /** A copy of the {@link #count()} NSIDs. */

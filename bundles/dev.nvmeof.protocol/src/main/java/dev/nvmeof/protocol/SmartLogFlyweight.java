@@ -36,7 +36,7 @@ import java.nio.ByteBuffer;
  * {@code NUMBER_OF_ERROR_LOG_ENTRIES_OFFSET}): {@link #counterLow(int)} and {@link #counterHigh(int)} do not allocate,
  * {@link #counter(int)} gives a {@link BigInteger}.
  */
-public final class SmartLogFlyweight {
+public final class SmartLogFlyweight extends StructFlyweight<SmartLogFlyweight> {
     public static final int LENGTH = 512;
 
     public static final int CRITICAL_WARNING_OFFSET = 0;
@@ -70,19 +70,10 @@ public final class SmartLogFlyweight {
     public static final int CRITICAL_WARNING_VOLATILE_BACKUP = 1 << 4;
     public static final int CRITICAL_WARNING_PMR_READ_ONLY = 1 << 5;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /** Views the 512 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public SmartLogFlyweight wrap(ByteBuffer buffer, int offset) {
-        StructText.checkWrap(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
+        return wrapWithinLimit(buffer, offset, LENGTH);
     }
-
-    public ByteBuffer buffer() { return buffer; }
-    public int offset() { return offset; }
 
     public int criticalWarning() { return u8(CRITICAL_WARNING_OFFSET); }
     public SmartLogFlyweight criticalWarning(int v) { return u8(CRITICAL_WARNING_OFFSET, v); }
@@ -101,34 +92,30 @@ public final class SmartLogFlyweight {
     }
 
     /** Bits 63:0 of the 128-bit counter at {@code counterOffset}. */
-    public long counterLow(int counterOffset) { return buffer.getLong(offset + checkCounter(counterOffset)); }
+    public long counterLow(int counterOffset) { return u64(checkCounter(counterOffset)); }
     /** Bits 127:64 of the 128-bit counter at {@code counterOffset}. */
     public long counterHigh(int counterOffset) {
-        return buffer.getLong(offset + checkCounter(counterOffset) + Long.BYTES);
+        return u64(checkCounter(counterOffset) + Long.BYTES);
     }
     /** The 128-bit counter at {@code counterOffset}, unsigned. */
     public BigInteger counter(int counterOffset) {
         return StructText.u128(counterLow(counterOffset), counterHigh(counterOffset));
     }
     public SmartLogFlyweight counter(int counterOffset, long low, long high) {
-        buffer.putLong(offset + checkCounter(counterOffset), low);
-        buffer.putLong(offset + counterOffset + Long.BYTES, high);
-        return this;
+        return u64(checkCounter(counterOffset), low).u64(counterOffset + Long.BYTES, high);
     }
     public SmartLogFlyweight counter(int counterOffset, BigInteger value) {
         StructText.checkU128("counter", value);
         return counter(counterOffset, value.longValue(), StructText.high64(value));
     }
 
-    public int warningTemperatureTime() { return buffer.getInt(offset + WARNING_TEMPERATURE_TIME_OFFSET); }
+    public int warningTemperatureTime() { return u32(WARNING_TEMPERATURE_TIME_OFFSET); }
     public SmartLogFlyweight warningTemperatureTime(int v) {
-        buffer.putInt(offset + WARNING_TEMPERATURE_TIME_OFFSET, v);
-        return this;
+        return u32(WARNING_TEMPERATURE_TIME_OFFSET, v);
     }
-    public int criticalTemperatureTime() { return buffer.getInt(offset + CRITICAL_TEMPERATURE_TIME_OFFSET); }
+    public int criticalTemperatureTime() { return u32(CRITICAL_TEMPERATURE_TIME_OFFSET); }
     public SmartLogFlyweight criticalTemperatureTime(int v) {
-        buffer.putInt(offset + CRITICAL_TEMPERATURE_TIME_OFFSET, v);
-        return this;
+        return u32(CRITICAL_TEMPERATURE_TIME_OFFSET, v);
     }
 
     /** Temperature sensor {@code index} (0 for sensor 1 .. 7 for sensor 8), kelvin; 0 if not implemented. */
@@ -147,9 +134,7 @@ public final class SmartLogFlyweight {
 
     /** Clears the page and encodes {@code r}; temperature sensors and the rest are zero. */
     public SmartLogFlyweight write(SmartLog r) {
-        for (int i = 0; i < LENGTH; i += Long.BYTES) {
-            buffer.putLong(offset + i, 0L);
-        }
+        zero(0, LENGTH);
         return criticalWarning(r.criticalWarning()).compositeTemperature(r.compositeTemperature())
                 .availableSpare(r.availableSpare()).availableSpareThreshold(r.availableSpareThreshold())
                 .percentageUsed(r.percentageUsed())
@@ -181,18 +166,5 @@ public final class SmartLogFlyweight {
             throw new IndexOutOfBoundsException("temperature sensor " + index + " outside 0..7");
         }
         return TEMPERATURE_SENSOR_OFFSET + index * Short.BYTES;
-    }
-
-    private int u8(int field) { return Byte.toUnsignedInt(buffer.get(offset + field)); }
-    private int u16(int field) { return Short.toUnsignedInt(buffer.getShort(offset + field)); }
-
-    private SmartLogFlyweight u8(int field, int v) {
-        buffer.put(offset + field, (byte) v);
-        return this;
-    }
-
-    private SmartLogFlyweight u16(int field, int v) {
-        buffer.putShort(offset + field, (short) v);
-        return this;
     }
 }

@@ -1,74 +1,15 @@
 package dev.nvmeof.protocol;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Shared checks and text fields of the Identify and log page structures.
- *
- * <p>The structures hold two kinds of string: ASCII strings padded with spaces (20h), like SN, MN and FR of Identify
- * Controller and TRADDR/TRSVCID of a discovery log entry (NVM Express Base 2.0, section 1.5, "ASCII string"), and
- * NUL-terminated UTF-8 strings, like SUBNQN. Readers are lenient (they stop at the first NUL and drop trailing spaces,
- * since Linux nvmet fills TRADDR and TRSVCID with NULs where SPDK pads them with spaces); writers follow the spec.
+ * Checks of the values the Identify and log page records hold, and the 128-bit arithmetic of their counters. The
+ * flyweights read and write the text fields with {@link StructFlyweight}, which uses {@link #checkAscii} and
+ * {@link #checkUtf8} here, so that a record and the buffer accept the same strings.
  */
 final class StructText {
     private StructText() {
-    }
-
-    /** Rejects a buffer that is not little-endian or cannot hold {@code length} bytes at {@code offset}. */
-    static void checkWrap(ByteBuffer buffer, int offset, int length) {
-        if (buffer.order() != ByteOrder.LITTLE_ENDIAN) {
-            throw new IllegalArgumentException("buffer must be little-endian, is " + buffer.order());
-        }
-        if (offset < 0 || offset > buffer.limit() - length) {
-            throw new IndexOutOfBoundsException(
-                    "need " + length + " bytes at offset " + offset + ", limit is " + buffer.limit());
-        }
-    }
-
-    /** Reads an ASCII field: bytes up to the first NUL, without trailing spaces. */
-    static String readAscii(ByteBuffer buffer, int index, int length) {
-        return read(buffer, index, length, true);
-    }
-
-    /** Reads a NUL-terminated UTF-8 field (an NQN). Trailing spaces are kept: they would be part of the name. */
-    static String readUtf8(ByteBuffer buffer, int index, int length) {
-        return read(buffer, index, length, false);
-    }
-
-    private static String read(ByteBuffer buffer, int index, int length, boolean ascii) {
-        int end = 0;
-        while (end < length && buffer.get(index + end) != 0) {
-            end++;
-        }
-        if (ascii) {
-            while (end > 0 && buffer.get(index + end - 1) == ' ') {
-                end--;
-            }
-        }
-        byte[] bytes = new byte[end];
-        buffer.get(index, bytes);
-        return new String(bytes, ascii ? StandardCharsets.US_ASCII : StandardCharsets.UTF_8);
-    }
-
-    /** Writes {@code value} and pads the field with spaces; fails if it is not printable ASCII or too long. */
-    static void writeAscii(ByteBuffer buffer, int index, int length, String value) {
-        byte[] bytes = checkAscii(value, length);
-        buffer.put(index, bytes);
-        for (int i = bytes.length; i < length; i++) {
-            buffer.put(index + i, (byte) ' ');
-        }
-    }
-
-    /** Writes {@code value} as UTF-8 and fills the rest with NULs; at least one NUL terminates it. */
-    static void writeUtf8(ByteBuffer buffer, int index, int length, String value) {
-        byte[] bytes = checkUtf8(value, length);
-        buffer.put(index, bytes);
-        for (int i = bytes.length; i < length; i++) {
-            buffer.put(index + i, (byte) 0);
-        }
     }
 
     /** Returns the ASCII bytes of {@code value}, rejecting non-printable characters and more than {@code max}. */

@@ -24,7 +24,7 @@ import java.nio.ByteBuffer;
  * {@link java.nio.ByteOrder#LITTLE_ENDIAN} order. Accessors are absolute and allocation-free; one instance is meant to
  * be re-wrapped per command and not kept past the callback.
  */
-public final class SubmissionQueueEntryFlyweight {
+public final class SubmissionQueueEntryFlyweight extends StructFlyweight<SubmissionQueueEntryFlyweight> {
 
     public static final int LENGTH = 64;
 
@@ -62,9 +62,6 @@ public final class SubmissionQueueEntryFlyweight {
     public static final int PSDT_SGL_METADATA_BUFFER = 1;
     public static final int PSDT_SGL_METADATA_SEGMENT = 2;
 
-    private ByteBuffer buffer;
-    private int offset;
-
     /**
      * Points this view at the 64 bytes at {@code offset} of {@code buffer}.
      *
@@ -72,43 +69,29 @@ public final class SubmissionQueueEntryFlyweight {
      * @throws IllegalArgumentException if the buffer is not little-endian or too short
      */
     public SubmissionQueueEntryFlyweight wrap(ByteBuffer buffer, int offset) {
-        Wire.check(buffer, offset, LENGTH);
-        this.buffer = buffer;
-        this.offset = offset;
-        return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     /** Zeroes all 64 bytes. */
     public SubmissionQueueEntryFlyweight clear() {
-        Wire.zero(buffer, offset, LENGTH);
-        return this;
+        return zero(0, LENGTH);
     }
 
     public int opcode() {
-        return buffer.get(offset + OPCODE_OFFSET) & 0xFF;
+        return u8(OPCODE_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight opcode(int opcode) {
-        buffer.put(offset + OPCODE_OFFSET, (byte) opcode);
-        return this;
+        return u8(OPCODE_OFFSET, opcode);
     }
 
     /** The whole flags byte (FUSE 1:0, PSDT 7:6). */
     public int flags() {
-        return buffer.get(offset + FLAGS_OFFSET) & 0xFF;
+        return u8(FLAGS_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight flags(int flags) {
-        buffer.put(offset + FLAGS_OFFSET, (byte) flags);
-        return this;
+        return u8(FLAGS_OFFSET, flags);
     }
 
     public int fuse() {
@@ -129,81 +112,75 @@ public final class SubmissionQueueEntryFlyweight {
 
     /** Command Identifier, unsigned 16 bits. */
     public int cid() {
-        return buffer.getShort(offset + CID_OFFSET) & 0xFFFF;
+        return u16(CID_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight cid(int cid) {
-        buffer.putShort(offset + CID_OFFSET, (short) cid);
-        return this;
+        return u16(CID_OFFSET, cid);
     }
 
     /** Namespace Identifier, the raw 32 bits (FFFFFFFFh is "all namespaces"). */
     public int nsid() {
-        return buffer.getInt(offset + NSID_OFFSET);
+        return u32(NSID_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight nsid(int nsid) {
-        buffer.putInt(offset + NSID_OFFSET, nsid);
-        return this;
+        return u32(NSID_OFFSET, nsid);
     }
 
     /** Fabrics Command Type (only meaningful when the opcode is 7Fh). */
     public int fctype() {
-        return buffer.get(offset + FCTYPE_OFFSET) & 0xFF;
+        return u8(FCTYPE_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight fctype(int fctype) {
-        buffer.put(offset + FCTYPE_OFFSET, (byte) fctype);
-        return this;
+        return u8(FCTYPE_OFFSET, fctype);
     }
 
     public int cdw2() {
-        return buffer.getInt(offset + CDW2_OFFSET);
+        return u32(CDW2_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight cdw2(int value) {
-        buffer.putInt(offset + CDW2_OFFSET, value);
-        return this;
+        return u32(CDW2_OFFSET, value);
     }
 
     public int cdw3() {
-        return buffer.getInt(offset + CDW3_OFFSET);
+        return u32(CDW3_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight cdw3(int value) {
-        buffer.putInt(offset + CDW3_OFFSET, value);
-        return this;
+        return u32(CDW3_OFFSET, value);
     }
 
     public long mptr() {
-        return buffer.getLong(offset + MPTR_OFFSET);
+        return u64(MPTR_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight mptr(long value) {
-        buffer.putLong(offset + MPTR_OFFSET, value);
-        return this;
+        return u64(MPTR_OFFSET, value);
     }
 
     /** Absolute index of DPTR in {@link #buffer()}, for the {@link SglDescriptor} readers and writers. */
     public int dptrIndex() {
-        return offset + DPTR_OFFSET;
+        return offset() + DPTR_OFFSET;
     }
 
     /** Writes an in-capsule data block descriptor (01h) into DPTR. */
     public SubmissionQueueEntryFlyweight sglInCapsule(long offsetInCapsule, int length) {
-        SglDescriptor.writeInCapsule(buffer, dptrIndex(), offsetInCapsule, length);
+        SglDescriptor.writeInCapsule(buffer(), dptrIndex(), offsetInCapsule, length);
         return this;
     }
 
     /** Writes a transport SGL data block descriptor (5Ah) into DPTR: the transport moves {@code length} bytes. */
     public SubmissionQueueEntryFlyweight sglTransportDataBlock(int length) {
-        SglDescriptor.writeTransportDataBlock(buffer, dptrIndex(), length);
+        SglDescriptor.writeTransportDataBlock(buffer(), dptrIndex(), length);
         return this;
     }
 
     /** Writes the descriptor of a command that moves no data into DPTR, as the Linux host does. */
     public SubmissionQueueEntryFlyweight sglNull() {
-        SglDescriptor.writeNull(buffer, dptrIndex());
+        SglDescriptor.writeNull(buffer(), dptrIndex());
         return this;
     }
 
@@ -213,72 +190,65 @@ public final class SubmissionQueueEntryFlyweight {
      * @throws IndexOutOfBoundsException for any other {@code n}
      */
     public int cdw(int n) {
-        return buffer.getInt(cdwIndex(n));
+        return u32(cdwField(n));
     }
 
     public SubmissionQueueEntryFlyweight cdw(int n, int value) {
-        buffer.putInt(cdwIndex(n), value);
-        return this;
+        return u32(cdwField(n), value);
     }
 
-    private int cdwIndex(int n) {
+    private static int cdwField(int n) {
         if (n < 10 || n > 15) {
             throw new IndexOutOfBoundsException("CDW" + n);
         }
-        return offset + CDW10_OFFSET + (n - 10) * Integer.BYTES;
+        return CDW10_OFFSET + (n - 10) * Integer.BYTES;
     }
 
     public int cdw10() {
-        return buffer.getInt(offset + CDW10_OFFSET);
+        return u32(CDW10_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight cdw10(int value) {
-        buffer.putInt(offset + CDW10_OFFSET, value);
-        return this;
+        return u32(CDW10_OFFSET, value);
     }
 
     public int cdw11() {
-        return buffer.getInt(offset + CDW11_OFFSET);
+        return u32(CDW11_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight cdw11(int value) {
-        buffer.putInt(offset + CDW11_OFFSET, value);
-        return this;
+        return u32(CDW11_OFFSET, value);
     }
 
     public int cdw12() {
-        return buffer.getInt(offset + CDW12_OFFSET);
+        return u32(CDW12_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight cdw12(int value) {
-        buffer.putInt(offset + CDW12_OFFSET, value);
-        return this;
+        return u32(CDW12_OFFSET, value);
     }
 
     public int cdw13() {
-        return buffer.getInt(offset + CDW13_OFFSET);
+        return u32(CDW13_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight cdw13(int value) {
-        buffer.putInt(offset + CDW13_OFFSET, value);
-        return this;
+        return u32(CDW13_OFFSET, value);
     }
 
     public int cdw14() {
-        return buffer.getInt(offset + CDW14_OFFSET);
+        return u32(CDW14_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight cdw14(int value) {
-        buffer.putInt(offset + CDW14_OFFSET, value);
-        return this;
+        return u32(CDW14_OFFSET, value);
     }
 
     public int cdw15() {
-        return buffer.getInt(offset + CDW15_OFFSET);
+        return u32(CDW15_OFFSET);
     }
 
     public SubmissionQueueEntryFlyweight cdw15(int value) {
-        buffer.putInt(offset + CDW15_OFFSET, value);
-        return this;
+        return u32(CDW15_OFFSET, value);
     }
 }
