@@ -27,7 +27,7 @@ public final class ChangedNamespaceListFlyweight extends StructFlyweight<Changed
 
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public ChangedNamespaceListFlyweight wrap(ByteBuffer buffer, int offset) {
-        return wrapWithinLimit(buffer, offset, LENGTH);
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     /** Whether more than 1024 namespaces changed, so that the list names none of them. */

@@ -84,7 +84,7 @@ public final class DiscoveryLogEntryFlyweight extends StructFlyweight<DiscoveryL
 
     /** Views the 1024 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public DiscoveryLogEntryFlyweight wrap(ByteBuffer buffer, int offset) {
-        return wrapWithinLimit(buffer, offset, LENGTH);
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     /** Zeroes all 1024 bytes. */

@@ -36,7 +36,7 @@ public final class DiscoveryLogPageFlyweight extends StructFlyweight<DiscoveryLo
 
     /** Views the 1024-byte header at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public DiscoveryLogPageFlyweight wrap(ByteBuffer buffer, int offset) {
-        return wrapWithinLimit(buffer, offset, HEADER_LENGTH);
+        return wrapAt(buffer, offset, HEADER_LENGTH);
     }
 
     /** GENCTR, raw unsigned 64 bits. */

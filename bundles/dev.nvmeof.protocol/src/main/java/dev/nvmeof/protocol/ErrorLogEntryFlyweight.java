@@ -48,7 +48,7 @@ public final class ErrorLogEntryFlyweight extends StructFlyweight<ErrorLogEntryF
 
     /** Views the 64 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public ErrorLogEntryFlyweight wrap(ByteBuffer buffer, int offset) {
-        return wrapWithinLimit(buffer, offset, LENGTH);
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     public long errorCount() { return u64(ERROR_COUNT_OFFSET); }

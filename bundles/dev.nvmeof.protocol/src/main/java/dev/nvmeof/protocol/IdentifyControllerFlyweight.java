@@ -134,7 +134,7 @@ public final class IdentifyControllerFlyweight extends StructFlyweight<IdentifyC
 
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public IdentifyControllerFlyweight wrap(ByteBuffer buffer, int offset) {
-        return wrapWithinLimit(buffer, offset, LENGTH);
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     /** Zeroes all 4096 bytes, so that unmodelled fields read as "not supported". */

@@ -94,7 +94,7 @@ public final class IdentifyNamespaceFlyweight extends StructFlyweight<IdentifyNa
 
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public IdentifyNamespaceFlyweight wrap(ByteBuffer buffer, int offset) {
-        return wrapWithinLimit(buffer, offset, LENGTH);
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     /** Zeroes all 4096 bytes. */

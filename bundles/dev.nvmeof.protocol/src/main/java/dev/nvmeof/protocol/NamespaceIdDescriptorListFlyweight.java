@@ -37,7 +37,7 @@ public final class NamespaceIdDescriptorListFlyweight extends StructFlyweight<Na
 
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public NamespaceIdDescriptorListFlyweight wrap(ByteBuffer buffer, int offset) {
-        return wrapWithinLimit(buffer, offset, LENGTH);
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     /** The position of the first descriptor, or -1 if the list is empty. */

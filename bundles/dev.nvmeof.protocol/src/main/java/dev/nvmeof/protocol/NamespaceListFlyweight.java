@@ -26,7 +26,7 @@ public final class NamespaceListFlyweight extends StructFlyweight<NamespaceListF
 
     /** Views the 4096 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public NamespaceListFlyweight wrap(ByteBuffer buffer, int offset) {
-        return wrapWithinLimit(buffer, offset, LENGTH);
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     /** The number of NSIDs before the first zero entry, 0 to 1024. */

@@ -74,7 +74,7 @@ public final class SglDescriptor {
 
     /** Writes any descriptor; the three reserved bytes are zeroed. */
     public static void write(ByteBuffer buffer, int index, long address, int length, int identifier) {
-        StructFlyweight.checkRange(buffer, index, LENGTH);
+        StructFlyweight.checkWithinLimit(buffer, index, LENGTH);
         buffer.putLong(index + ADDRESS_OFFSET, address);
         // Length and the reserved bytes 12..14 in one go; the identifier follows in byte 15.
         buffer.putLong(index + LENGTH_OFFSET, length & 0xFFFF_FFFFL);

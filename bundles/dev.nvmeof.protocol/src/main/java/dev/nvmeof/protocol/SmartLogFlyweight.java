@@ -72,7 +72,7 @@ public final class SmartLogFlyweight extends StructFlyweight<SmartLogFlyweight> 
 
     /** Views the 512 bytes at {@code offset}; the buffer must be little-endian. Returns {@code this}. */
     public SmartLogFlyweight wrap(ByteBuffer buffer, int offset) {
-        return wrapWithinLimit(buffer, offset, LENGTH);
+        return wrapAt(buffer, offset, LENGTH);
     }
 
     public int criticalWarning() { return u8(CRITICAL_WARNING_OFFSET); }

@@ -29,20 +29,6 @@ abstract class StructFlyweight<T extends StructFlyweight<T>> {
     }
 
     /**
-     * Checks that {@code buffer} is little-endian and holds {@code length} bytes from {@code index}, up to its
-     * capacity. The static descriptor writers use it too.
-     *
-     * @throws IllegalArgumentException if it is big-endian or too short
-     */
-    static void checkRange(ByteBuffer buffer, int index, int length) {
-        checkOrder(buffer);
-        if (index < 0 || index > buffer.capacity() - length) {
-            throw new IllegalArgumentException(
-                    "need " + length + " bytes at offset " + index + ", capacity is " + buffer.capacity());
-        }
-    }
-
-    /**
      * Checks that {@code buffer} is little-endian and holds {@code length} bytes from {@code index}, up to its limit.
      *
      * @throws IllegalArgumentException if it is big-endian
@@ -64,25 +50,13 @@ abstract class StructFlyweight<T extends StructFlyweight<T>> {
 
     /**
      * Points this view at the {@code length} bytes at {@code offset} of {@code buffer}, which must reach them within
-     * its capacity.
-     *
-     * @return this
-     * @throws IllegalArgumentException if the buffer is not little-endian or too short
-     */
-    protected final T wrapAt(ByteBuffer buffer, int offset, int length) {
-        checkRange(buffer, offset, length);
-        return attach(buffer, offset);
-    }
-
-    /**
-     * Points this view at the {@code length} bytes at {@code offset} of {@code buffer}, which must reach them within
-     * its limit.
+     * its limit (as the buffer's own absolute accessors require).
      *
      * @return this
      * @throws IllegalArgumentException if the buffer is not little-endian
      * @throws IndexOutOfBoundsException if it is too short
      */
-    protected final T wrapWithinLimit(ByteBuffer buffer, int offset, int length) {
+    protected final T wrapAt(ByteBuffer buffer, int offset, int length) {
         checkWithinLimit(buffer, offset, length);
         return attach(buffer, offset);
     }

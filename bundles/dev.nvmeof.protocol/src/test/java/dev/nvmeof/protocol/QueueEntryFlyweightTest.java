@@ -74,9 +74,9 @@ class QueueEntryFlyweightTest {
         ByteBuffer bigEndian = ByteBuffer.allocate(64).order(ByteOrder.BIG_ENDIAN);
 
         assertThrows(IllegalArgumentException.class, () -> sqe.wrap(bigEndian, 0));
-        assertThrows(IllegalArgumentException.class, () -> sqe.wrap(CommandHex.buffer(64), 1));
-        assertThrows(IllegalArgumentException.class, () -> cqe.wrap(CommandHex.buffer(15), 0));
-        assertThrows(IllegalArgumentException.class, () -> cqe.wrap(CommandHex.buffer(16), -1));
+        assertThrows(IndexOutOfBoundsException.class, () -> sqe.wrap(CommandHex.buffer(64), 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> cqe.wrap(CommandHex.buffer(15), 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> cqe.wrap(CommandHex.buffer(16), -1));
         assertThrows(IndexOutOfBoundsException.class, () -> sqe.wrap(CommandHex.buffer(64), 0).cdw(9));
     }
 

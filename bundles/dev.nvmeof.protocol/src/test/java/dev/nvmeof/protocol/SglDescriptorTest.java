@@ -60,6 +60,6 @@ class SglDescriptorTest {
         ByteBuffer bigEndian = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN);
 
         assertThrows(IllegalArgumentException.class, () -> SglDescriptor.writeNull(bigEndian, 0));
-        assertThrows(IllegalArgumentException.class, () -> SglDescriptor.writeNull(buffer, 9));
+        assertThrows(IndexOutOfBoundsException.class, () -> SglDescriptor.writeNull(buffer, 9));
     }
 }
