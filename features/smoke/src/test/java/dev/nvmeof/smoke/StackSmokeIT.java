@@ -75,6 +75,8 @@ public class StackSmokeIT {
             options.add(bundle(new File(path).toURI().toString()));
         }
         options.add(systemProperty("nvmeof.expected.bundles").value(String.valueOf(paths("nvmeof.bundles").size())));
+        // Pax Exam's own bundles log at DEBUG to stdout by default; keep the build log readable.
+        options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         options.add(junitBundles());
         return options(options.toArray(new Option[0]));
     }
