@@ -1,0 +1,489 @@
+package dev.nvmeof.target.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+import dev.nvmeof.protocol.CompletionQueueEntryFlyweight;
+import dev.nvmeof.protocol.GenericStatus;
+import dev.nvmeof.protocol.NvmeStatus;
+import dev.nvmeof.protocol.tcp.CapsuleCmdPdu;
+import dev.nvmeof.protocol.tcp.ControllerPduHandler;
+import dev.nvmeof.protocol.tcp.FatalErrorStatus;
+import dev.nvmeof.protocol.tcp.FatalPduException;
+import dev.nvmeof.protocol.tcp.H2cDataPdu;
+import dev.nvmeof.protocol.tcp.IcReqPdu;
+import dev.nvmeof.protocol.tcp.PduDecoder;
+import dev.nvmeof.protocol.tcp.PduEncoder;
+import dev.nvmeof.protocol.tcp.PduFlags;
+import dev.nvmeof.protocol.tcp.PduType;
+import dev.nvmeof.protocol.tcp.TermReqPdu;
+
+/**
+ * One NVMe/TCP connection (one queue), confined to its event loop: ICReq/ICResp, Connect, then commands. Data moves
+ * once: in-capsule and H2C data land in this connection's buffers straight from the decoder, and read data is copied
+ * from the namespace straight into the send buffer behind its C2HData header.
+ *
+ * <p>Memory is bounded per connection: nothing but the decoder until the ICReq; then one send buffer and one
+ * in-capsule buffer; the R2T staging buffer only once a write needs it. At most one R2T transfer runs at a time;
+ * reads whose data does not fit in the send buffer wait, and the connection stops reading from the socket until
+ * they are sent (backpressure instead of buffering).
+ */
+final class Connection implements ControllerPduHandler {
+    /** Queue entries per queue: CAP.MQES + 1 and Identify MAXCMD. */
+    static final int QUEUE_ENTRIES = 128;
+    /** The most data one command moves: Identify MDTS 5 with 4 KiB pages. */
+    static final int MAX_TRANSFER = 128 * 1024;
+    static final int MDTS = 5;
+    /** In-capsule data accepted on every queue (the admin queue's 8 KiB; IOCCSZ advertises the same on I/O queues). */
+    static final int IN_CAPSULE_DATA = 8192;
+    static final int MAXH2CDATA = MAX_TRANSFER;
+    /** Room kept in the send buffer for responses and R2Ts of every slot, so completions never wait for space. */
+    private static final int RESPONSE_RESERVE = QUEUE_ENTRIES * 32;
+    private static final int SEND_BUFFER = MAX_TRANSFER + 2 * 4096 + RESPONSE_RESERVE;
+
+    enum Phase { AWAIT_IC_REQ, AWAIT_CONNECT, LIVE, CLOSED }
+
+    final Engine engine;
+    final EventLoop loop;
+    private final SocketChannel channel;
+    SelectionKey key;
+    private final PduDecoder decoder = PduDecoder.forController(this);
+    private final PduEncoder encoder = new PduEncoder();
+    private final long createdNanos;
+    private final CommandExecutor executor;
+
+    Phase phase = Phase.AWAIT_IC_REQ;
+    TargetController controller;
+    int qid;
+    private int sqsize;
+    private boolean sqFlowControlDisabled;
+    private int sqhd;
+    private boolean closeAfterFlush;
+
+    private ByteBuffer out;
+    private ByteBuffer outView;
+    private ByteBuffer inCapsule;
+    private ByteBuffer staging;
+    private final ByteBuffer cqeBuffer = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+    private final CompletionQueueEntryFlyweight cqe = new CompletionQueueEntryFlyweight().wrap(cqeBuffer, 0);
+    final ScratchBuffer scratch = new ScratchBuffer();
+
+    private final CommandSlot[] slots = new CommandSlot[QUEUE_ENTRIES];
+    private final int[] freeSlots = new int[QUEUE_ENTRIES];
+    private int freeCount;
+    private CommandSlot receiving;
+    private CommandSlot r2tActive;
+    private final ArrayDeque<CommandSlot> r2tWaiting = new ArrayDeque<>();
+    private final ArrayDeque<CommandSlot> dataWaiting = new ArrayDeque<>();
+    private FatalPduException handlerError;
+    private boolean readPaused;
+
+    Connection(Engine engine, EventLoop loop, SocketChannel channel) {
+        this.engine = engine;
+        this.loop = loop;
+        this.channel = channel;
+        this.createdNanos = engine.clock().nanoTime();
+        this.executor = new CommandExecutor(engine, this);
+        for (int i = 0; i < QUEUE_ENTRIES; i++) {
+            freeSlots[i] = QUEUE_ENTRIES - 1 - i;
+        }
+        freeCount = QUEUE_ENTRIES;
+    }
+
+    // ---- socket events ----
+
+    void onReadable(ByteBuffer readBuffer) {
+        readBuffer.clear();
+        int n;
+        try {
+            n = channel.read(readBuffer);
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        if (n < 0) {
+            close();
+            return;
+        }
+        readBuffer.flip();
+        try {
+            decoder.decode(readBuffer);
+            if (handlerError != null) {
+                throw handlerError;
+            }
+        } catch (FatalPduException e) {
+            fatal(handlerError != null ? handlerError : e);
+            return;
+        }
+        afterWork();
+    }
+
+    void onWritable() {
+        afterWork();
+    }
+
+    /** After input or output progress: send what waits, then flush, then adjust interest. */
+    private void afterWork() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        drainDataWaiting();
+        flush();
+    }
+
+    private void flush() {
+        if (phase == Phase.CLOSED || out == null) {
+            return;
+        }
+        out.flip();
+        try {
+            while (out.hasRemaining()) {
+                if (channel.write(out) == 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            out.compact();
+            close();
+            return;
+        }
+        boolean pending = out.hasRemaining();
+        out.compact();
+        if (!pending && closeAfterFlush) {
+            close();
+            return;
+        }
+        updateInterest(pending);
+    }
+
+    private void updateInterest(boolean pendingOutput) {
+        if (!key.isValid()) {
+            return;
+        }
+        readPaused = !dataWaiting.isEmpty();
+        int ops = (readPaused ? 0 : SelectionKey.OP_READ) | (pendingOutput ? SelectionKey.OP_WRITE : 0);
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    void checkDeadlines(long now) {
+        if (phase == Phase.AWAIT_IC_REQ || phase == Phase.AWAIT_CONNECT) {
+            if (now - createdNanos - engine.options.handshakeTimeout().toNanos() > 0) {
+                engine.log(System.Logger.Level.DEBUG, "closing a connection that sent no "
+                        + (phase == Phase.AWAIT_IC_REQ ? "ICReq" : "Connect") + " in time");
+                close();
+            }
+        } else if (phase == Phase.LIVE && qid == 0 && controller != null) {
+            controller.checkKeepAlive(now);
+        }
+    }
+
+    // ---- PDUs from the host ----
+
+    @Override
+    public void onIcReq(IcReqPdu pdu) {
+        boolean headerDigest = pdu.headerDigest();
+        boolean dataDigest = pdu.dataDigest();
+        out = ByteBuffer.allocateDirect(SEND_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+        outView = out.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        inCapsule = ByteBuffer.allocateDirect(IN_CAPSULE_DATA).order(ByteOrder.LITTLE_ENDIAN);
+        // ICResp grants the digests the host asked for, wants no padding (CPDA 0) and takes H2CData up to MDTS.
+        encoder.icResp(out, 0, headerDigest, dataDigest, MAXH2CDATA);
+        encoder.negotiated(headerDigest, dataDigest, pdu.hpda());
+        decoder.negotiated(headerDigest, dataDigest, 0);
+        decoder.limits(IN_CAPSULE_DATA, MAXH2CDATA);
+        phase = Phase.AWAIT_CONNECT;
+    }
+
+    @Override
+    public void onTermReq(TermReqPdu pdu) {
+        engine.log(System.Logger.Level.INFO, "host terminated the connection: FES " + pdu.fesCode());
+        close();
+    }
+
+    @Override
+    public ByteBuffer onCapsuleCmd(CapsuleCmdPdu pdu) {
+        if (handlerError != null || phase == Phase.CLOSED) {
+            return null;
+        }
+        if (freeCount == 0) {
+            // More commands than the queue holds: the host ignored SQ flow control.
+            handlerError = FatalPduException.of(FatalErrorStatus.PDU_SEQUENCE_ERROR, PduType.CAPSULE_CMD.code(),
+                    "more than " + QUEUE_ENTRIES + " commands outstanding");
+            return null;
+        }
+        CommandSlot slot = takeSlot(pdu.cid());
+        slot.sqeBuffer.put(0, pdu.buffer(), pdu.sqeIndex(), CapsuleCmdPdu.SQE_LENGTH);
+        if (controller != null) {
+            controller.touch(engine.clock().nanoTime());
+        }
+        if (!sqFlowControlDisabled && sqsize > 0) {
+            sqhd = (sqhd + 1) % (sqsize + 1);
+        }
+        if (pdu.dataLength() > 0) {
+            receiving = slot;
+            inCapsule.clear();
+            return inCapsule;
+        }
+        execute(slot, null);
+        return null;
+    }
+
+    @Override
+    public void onCapsuleCmdEnd(CapsuleCmdPdu pdu, boolean dataDigestOk) {
+        CommandSlot slot = receiving;
+        receiving = null;
+        if (slot == null || phase == Phase.CLOSED) {
+            return;
+        }
+        if (!dataDigestOk) {
+            // TCP transport 1.0, 7.4.6.1 (Data Digest errors): the command fails with Transient Transport Error
+            // and the connection stays up. (Linux nvmet drops the connection instead.)
+            slot.fail(GenericStatus.TRANSIENT_TRANSPORT_ERROR, false);
+            complete(slot);
+            return;
+        }
+        inCapsule.limit(pdu.dataLength()).position(0);
+        execute(slot, inCapsule);
+    }
+
+    @Override
+    public ByteBuffer onH2cData(H2cDataPdu pdu) {
+        CommandSlot slot = r2tActive;
+        if (handlerError != null || slot == null || pdu.ttag() != slot.index || pdu.cccid() != slot.cid) {
+            return null; // no R2T outstanding with this TTAG: the decoder reports it
+        }
+        if (pdu.datao() != slot.received) {
+            handlerError = FatalPduException.of(FatalErrorStatus.DATA_TRANSFER_OUT_OF_RANGE, PduType.H2C_DATA.code(),
+                    "H2CData at offset " + pdu.datao() + ", expected " + slot.received);
+            return null;
+        }
+        staging.clear().limit(slot.dataLength);
+        return staging;
+    }
+
+    @Override
+    public void onH2cDataEnd(H2cDataPdu pdu, boolean dataDigestOk) {
+        CommandSlot slot = r2tActive;
+        if (slot == null || phase == Phase.CLOSED) {
+            return;
+        }
+        slot.received += pdu.datal();
+        slot.dataDigestFailed |= !dataDigestOk;
+        boolean last = pdu.hasFlag(PduFlags.LAST_PDU);
+        if (slot.received < slot.dataLength) {
+            if (last) {
+                handlerError = FatalPduException.of(FatalErrorStatus.PDU_SEQUENCE_ERROR, PduType.H2C_DATA.code(),
+                        "LAST_PDU after " + slot.received + " of " + slot.dataLength + " bytes");
+            }
+            return;
+        }
+        r2tActive = null;
+        if (slot.dataDigestFailed) {
+            // Same rule as for in-capsule data: the command fails, the connection stays.
+            slot.fail(GenericStatus.TRANSIENT_TRANSPORT_ERROR, false);
+            complete(slot);
+        } else {
+            staging.limit(slot.dataLength).position(0);
+            executor.continueWithHostData(slot, staging);
+            after(slot);
+        }
+        startNextR2t();
+    }
+
+    // ---- commands ----
+
+    private CommandSlot takeSlot(int cid) {
+        int index = freeSlots[--freeCount];
+        CommandSlot slot = slots[index];
+        if (slot == null) {
+            slot = new CommandSlot(index);
+            slots[index] = slot;
+        }
+        slot.reset(cid);
+        return slot;
+    }
+
+    private void release(CommandSlot slot) {
+        freeSlots[freeCount++] = slot.index;
+    }
+
+    private void execute(CommandSlot slot, ByteBuffer inData) {
+        executor.execute(slot, inData);
+        after(slot);
+    }
+
+    private void after(CommandSlot slot) {
+        switch (slot.outcome) {
+            case NEED_HOST_DATA:
+                if (staging == null) {
+                    staging = ByteBuffer.allocateDirect(MAX_TRANSFER).order(ByteOrder.LITTLE_ENDIAN);
+                }
+                r2tWaiting.add(slot);
+                startNextR2t();
+                break;
+            case HELD:
+                break;
+            default:
+                complete(slot);
+                break;
+        }
+    }
+
+    private void startNextR2t() {
+        if (r2tActive != null || r2tWaiting.isEmpty() || phase == Phase.CLOSED) {
+            return;
+        }
+        r2tActive = r2tWaiting.poll();
+        encoder.r2t(out, r2tActive.cid, r2tActive.index, 0, r2tActive.dataLength);
+    }
+
+    /** Completes a held command (an AER) from the controller; runs on this loop. */
+    void completeHeld(CommandSlot slot) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        complete(slot);
+        flush();
+    }
+
+    private void complete(CommandSlot slot) {
+        if (slot.outcome == CommandSlot.Outcome.RESPOND_WITH_DATA && NvmeStatus.isSuccess(slot.status)) {
+            if (!dataWaiting.isEmpty() || !sendData(slot)) {
+                if (slot.source == CommandSlot.Source.SCRATCH) {
+                    ByteBuffer copy = ByteBuffer.allocate(slot.dataLength);
+                    copy.put(0, scratch.buffer(), slot.scratchOffset, slot.dataLength);
+                    slot.owned = copy;
+                    slot.source = CommandSlot.Source.OWNED;
+                }
+                dataWaiting.add(slot);
+            }
+            return;
+        }
+        sendResponse(slot);
+        release(slot);
+    }
+
+    private void drainDataWaiting() {
+        while (!dataWaiting.isEmpty() && sendData(dataWaiting.peek())) {
+            dataWaiting.poll();
+        }
+    }
+
+    /** C2HData (+ CapsuleResp unless SUCCESS is allowed); false when the send buffer has no room yet. */
+    private boolean sendData(CommandSlot slot) {
+        int length = slot.dataLength;
+        int header = encoder.headerPart(PduType.C2H_DATA, length);
+        if (out.remaining() < header + length + 4 + RESPONSE_RESERVE) {
+            return false;
+        }
+        int start = out.position();
+        encoder.c2hData(out, slot.cid, 0, length, true, sqFlowControlDisabled);
+        int at = out.position();
+        try {
+            if (slot.source == CommandSlot.Source.NAMESPACE) {
+                slot.namespace.read(slot.namespaceOffset, out, at, length);
+            } else if (slot.source == CommandSlot.Source.OWNED) {
+                out.put(at, slot.owned, 0, length);
+            } else {
+                out.put(at, scratch.buffer(), slot.scratchOffset, length);
+            }
+        } catch (IOException | RuntimeException e) {
+            out.position(start);
+            engine.log(System.Logger.Level.WARNING, "read failed: " + e);
+            slot.fail(GenericStatus.INTERNAL_ERROR, false);
+            sendResponse(slot);
+            release(slot);
+            return true;
+        }
+        out.position(at + length);
+        outView.limit(at + length).position(at);
+        encoder.dataDigest(out, outView);
+        if (!sqFlowControlDisabled) {
+            sendResponse(slot);
+        }
+        release(slot);
+        return true;
+    }
+
+    private void sendResponse(CommandSlot slot) {
+        cqe.clear().dw0(slot.dw0).dw1(slot.dw1).sqhd(sqFlowControlDisabled ? 0xFFFF : sqhd).sqid(qid).cid(slot.cid)
+                .statusWord(slot.status);
+        encoder.capsuleResp(out, cqeBuffer, 0);
+    }
+
+    // ---- connection life ----
+
+    /** Connect succeeded: this connection is queue {@code qid} of {@code controller}. */
+    void connected(TargetController controller, int qid, int sqsize, boolean disableSqFlowControl) {
+        this.controller = controller;
+        this.qid = qid;
+        this.sqsize = sqsize;
+        this.sqFlowControlDisabled = disableSqFlowControl;
+        this.sqhd = sqsize > 0 ? 1 % (sqsize + 1) : 0;
+        this.phase = Phase.LIVE;
+    }
+
+    /** Disconnect: respond, then close once the response is out. */
+    void closeAfterResponse() {
+        closeAfterFlush = true;
+    }
+
+    private void fatal(FatalPduException e) {
+        engine.log(System.Logger.Level.WARNING, "queue " + qid + ": fatal protocol error from the host: "
+                + e.getMessage());
+        if (e.shouldSendTermReq() && out != null) {
+            out.clear();
+            ByteBuffer quoted = ByteBuffer.allocate(TermReqPdu.MAX_DATA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            decoder.copyHeaderInError(quoted);
+            quoted.flip();
+            encoder.termReq(out, false, e.status(), e.errorInformation(), quoted);
+            closeAfterFlush = true;
+            flush();
+            if (phase != Phase.CLOSED) {
+                // Give the TermReq to the socket, then close whatever was not sent.
+                close();
+            }
+        } else {
+            close();
+        }
+    }
+
+    void closeFromAnyThread() {
+        if (loop.inLoop()) {
+            close();
+        } else {
+            loop.execute(this::close);
+        }
+    }
+
+    void close() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        if (key != null) {
+            key.cancel();
+        }
+        EventLoop.closeQuietly(channel);
+        loop.removed(this);
+        if (controller != null && was == Phase.LIVE) {
+            if (qid == 0) {
+                controller.teardown("admin queue closed");
+            } else {
+                controller.detachIoQueue(qid, this);
+            }
+        }
+    }
+
+    long ageMillis(long now) {
+        return TimeUnit.NANOSECONDS.toMillis(now - createdNanos);
+    }
+}

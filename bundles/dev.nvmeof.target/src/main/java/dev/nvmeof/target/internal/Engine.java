@@ -1,0 +1,268 @@
+package dev.nvmeof.target.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.nvmeof.protocol.DiscoveryLogEntry;
+import dev.nvmeof.protocol.DiscoveryLogEntryFlyweight;
+import dev.nvmeof.protocol.NanoClock;
+import dev.nvmeof.target.NamespaceConfig;
+import dev.nvmeof.target.NvmeTarget;
+import dev.nvmeof.target.SubsystemConfig;
+import dev.nvmeof.target.TargetOptions;
+
+/** The running target: event loops, listeners and the subsystem registry behind {@link NvmeTarget}. */
+public final class Engine {
+    private static final System.Logger LOG = System.getLogger("dev.nvmeof.target");
+
+    final TargetOptions options;
+    private final EventLoop[] loops;
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private final Map<String, Subsystem> subsystems = new ConcurrentHashMap<>();
+    private final Subsystem discovery = Subsystem.discovery();
+    private final List<ServerSocketChannel> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong discoveryGeneration = new AtomicLong(1);
+    private volatile boolean closed;
+
+    private Engine(TargetOptions options) throws IOException {
+        this.options = options;
+        this.loops = new EventLoop[options.eventLoops()];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new EventLoop(this, i);
+        }
+    }
+
+    public static Engine start(TargetOptions options) throws IOException {
+        Engine engine = new Engine(options);
+        for (EventLoop loop : engine.loops) {
+            loop.start();
+        }
+        return engine;
+    }
+
+    NanoClock clock() {
+        return options.clock();
+    }
+
+    void log(System.Logger.Level level, String message) {
+        LOG.log(level, message);
+    }
+
+    public InetSocketAddress listen(InetSocketAddress address) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address, 1024);
+            server.configureBlocking(false);
+            CompletableFuture<Void> registered = new CompletableFuture<>();
+            loops[0].execute(() -> {
+                try {
+                    loops[0].listen(server);
+                    registered.complete(null);
+                } catch (IOException e) {
+                    registered.completeExceptionally(e);
+                }
+            });
+            registered.join();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e instanceof IOException ? (IOException) e : new IOException("cannot listen on " + address, e);
+        }
+        listeners.add(server);
+        discoveryChanged();
+        InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
+        log(System.Logger.Level.INFO, "listening on " + bound);
+        return bound;
+    }
+
+    public List<InetSocketAddress> listeners() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (ServerSocketChannel server : listeners) {
+            try {
+                addresses.add((InetSocketAddress) server.getLocalAddress());
+            } catch (IOException e) {
+                // a listener closing concurrently is simply not listed
+            }
+        }
+        return addresses;
+    }
+
+    void assign(SocketChannel channel) {
+        if (closed) {
+            EventLoop.closeQuietly(channel);
+            return;
+        }
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException e) {
+            EventLoop.closeQuietly(channel);
+            return;
+        }
+        EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+        loop.execute(() -> loop.register(channel));
+    }
+
+    public void addSubsystem(SubsystemConfig config) throws IOException {
+        if (subsystems.containsKey(config.nqn())) {
+            throw new IllegalArgumentException("subsystem " + config.nqn() + " exists");
+        }
+        Subsystem subsystem = Subsystem.open(config);
+        if (subsystems.putIfAbsent(config.nqn(), subsystem) != null) {
+            subsystem.shutdown();
+            throw new IllegalArgumentException("subsystem " + config.nqn() + " exists");
+        }
+        log(System.Logger.Level.INFO, "serving subsystem " + config.nqn() + " with " + config.namespaces().size()
+                + " namespace(s)");
+        discoveryChanged();
+    }
+
+    public void removeSubsystem(String nqn) {
+        Subsystem subsystem = subsystems.remove(nqn);
+        if (subsystem != null) {
+            subsystem.shutdown();
+            discoveryChanged();
+        }
+    }
+
+    public void addNamespace(String nqn, NamespaceConfig config) throws IOException {
+        Subsystem subsystem = requireSubsystem(nqn);
+        Namespace ns = Namespace.open(config);
+        if (!subsystem.addNamespace(ns)) {
+            ns.close();
+            throw new IllegalArgumentException("namespace " + config.nsid() + " exists in " + nqn);
+        }
+        namespaceChanged(subsystem, config.nsid());
+    }
+
+    public void removeNamespace(String nqn, int nsid) {
+        Subsystem subsystem = requireSubsystem(nqn);
+        Namespace ns = subsystem.removeNamespace(nsid);
+        if (ns != null) {
+            namespaceChanged(subsystem, nsid);
+            ns.close();
+        }
+    }
+
+    private Subsystem requireSubsystem(String nqn) {
+        Subsystem subsystem = subsystems.get(nqn);
+        if (subsystem == null) {
+            throw new IllegalArgumentException("no subsystem " + nqn);
+        }
+        return subsystem;
+    }
+
+    private void namespaceChanged(Subsystem subsystem, int nsid) {
+        for (TargetController controller : subsystem.controllers()) {
+            controller.admin.loop.execute(() -> controller.namespaceChanged(nsid));
+        }
+    }
+
+    private void discoveryChanged() {
+        discoveryGeneration.incrementAndGet();
+        for (TargetController controller : discovery.controllers()) {
+            controller.admin.loop.execute(controller::discoveryLogChanged);
+        }
+    }
+
+    public Set<String> subsystemNqns() {
+        return new TreeSet<>(subsystems.keySet());
+    }
+
+    Subsystem subsystem(String nqn) {
+        return NvmeTarget.DISCOVERY_NQN.equals(nqn) ? discovery : subsystems.get(nqn);
+    }
+
+    long discoveryGeneration() {
+        return discoveryGeneration.get();
+    }
+
+    /** The discovery log for a host: every subsystem it may use on every listener, then the discovery subsystem. */
+    List<DiscoveryLogEntry> discoveryEntries(String hostNqn) {
+        List<DiscoveryLogEntry> entries = new ArrayList<>();
+        List<InetSocketAddress> ports = listeners();
+        for (Subsystem subsystem : new TreeSet<>(subsystems.keySet()).stream().map(subsystems::get)
+                .filter(s -> s != null && s.allows(hostNqn)).toList()) {
+            for (int i = 0; i < ports.size(); i++) {
+                entries.add(entry(ports.get(i), i + 1, DiscoveryLogEntryFlyweight.SUBTYPE_NVM, subsystem.nqn));
+            }
+        }
+        for (int i = 0; i < ports.size(); i++) {
+            entries.add(entry(ports.get(i), i + 1, DiscoveryLogEntryFlyweight.SUBTYPE_CURRENT_DISCOVERY,
+                    NvmeTarget.DISCOVERY_NQN));
+        }
+        return entries;
+    }
+
+    private static DiscoveryLogEntry entry(InetSocketAddress port, int portId, int subtype, String nqn) {
+        boolean v6 = port.getAddress() instanceof java.net.Inet6Address;
+        DiscoveryLogEntry base = DiscoveryLogEntry.tcp(v6 ? DiscoveryLogEntryFlyweight.ADRFAM_IPV6
+                : DiscoveryLogEntryFlyweight.ADRFAM_IPV4, subtype, portId, Connection.QUEUE_ENTRIES,
+                port.getAddress().getHostAddress(), Integer.toString(port.getPort()), nqn);
+        // TREQ: no secure channel required; SQ flow control may be disabled (bit 2), as Linux nvmet offers.
+        return new DiscoveryLogEntry(base.trtype(), base.adrfam(), base.subtype(),
+                base.treq() | DiscoveryLogEntryFlyweight.TREQ_SQ_FLOW_CONTROL_DISABLE, base.portid(), base.cntlid(),
+                base.asqsz(), base.eflags(), base.trsvcid(), base.subnqn(), base.traddr(), base.sectype());
+    }
+
+    public int connectionCount() {
+        int n = 0;
+        for (EventLoop loop : loops) {
+            n += loop.connectionCount();
+        }
+        return n;
+    }
+
+    public int controllerCount() {
+        int n = discovery.controllers().size();
+        for (Subsystem subsystem : subsystems.values()) {
+            n += subsystem.controllers().size();
+        }
+        return n;
+    }
+
+    public CompletableFuture<Void> checkDeadlines() {
+        CompletableFuture<?>[] done = new CompletableFuture<?>[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            EventLoop loop = loops[i];
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            loop.execute(() -> {
+                loop.checkDeadlines();
+                f.complete(null);
+            });
+            done[i] = f;
+        }
+        return CompletableFuture.allOf(done);
+    }
+
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ServerSocketChannel server : listeners) {
+            EventLoop.closeQuietly(server);
+        }
+        listeners.clear();
+        for (EventLoop loop : loops) {
+            loop.shutdown();
+        }
+        for (Subsystem subsystem : subsystems.values()) {
+            subsystem.shutdown();
+        }
+        subsystems.clear();
+    }
+}

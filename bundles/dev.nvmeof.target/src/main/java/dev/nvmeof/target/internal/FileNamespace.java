@@ -1,0 +1,72 @@
+package dev.nvmeof.target.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+import dev.nvmeof.target.NamespaceConfig;
+
+/** A namespace in a file: positional reads and writes, {@code force} on flush (the file system's cache is volatile). */
+final class FileNamespace extends Namespace {
+    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+
+    private final FileChannel channel;
+
+    FileNamespace(NamespaceConfig config) throws IOException {
+        super(config);
+        channel = FileChannel.open(config.file(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        if (channel.size() < config.sizeBytes()) {
+            channel.write(ByteBuffer.wrap(new byte[1]), config.sizeBytes() - 1);
+        }
+    }
+
+    @Override
+    void read(long offset, ByteBuffer dst, int dstIndex, int length) throws IOException {
+        ByteBuffer view = dst.duplicate();
+        view.limit(dstIndex + length).position(dstIndex);
+        while (view.hasRemaining()) {
+            int n = channel.read(view, offset + view.position() - dstIndex);
+            if (n < 0) {
+                throw new IOException("namespace file " + config.file() + " is shorter than its size");
+            }
+        }
+    }
+
+    @Override
+    void write(long offset, ByteBuffer src, int srcIndex, int length) throws IOException {
+        ByteBuffer view = src.duplicate();
+        view.limit(srcIndex + length).position(srcIndex);
+        while (view.hasRemaining()) {
+            channel.write(view, offset + view.position() - srcIndex);
+        }
+    }
+
+    @Override
+    void zero(long offset, long length) throws IOException {
+        while (length > 0) {
+            ByteBuffer zeroes = ZEROES.duplicate();
+            zeroes.limit((int) Math.min(length, zeroes.capacity()));
+            int n = channel.write(zeroes, offset);
+            offset += n;
+            length -= n;
+        }
+    }
+
+    @Override
+    boolean flush() throws IOException {
+        channel.force(false);
+        return true;
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

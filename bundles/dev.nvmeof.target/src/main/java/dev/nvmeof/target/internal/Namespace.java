@@ -1,0 +1,49 @@
+package dev.nvmeof.target.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import dev.nvmeof.target.NamespaceConfig;
+
+/**
+ * A namespace's storage. Offsets and lengths are in bytes, already checked against the size. Called from event loop
+ * threads; implementations are safe for concurrent use on different ranges.
+ */
+abstract class Namespace implements AutoCloseable {
+    final NamespaceConfig config;
+
+    Namespace(NamespaceConfig config) {
+        this.config = config;
+    }
+
+    static Namespace open(NamespaceConfig config) throws IOException {
+        return config.isFile() ? new FileNamespace(config) : new RamNamespace(config);
+    }
+
+    int nsid() {
+        return config.nsid();
+    }
+
+    long blocks() {
+        return config.blocks();
+    }
+
+    int blockSize() {
+        return config.blockSize();
+    }
+
+    /** Copies {@code length} bytes at {@code offset} into {@code dst} at absolute index {@code dstIndex}. */
+    abstract void read(long offset, ByteBuffer dst, int dstIndex, int length) throws IOException;
+
+    /** Copies {@code length} bytes from {@code src} at absolute index {@code srcIndex} to {@code offset}. */
+    abstract void write(long offset, ByteBuffer src, int srcIndex, int length) throws IOException;
+
+    /** Zeroes a range (Write Zeroes, and deallocation: deallocated blocks read back as zeroes). */
+    abstract void zero(long offset, long length) throws IOException;
+
+    /** Makes written data durable; returns true when it had anything to do (a file was forced). */
+    abstract boolean flush() throws IOException;
+
+    @Override
+    public abstract void close();
+}

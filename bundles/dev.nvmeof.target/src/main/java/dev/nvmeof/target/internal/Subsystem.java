@@ -1,0 +1,113 @@
+package dev.nvmeof.target.internal;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import dev.nvmeof.target.NamespaceConfig;
+import dev.nvmeof.target.NvmeTarget;
+import dev.nvmeof.target.SubsystemConfig;
+
+/** A subsystem: the discovery subsystem, or an NVM subsystem with namespaces. Thread-safe. */
+final class Subsystem {
+    private static final int MAX_CNTLID = 0xFFEF;
+
+    final String nqn;
+    final SubsystemConfig config;
+    final boolean discovery;
+    private final Map<Integer, Namespace> namespaces = new ConcurrentSkipListMap<>();
+    private final Map<Integer, TargetController> controllers = new ConcurrentHashMap<>();
+    private int nextCntlid = 1;
+
+    private Subsystem(String nqn, SubsystemConfig config, boolean discovery) {
+        this.nqn = nqn;
+        this.config = config;
+        this.discovery = discovery;
+    }
+
+    static Subsystem discovery() {
+        return new Subsystem(NvmeTarget.DISCOVERY_NQN, null, true);
+    }
+
+    static Subsystem open(SubsystemConfig config) throws IOException {
+        Subsystem subsystem = new Subsystem(config.nqn(), config, false);
+        try {
+            for (NamespaceConfig ns : config.namespaces()) {
+                subsystem.namespaces.put(ns.nsid(), Namespace.open(ns));
+            }
+        } catch (IOException | RuntimeException e) {
+            subsystem.namespaces.values().forEach(Namespace::close);
+            throw e;
+        }
+        return subsystem;
+    }
+
+    boolean allows(String hostNqn) {
+        return discovery || config.allows(hostNqn);
+    }
+
+    int maxIoQueues() {
+        return discovery ? 0 : config.maxIoQueues();
+    }
+
+    String serial() {
+        return discovery ? "discovery" : config.serial();
+    }
+
+    String model() {
+        return discovery ? SubsystemConfig.DEFAULT_MODEL : config.model();
+    }
+
+    Namespace namespace(int nsid) {
+        return namespaces.get(nsid);
+    }
+
+    Collection<Namespace> namespaces() {
+        return namespaces.values();
+    }
+
+    /** Adds a namespace; false if the NSID is taken. */
+    boolean addNamespace(Namespace ns) {
+        return namespaces.putIfAbsent(ns.nsid(), ns) == null;
+    }
+
+    Namespace removeNamespace(int nsid) {
+        return namespaces.remove(nsid);
+    }
+
+    synchronized TargetController createController(Engine engine, String hostNqn, UUID hostId, long katoMillis,
+            Connection admin) {
+        for (int tries = 0; tries < MAX_CNTLID; tries++) {
+            int cntlid = nextCntlid;
+            nextCntlid = nextCntlid == MAX_CNTLID ? 1 : nextCntlid + 1;
+            if (!controllers.containsKey(cntlid)) {
+                TargetController controller = new TargetController(engine, this, cntlid, hostNqn, hostId, katoMillis,
+                        admin);
+                controllers.put(cntlid, controller);
+                return controller;
+            }
+        }
+        return null;
+    }
+
+    TargetController controller(int cntlid) {
+        return controllers.get(cntlid);
+    }
+
+    Collection<TargetController> controllers() {
+        return controllers.values();
+    }
+
+    void removeController(TargetController controller) {
+        controllers.remove(controller.cntlid, controller);
+    }
+
+    /** Tears down every controller and closes the namespaces. */
+    void shutdown() {
+        controllers.values().forEach(c -> c.teardown("subsystem removed"));
+        namespaces.values().forEach(Namespace::close);
+    }
+}
