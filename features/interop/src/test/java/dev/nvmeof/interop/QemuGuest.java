@@ -48,6 +48,8 @@ public final class QemuGuest implements AutoCloseable {
     public static final int DISCOVERY_PORT = 8009;
     public static final String READY_MARKER = "GUEST-READY";
     static final String END_MARKER = "__END__";
+    static final String QEMU = "qemu-system-x86_64";
+    static final String QEMU_PROPERTY = "interop.qemu";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final int BOOT_ATTEMPTS = 2;
@@ -97,8 +99,8 @@ public final class QemuGuest implements AutoCloseable {
         if (closed || process != null) {
             throw new IllegalStateException("already started or closed");
         }
-        Path qemu = onPath("qemu-system-x86_64").orElseThrow(() -> new GuestUnavailableException(
-                "qemu-system-x86_64 is not on the PATH: apt-get install qemu-system-x86"));
+        Path qemu = qemu().orElseThrow(() -> new GuestUnavailableException(
+                QEMU + " is not on the PATH: apt-get install qemu-system-x86"));
         if (!config.guestForwards.isEmpty() && onPath("socat").isEmpty()) {
             throw new GuestUnavailableException("socat is not on the PATH (guestfwd needs it): apt-get install socat");
         }
@@ -173,6 +175,12 @@ public final class QemuGuest implements AutoCloseable {
         return port;
     }
 
+    /** The PID of the running QEMU (to stop or kill it from a test, e.g. {@code kill -STOP} for a hung target). */
+    public synchronized long pid() {
+        requireRunning();
+        return process.pid();
+    }
+
     /** The console log (ttyS0) of the current boot. */
     public synchronized String console() {
         try {
@@ -208,7 +216,7 @@ public final class QemuGuest implements AutoCloseable {
     public synchronized void restart() {
         requireRunning();
         kill();
-        Path qemu = onPath("qemu-system-x86_64").orElseThrow();
+        Path qemu = qemu().orElseThrow();
         bootWithRetry(qemu, GuestImage.ensureBuilt(runRoot.getParent().getParent()), false);
     }
 
@@ -386,6 +394,16 @@ public final class QemuGuest implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
+    }
+
+    /** {@code qemu-system-x86_64} on the PATH; the system property {@value #QEMU_PROPERTY} names another. */
+    private static Optional<Path> qemu() {
+        String name = System.getProperty(QEMU_PROPERTY, QEMU);
+        if (name.contains("/")) {
+            Path path = Path.of(name);
+            return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
+        }
+        return onPath(name);
     }
 
     private static Optional<Path> onPath(String name) {
