@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,6 +46,8 @@ import org.osgi.framework.Version;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -64,6 +68,9 @@ public class StackSmokeIT {
 
     @Inject
     private ServiceComponentRuntime scr;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
 
     @Configuration
     public Option[] config() {
@@ -176,7 +183,8 @@ public class StackSmokeIT {
     }
 
     @Test
-    public void shouldActivateEveryDeclaredComponent() {
+    public void shouldActivateEveryDeclaredComponent() throws Exception {
+        configureTheTarget();
         List<String> problems = new ArrayList<>();
         Bundle[] ours = ourBundles().toArray(new Bundle[0]);
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(ours)) {
@@ -193,6 +201,34 @@ public class StackSmokeIT {
             }
         }
         assertTrue("components that did not activate: " + problems, problems.isEmpty());
+    }
+
+    /**
+     * Components that require configuration get one, as a deployment would give them: the target on an ephemeral
+     * port, one subsystem with one RAM namespace. Waits (bounded) until the subsystem's service is up.
+     */
+    private void configureTheTarget() throws Exception {
+        Dictionary<String, Object> target = new Hashtable<>();
+        target.put("listen", new String[] {"127.0.0.1:0"});
+        target.put("eventLoops", 1);
+        configurationAdmin.getConfiguration("dev.nvmeof.target", "?").update(target);
+        Dictionary<String, Object> subsystem = new Hashtable<>();
+        subsystem.put("nqn", "smoke");
+        configurationAdmin.createFactoryConfiguration("dev.nvmeof.target.subsystem", "?").update(subsystem);
+        Dictionary<String, Object> namespace = new Hashtable<>();
+        namespace.put("subsystem", "smoke");
+        namespace.put("nsid", 1);
+        namespace.put("size", "1M");
+        configurationAdmin.createFactoryConfiguration("dev.nvmeof.target.namespace", "?").update(namespace);
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=dev.nvmeof.target.internal.ds.NamespaceComponent)(nsid=1))"),
+                null);
+        tracker.open();
+        try {
+            assertNotNull("the namespace component did not come up", tracker.waitForService(10_000));
+        } finally {
+            tracker.close();
+        }
     }
 
     private List<Bundle> ourBundles() {

@@ -1,0 +1,56 @@
+package dev.nvmeof.target.internal.ds;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import dev.nvmeof.target.SubsystemConfig;
+
+/** One NVM subsystem per factory configuration {@code dev.nvmeof.target.subsystem}. */
+@Component(service = SubsystemComponent.class, configurationPid = SubsystemComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = SubsystemComponent.Config.class, factory = true)
+public final class SubsystemComponent {
+    public static final String PID = "dev.nvmeof.target.subsystem";
+
+    @ObjectClassDefinition(name = "NVMe/TCP target subsystem")
+    public @interface Config {
+        @AttributeDefinition(description = "subsystem NQN (any string, as Linux accepts)")
+        String nqn();
+
+        String serial() default "";
+
+        String model() default "";
+
+        @AttributeDefinition(description = "when false, only allowedHosts may connect")
+        boolean allowAnyHost() default true;
+
+        String[] allowedHosts() default {};
+
+        @AttributeDefinition(description = "most I/O queues granted to a controller")
+        int maxIoQueues() default SubsystemConfig.DEFAULT_MAX_IO_QUEUES;
+    }
+
+    private final TargetComponent target;
+
+    @Activate
+    public SubsystemComponent(@Reference TargetComponent target, Config config) throws IOException {
+        this.target = target;
+        target.declareSubsystem(this, new SubsystemConfig(config.nqn(), config.serial(), config.model(),
+                config.allowAnyHost(), Set.of(config.allowedHosts()), config.maxIoQueues(), List.of()));
+    }
+
+    @Deactivate
+    void deactivate() {
+        target.withdrawSubsystem(this);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.nvmeof.target.internal.ds;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import dev.nvmeof.target.NamespaceConfig;
+import dev.nvmeof.target.NvmeTarget;
+import dev.nvmeof.target.SubsystemConfig;
+import dev.nvmeof.target.TargetOptions;
+
+/**
+ * The target as a DS component, configured by PID {@code dev.nvmeof.target}: it listens where configured and serves
+ * the subsystems and namespaces declared by the factory configurations {@code dev.nvmeof.target.subsystem} and
+ * {@code dev.nvmeof.target.namespace}. It keeps the declared state and applies it in any arrival order: a namespace
+ * declared before its subsystem is added when the subsystem arrives.
+ */
+@Component(service = TargetComponent.class, configurationPid = TargetComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = TargetComponent.Config.class)
+public final class TargetComponent {
+    public static final String PID = "dev.nvmeof.target";
+
+    @ObjectClassDefinition(name = "NVMe/TCP target", description = "Where the embedded target listens")
+    public @interface Config {
+        @AttributeDefinition(description = "host:port addresses to listen on; port 0 picks a free one")
+        String[] listen() default {"127.0.0.1:4420", "127.0.0.1:8009"};
+
+        @AttributeDefinition(description = "event loop threads; 0 = one per CPU")
+        int eventLoops() default 0;
+
+        @AttributeDefinition(description = "milliseconds a new connection has to send its ICReq and Connect")
+        long handshakeTimeoutMillis() default 10_000;
+    }
+
+    private final Logger log;
+    private final NvmeTarget target;
+    private final Map<Object, SubsystemConfig> subsystems = new HashMap<>();
+    private final Map<Object, Map.Entry<String, NamespaceConfig>> namespaces = new HashMap<>();
+
+    @Activate
+    public TargetComponent(Config config, @Reference(service = LoggerFactory.class) Logger log) throws IOException {
+        this.log = log;
+        int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        target = NvmeTarget.start(TargetOptions.defaults().withEventLoops(loops)
+                .withHandshakeTimeout(Duration.ofMillis(config.handshakeTimeoutMillis())));
+        try {
+            for (String address : config.listen()) {
+                InetSocketAddress bound = target.listen(Addresses.parse(address));
+                log.info("NVMe/TCP target listening on {}", bound);
+            }
+        } catch (IOException | RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        target.close();
+        log.info("NVMe/TCP target stopped");
+    }
+
+    /** The running target, for the other components of this bundle and for tests. */
+    public NvmeTarget target() {
+        return target;
+    }
+
+    synchronized void declareSubsystem(Object owner, SubsystemConfig config) throws IOException {
+        target.addSubsystem(config);
+        subsystems.put(owner, config);
+        log.info("serving subsystem {}", config.nqn());
+        for (Map.Entry<String, NamespaceConfig> ns : List.copyOf(namespaces.values())) {
+            if (ns.getKey().equals(config.nqn())) {
+                addNamespace(ns.getKey(), ns.getValue());
+            }
+        }
+    }
+
+    synchronized void withdrawSubsystem(Object owner) {
+        SubsystemConfig config = subsystems.remove(owner);
+        if (config != null) {
+            target.removeSubsystem(config.nqn());
+            log.info("stopped serving subsystem {}", config.nqn());
+        }
+    }
+
+    synchronized void declareNamespace(Object owner, String nqn, NamespaceConfig config) {
+        namespaces.put(owner, Map.entry(nqn, config));
+        if (target.subsystems().contains(nqn)) {
+            addNamespace(nqn, config);
+        } else {
+            log.info("namespace {} waits for subsystem {}", config.nsid(), nqn);
+        }
+    }
+
+    synchronized void withdrawNamespace(Object owner) {
+        Map.Entry<String, NamespaceConfig> ns = namespaces.remove(owner);
+        if (ns != null && target.subsystems().contains(ns.getKey())) {
+            target.removeNamespace(ns.getKey(), ns.getValue().nsid());
+            log.info("removed namespace {} from {}", ns.getValue().nsid(), ns.getKey());
+        }
+    }
+
+    private void addNamespace(String nqn, NamespaceConfig config) {
+        try {
+            target.addNamespace(nqn, config);
+            log.info("added namespace {} ({} bytes) to {}", config.nsid(), config.sizeBytes(), nqn);
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot add namespace {} to {}: {}", config.nsid(), nqn, e.toString());
+        }
+    }
+}
