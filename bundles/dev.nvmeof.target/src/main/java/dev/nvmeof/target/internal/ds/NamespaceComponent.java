@@ -17,7 +17,7 @@ import dev.nvmeof.target.NamespaceConfig;
  * One namespace per factory configuration {@code dev.nvmeof.target.namespace}. Adding or deleting the configuration
  * while hosts are connected sends them a Namespace Attribute Changed event.
  */
-@Component(service = NamespaceComponent.class, configurationPid = NamespaceComponent.PID,
+@Component(service = NamespaceComponent.class, immediate = true, configurationPid = NamespaceComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = NamespaceComponent.Config.class, factory = true)
 public final class NamespaceComponent {

@@ -16,7 +16,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import dev.nvmeof.target.SubsystemConfig;
 
 /** One NVM subsystem per factory configuration {@code dev.nvmeof.target.subsystem}. */
-@Component(service = SubsystemComponent.class, configurationPid = SubsystemComponent.PID,
+@Component(service = SubsystemComponent.class, immediate = true, configurationPid = SubsystemComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = SubsystemComponent.Config.class, factory = true)
 public final class SubsystemComponent {

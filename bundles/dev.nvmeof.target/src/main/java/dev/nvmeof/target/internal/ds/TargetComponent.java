@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -29,7 +31,7 @@ import dev.nvmeof.target.TargetOptions;
  * {@code dev.nvmeof.target.namespace}. It keeps the declared state and applies it in any arrival order: a namespace
  * declared before its subsystem is added when the subsystem arrives.
  */
-@Component(service = TargetComponent.class, configurationPid = TargetComponent.PID,
+@Component(service = TargetComponent.class, immediate = true, configurationPid = TargetComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TargetComponent.Config.class)
 public final class TargetComponent {
@@ -49,11 +51,13 @@ public final class TargetComponent {
 
     private final Logger log;
     private final NvmeTarget target;
+    private final ServiceRegistration<NvmeTarget> registration;
     private final Map<Object, SubsystemConfig> subsystems = new HashMap<>();
     private final Map<Object, Map.Entry<String, NamespaceConfig>> namespaces = new HashMap<>();
 
     @Activate
-    public TargetComponent(Config config, @Reference(service = LoggerFactory.class) Logger log) throws IOException {
+    public TargetComponent(Config config, BundleContext context,
+            @Reference(service = LoggerFactory.class) Logger log) throws IOException {
         this.log = log;
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         target = NvmeTarget.start(TargetOptions.defaults().withEventLoops(loops)
@@ -67,10 +71,13 @@ public final class TargetComponent {
             target.close();
             throw e;
         }
+        // The running target is a service of the exported API type, for tools and tests (listeners, subsystems).
+        registration = context.registerService(NvmeTarget.class, target, null);
     }
 
     @Deactivate
     void deactivate() {
+        registration.unregister();
         target.close();
         log.info("NVMe/TCP target stopped");
     }

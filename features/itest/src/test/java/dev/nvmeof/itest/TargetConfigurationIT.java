@@ -1,0 +1,170 @@
+package dev.nvmeof.itest;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import javax.inject.Inject;
+
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.nvmeof.protocol.AdminCommands;
+import dev.nvmeof.protocol.AsyncEvent;
+import dev.nvmeof.protocol.ChangedNamespaceListFlyweight;
+import dev.nvmeof.protocol.IdentifyCns;
+import dev.nvmeof.protocol.LogPageId;
+import dev.nvmeof.protocol.NamespaceListFlyweight;
+import dev.nvmeof.target.NvmeTarget;
+import dev.nvmeof.testkit.NvmeTcpTestClient;
+
+/**
+ * The target deployed in Felix and driven by ConfigAdmin: a subsystem declared by a factory configuration serves; a
+ * namespace configuration added at run time reaches a connected host as a Namespace Attribute Changed event, and the
+ * host then finds it in the changed namespace list and the active namespace list; deleting the configuration takes it
+ * away again; deleting the subsystem's configuration disconnects the host.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class TargetConfigurationIT {
+    private static final String NQN = "nqn.2026-11.dev.nvmeof:itest";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    private NvmeTcpTestClient host;
+
+    @Configuration
+    public Option[] config() {
+        return StackOptions.stack();
+    }
+
+    @After
+    public void closeHost() throws Exception {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    public void shouldAnnounceNamespacesAddedAndRemovedByConfiguration() throws Exception {
+        configure("dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"});
+        configure("dev.nvmeof.target.subsystem", "?", "nqn", NQN);
+        String first = configure("dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size", "1M");
+        NvmeTarget target = awaitTarget();
+        host = NvmeTcpTestClient.open(awaitListener(target));
+        host.connectAndEnable(NQN, 0);
+        assertArrayEquals(new int[] {1}, activeNamespaces());
+
+        int aer = sendAer();
+        String second = configure("dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 2, "size", "2M");
+        assertNamespaceNotice(host.await(aer));
+        assertArrayEquals(new int[] {2}, changedNamespaces());
+        assertArrayEquals(new int[] {1, 2}, activeNamespaces());
+        assertArrayEquals("reading the changed list without RAE clears it", new int[0], changedNamespaces());
+
+        aer = sendAer();
+        configurationAdmin.listConfigurations("(service.pid=" + second + ")")[0].delete();
+        assertNamespaceNotice(host.await(aer));
+        assertArrayEquals(new int[] {2}, changedNamespaces());
+        assertArrayEquals(new int[] {1}, activeNamespaces());
+        assertNotNull(first);
+    }
+
+    @Test
+    public void shouldDisconnectHostsWhenTheSubsystemConfigurationIsDeleted() throws Exception {
+        configure("dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"});
+        String subsystem = configure("dev.nvmeof.target.subsystem", "?", "nqn", NQN);
+        configure("dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size", "1M");
+        NvmeTarget target = awaitTarget();
+        host = NvmeTcpTestClient.open(awaitListener(target));
+        host.connectAndEnable(NQN, 0);
+        assertTrue(target.subsystems().contains(NQN));
+
+        configurationAdmin.listConfigurations("(service.pid=" + subsystem + ")")[0].delete();
+        assertTrue("the target closes the controller's connection", host.awaitClose());
+        assertFalse(target.subsystems().contains(NQN));
+    }
+
+    private int sendAer() throws Exception {
+        AdminCommands.asyncEventRequest(host.sqe, host.cid());
+        return host.send(null, null);
+    }
+
+    private static void assertNamespaceNotice(NvmeTcpTestClient.Completion completion) {
+        assertTrue(completion.toString(), completion.ok());
+        assertTrue(AsyncEvent.of(completion.dw0()).isNamespaceAttributeChanged());
+        assertEquals(LogPageId.CHANGED_NAMESPACE_LIST.code(), AsyncEvent.logPageId(completion.dw0()));
+    }
+
+    private int[] activeNamespaces() throws Exception {
+        ByteBuffer data = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+        NvmeTcpTestClient.Completion c = host.command(
+                sqe -> AdminCommands.identify(sqe, 0, IdentifyCns.ACTIVE_NAMESPACE_LIST, 0), null, data);
+        assertTrue(c.toString(), c.ok());
+        return new NamespaceListFlyweight().wrap(data, 0).toArray();
+    }
+
+    private int[] changedNamespaces() throws Exception {
+        ByteBuffer data = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+        NvmeTcpTestClient.Completion c = host.command(sqe -> AdminCommands.getLogPage(sqe, 0,
+                LogPageId.CHANGED_NAMESPACE_LIST.code(), 0xFFFFFFFF, 4096, 0, false), null, data);
+        assertTrue(c.toString(), c.ok());
+        return new ChangedNamespaceListFlyweight().wrap(data, 0).toArray();
+    }
+
+    /** Creates (factoryPid given) or updates a configuration; returns its PID. */
+    private String configure(String pid, String location, Object... keyValues) throws Exception {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        org.osgi.service.cm.Configuration configuration = location == null
+                ? configurationAdmin.getConfiguration(pid, "?")
+                : configurationAdmin.createFactoryConfiguration(pid, location);
+        configuration.update(properties);
+        return configuration.getPid();
+    }
+
+    private NvmeTarget awaitTarget() throws Exception {
+        ServiceTracker<NvmeTarget, NvmeTarget> tracker = new ServiceTracker<>(context, NvmeTarget.class, null);
+        tracker.open();
+        NvmeTarget target = tracker.waitForService(10_000);
+        assertNotNull("no NvmeTarget service", target);
+        return target;
+    }
+
+    /** The target's ephemeral listener, once the subsystem is served (bounded wait on its namespace service). */
+    private InetSocketAddress awaitListener(NvmeTarget target) throws Exception {
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=dev.nvmeof.target.internal.ds.NamespaceComponent)(nsid=1))"),
+                null);
+        tracker.open();
+        try {
+            assertNotNull("the namespace did not come up", tracker.waitForService(10_000));
+        } finally {
+            tracker.close();
+        }
+        return target.listeners().get(0);
+    }
+}
