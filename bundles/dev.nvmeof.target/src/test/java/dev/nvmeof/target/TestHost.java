@@ -237,6 +237,11 @@ final class TestHost implements AutoCloseable, HostPduHandler {
         }
     }
 
+    /** Completions received but not yet awaited (a duplicate CQE would stay here). */
+    int pendingCompletions() {
+        return completions.size();
+    }
+
     /** Reads until the peer closes; true if it did within the socket timeout. */
     boolean awaitClose() throws IOException {
         try {
