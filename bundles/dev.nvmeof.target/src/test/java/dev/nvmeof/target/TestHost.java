@@ -38,7 +38,7 @@ final class TestHost implements AutoCloseable, HostPduHandler {
     static final int IN_CAPSULE_LIMIT = 8192;
 
     /** What came back for a command. */
-    record Completion(int cid, int status, int dw0, int dw1, boolean viaSuccessFlag) {
+    record Completion(int cid, int status, int dw0, int dw1, int sqhd, boolean viaSuccessFlag) {
         int sct() {
             return (status >>> 9) & 0x7;
         }
@@ -73,8 +73,13 @@ final class TestHost implements AutoCloseable, HostPduHandler {
     private final ArrayDeque<Completion> completions = new ArrayDeque<>();
     private int nextCid = 1;
     boolean icDone;
-    TermReqPdu termReq;
     int termReqFes = -1;
+    int termReqFei = -1;
+    boolean grantedHeaderDigest;
+    boolean grantedDataDigest;
+    /** When set, R2Ts are only recorded ({@link #lastR2t}) and the test sends H2CData itself. */
+    boolean manualR2t;
+    int[] lastR2t;
     int r2tCount;
     int maxH2cData;
     boolean dataDigestErrorSeen;
@@ -232,6 +237,11 @@ final class TestHost implements AutoCloseable, HostPduHandler {
         }
     }
 
+    /** Completions received but not yet awaited (a duplicate CQE would stay here). */
+    int pendingCompletions() {
+        return completions.size();
+    }
+
     /** Reads until the peer closes; true if it did within the socket timeout. */
     boolean awaitClose() throws IOException {
         try {
@@ -244,6 +254,34 @@ final class TestHost implements AutoCloseable, HostPduHandler {
         } catch (IOException e) {
             return true; // reset by peer
         }
+    }
+
+    /** Sends H2CData for a command by hand (only with {@link #manualR2t}). */
+    void sendH2cData(int cccid, int ttag, int datao, byte[] data, boolean last) throws IOException {
+        header.clear();
+        encoder.h2cData(header, cccid, ttag, datao, data.length, last);
+        writeHeader();
+        writeData(ByteBuffer.wrap(data));
+    }
+
+    /** The bytes of a CapsuleCmd PDU header for the current SQE announcing {@code inCapsuleLength} bytes of data. */
+    byte[] capsuleHeaderBytes(int inCapsuleLength) {
+        header.clear();
+        encoder.capsuleCmd(header, sqeBuffer, 0, inCapsuleLength);
+        header.flip();
+        byte[] bytes = new byte[header.remaining()];
+        header.get(bytes);
+        return bytes;
+    }
+
+    /** Reads until a completion for {@code cid} arrives or the peer closes; true if it closed first. */
+    boolean awaitCloseWithout(int cid) throws IOException {
+        for (Completion c : completions) {
+            if (c.cid() == cid) {
+                return false;
+            }
+        }
+        return awaitClose() && completions.stream().noneMatch(c -> c.cid() == cid);
     }
 
     void writeRaw(byte[] bytes) throws IOException {
@@ -290,6 +328,8 @@ final class TestHost implements AutoCloseable, HostPduHandler {
     @Override
     public void onIcResp(IcRespPdu pdu) {
         maxH2cData = pdu.maxH2cData();
+        grantedHeaderDigest = pdu.headerDigest();
+        grantedDataDigest = pdu.dataDigest();
         encoder.negotiated(pdu.headerDigest(), pdu.dataDigest(), pdu.cpda());
         decoder.negotiated(pdu.headerDigest(), pdu.dataDigest(), 0);
         icDone = true;
@@ -298,18 +338,24 @@ final class TestHost implements AutoCloseable, HostPduHandler {
     @Override
     public void onTermReq(TermReqPdu pdu) {
         termReqFes = pdu.fesCode();
+        termReqFei = pdu.fei();
     }
 
     @Override
     public void onCapsuleResp(CapsuleRespPdu pdu) {
         ByteBuffer b = pdu.buffer();
         int at = pdu.cqeIndex();
-        completions.add(new Completion(pdu.cid(), pdu.statusWord(), b.getInt(at), b.getInt(at + 4), false));
+        completions.add(new Completion(pdu.cid(), pdu.statusWord(), b.getInt(at), b.getInt(at + 4),
+                b.getShort(at + 8) & 0xFFFF, false));
     }
 
     @Override
     public void onR2t(R2tPdu pdu) {
         r2tCount++;
+        if (manualR2t) {
+            lastR2t = new int[] {pdu.cccid(), pdu.ttag(), pdu.r2to(), pdu.r2tl()};
+            return;
+        }
         ByteBuffer data = writeBuffers.get(pdu.cccid());
         if (data == null) {
             throw new IllegalStateException("R2T for unknown CID " + pdu.cccid());
@@ -344,7 +390,7 @@ final class TestHost implements AutoCloseable, HostPduHandler {
     public void onC2hDataEnd(C2hDataPdu pdu, boolean dataDigestOk) {
         dataDigestErrorSeen |= !dataDigestOk;
         if (pdu.hasFlag(dev.nvmeof.protocol.tcp.PduFlags.SUCCESS)) {
-            completions.add(new Completion(pdu.cccid(), 0, 0, 0, true));
+            completions.add(new Completion(pdu.cccid(), 0, 0, 0, -1, true));
         }
     }
 }

@@ -143,13 +143,21 @@ final class TargetController {
 
     // ---- asynchronous events (admin loop) ----
 
-    /** Holds an AER; false when the limit is reached. */
+    /**
+     * Holds an AER; false when the limit is reached. When an event is already waiting, the AER takes it at once and
+     * completes through the normal command path (its outcome becomes RESPOND), not through {@link
+     * Connection#completeHeld}: completing it here as well would send two CQEs and free its slot twice.
+     */
     boolean holdAer(CommandSlot slot) {
+        if (!pendingEvents.isEmpty()) {
+            slot.respond(0);
+            slot.dw0 = pendingEvents.poll();
+            return true;
+        }
         if (heldAers.size() >= AER_LIMIT) {
             return false;
         }
         heldAers.add(slot);
-        deliverEvents();
         return true;
     }
 
