@@ -136,12 +136,22 @@ class MalformedInputTest {
     }
 
     @Test
-    void shouldCloseWithoutTermReqWhenTheFirstPduIsNotIcReq() throws Exception {
+    void shouldTerminateWhenTheFirstPduIsNotIcReq() throws Exception {
         TestHost host = fixture.raw();
         host.writeRaw(new byte[] {0x04, 0, 72, 0, 72, 0, 0, 0});
         host.writeRaw(new byte[64]);
-        assertTrue(host.awaitClose(), "closed");
-        TargetFixture.assertIoWorks(bystander, 99);
+        assertTerminated(host, FatalErrorStatus.PDU_SEQUENCE_ERROR, -1);
+    }
+
+    @Test
+    void shouldTerminateWhenTheIcReqAsksForAnUnsupportedVersion() throws Exception {
+        TestHost host = fixture.raw();
+        byte[] icReq = new byte[128];
+        icReq[2] = (byte) 128;
+        icReq[4] = (byte) 128;
+        icReq[8] = 1; // PFV 1
+        host.writeRaw(icReq);
+        assertTerminated(host, FatalErrorStatus.UNSUPPORTED_PARAMETER, 8);
     }
 
     @Test

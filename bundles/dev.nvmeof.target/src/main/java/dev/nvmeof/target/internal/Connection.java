@@ -438,7 +438,11 @@ final class Connection implements ControllerPduHandler {
     private void fatal(FatalPduException e) {
         engine.log(System.Logger.Level.WARNING, "queue " + qid + ": fatal protocol error from the host: "
                 + e.getMessage());
-        if (e.shouldSendTermReq() && out != null) {
+        if (e.shouldSendTermReq()) {
+            if (out == null) {
+                // Before ICResp there is no send buffer yet (e.g. an ICReq with an unsupported PFV): just the TermReq.
+                out = ByteBuffer.allocate(TermReqPdu.MAX_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            }
             out.clear();
             ByteBuffer quoted = ByteBuffer.allocate(TermReqPdu.MAX_DATA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             decoder.copyHeaderInError(quoted);
