@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static dev.nvmeof.target.TargetFixture.NQN;
 import static dev.nvmeof.target.TargetFixture.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -35,7 +36,7 @@ class AdminCommandsTest {
     private static final int INVALID_FIELD = 0x02;
 
     private TargetFixture fixture;
-    private TestHost admin;
+    private NvmeTcpTestClient admin;
 
     @BeforeEach
     void start() throws Exception {
@@ -43,7 +44,7 @@ class AdminCommandsTest {
                 SubsystemConfig.of(NQN, NamespaceConfig.ram(1, TargetFixture.NS_BYTES, 512),
                         NamespaceConfig.ram(3, 1 << 20, 4096)).withMaxIoQueues(4));
         admin = fixture.open();
-        TestHost.Completion c = admin.connect(NQN, 0, ConnectDataFlyweight.CNTLID_DYNAMIC, 31, 0);
+        NvmeTcpTestClient.Completion c = admin.connect(NQN, 0, ConnectDataFlyweight.CNTLID_DYNAMIC, 31, 0);
         assertTrue(c.ok(), c.toString());
     }
 
@@ -59,7 +60,7 @@ class AdminCommandsTest {
 
     @Test
     void shouldReportCapAndVsWhenPropertiesAreRead() throws Exception {
-        TestHost.Completion cap = admin.propertyGet(ControllerProperty.CAP);
+        NvmeTcpTestClient.Completion cap = admin.propertyGet(ControllerProperty.CAP);
         assertTrue(cap.ok());
         long value = (cap.dw0() & 0xFFFFFFFFL) | (long) cap.dw1() << 32;
         assertEquals(127, value & 0xFFFF, "MQES");
@@ -150,13 +151,13 @@ class AdminCommandsTest {
     @Test
     void shouldGrantMinOfRequestedAndMaxIoQueuesWhenNumberOfQueuesIsSet() throws Exception {
         enable();
-        TestHost.Completion few = admin.command(sqe -> AdminCommands.setNumberOfQueues(sqe, 0, 2, 2), null, null);
+        NvmeTcpTestClient.Completion few = admin.command(sqe -> AdminCommands.setNumberOfQueues(sqe, 0, 2, 2), null, null);
         assertEquals(2, AdminCommands.grantedSubmissionQueues(few.dw0()));
         assertEquals(2, AdminCommands.grantedCompletionQueues(few.dw0()));
-        TestHost.Completion many = admin.command(sqe -> AdminCommands.setNumberOfQueues(sqe, 0, 64, 64), null, null);
+        NvmeTcpTestClient.Completion many = admin.command(sqe -> AdminCommands.setNumberOfQueues(sqe, 0, 64, 64), null, null);
         assertEquals(4, AdminCommands.grantedSubmissionQueues(many.dw0()));
         assertEquals(4, AdminCommands.grantedCompletionQueues(many.dw0()));
-        TestHost.Completion get = admin.command(
+        NvmeTcpTestClient.Completion get = admin.command(
                 sqe -> AdminCommands.getFeatures(sqe, 0, FeatureId.NUMBER_OF_QUEUES.code(), 0), null, null);
         assertEquals(4, AdminCommands.grantedSubmissionQueues(get.dw0()));
     }
@@ -179,7 +180,7 @@ class AdminCommandsTest {
     @Test
     void shouldRefuseSavingAFeature() throws Exception {
         enable();
-        TestHost.Completion c = admin.command(
+        NvmeTcpTestClient.Completion c = admin.command(
                 sqe -> AdminCommands.setFeatures(sqe, 0, FeatureId.KEEP_ALIVE_TIMER.code(), 1000, true), null, null);
         assertStatus(c, 1, 0x0D);
     }
@@ -198,7 +199,7 @@ class AdminCommandsTest {
                 false), null, error).ok());
         assertArrayEquals(new byte[64], error.array(), "no errors logged");
 
-        TestHost io = fixture.ioQueue(NQN, 1, 1);
+        NvmeTcpTestClient io = fixture.ioQueue(NQN, 1, 1);
         TargetFixture.write(io, 1, 0, TargetFixture.pattern(4096, 3));
         ByteBuffer smart = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
         assertTrue(admin.command(sqe -> AdminCommands.getLogPage(sqe, 0, LogPageId.SMART.code(), 0xFFFFFFFF, 512, 0,
@@ -216,7 +217,7 @@ class AdminCommandsTest {
                 ByteBuffer.allocate(512)), 0, INVALID_FIELD);
     }
 
-    private TestHost.Completion identify(int cns, int nsid, ByteBuffer data) throws Exception {
+    private NvmeTcpTestClient.Completion identify(int cns, int nsid, ByteBuffer data) throws Exception {
         return admin.command(sqe -> AdminCommands.identify(sqe, 0, cns, nsid, 0), null, data == null ? page() : data);
     }
 

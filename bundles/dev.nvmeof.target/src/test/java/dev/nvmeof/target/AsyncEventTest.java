@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static dev.nvmeof.target.TargetFixture.NQN;
 import static dev.nvmeof.target.TargetFixture.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,7 +26,7 @@ import dev.nvmeof.protocol.LogPageId;
 /** Asynchronous Event Requests, the Changed Namespace List, and the discovery log of a discovery controller. */
 class AsyncEventTest {
     private TargetFixture fixture;
-    private TestHost admin;
+    private NvmeTcpTestClient admin;
 
     @BeforeEach
     void start() throws Exception {
@@ -44,7 +45,7 @@ class AsyncEventTest {
             AdminCommands.asyncEventRequest(admin.sqe, admin.cid());
             admin.send(null, null);
         }
-        TestHost.Completion fifth = admin.command(sqe -> AdminCommands.asyncEventRequest(sqe, 0), null, null);
+        NvmeTcpTestClient.Completion fifth = admin.command(sqe -> AdminCommands.asyncEventRequest(sqe, 0), null, null);
         assertStatus(fifth, 1, 0x05);
         assertTrue(fifth.dnr());
         assertTrue(admin.command(sqe -> AdminCommands.keepAlive(sqe, 0), null, null).ok(), "queue still serves");
@@ -88,10 +89,10 @@ class AsyncEventTest {
 
     @Test
     void shouldListTheSubsystemAndTheCurrentDiscoverySubsystemInTheDiscoveryLog() throws Exception {
-        TestHost discovery = fixture.open();
+        NvmeTcpTestClient discovery = fixture.open();
         discovery.connectAndEnable(NvmeTarget.DISCOVERY_NQN, 0);
         ByteBuffer page = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
-        TestHost.Completion c = discovery.command(sqe -> AdminCommands.getLogPage(sqe, 0, LogPageId.DISCOVERY.code(),
+        NvmeTcpTestClient.Completion c = discovery.command(sqe -> AdminCommands.getLogPage(sqe, 0, LogPageId.DISCOVERY.code(),
                 0, 4096, 0, false), null, page);
         assertTrue(c.ok(), c.toString());
         DiscoveryLogPageFlyweight log = new DiscoveryLogPageFlyweight().wrap(page, 0);
@@ -108,9 +109,9 @@ class AsyncEventTest {
 
     @Test
     void shouldRefuseNvmLogPagesOnADiscoveryController() throws Exception {
-        TestHost discovery = fixture.open();
+        NvmeTcpTestClient discovery = fixture.open();
         discovery.connectAndEnable(NvmeTarget.DISCOVERY_NQN, 0);
-        TestHost.Completion c = discovery.command(sqe -> AdminCommands.getLogPage(sqe, 0, LogPageId.SMART.code(),
+        NvmeTcpTestClient.Completion c = discovery.command(sqe -> AdminCommands.getLogPage(sqe, 0, LogPageId.SMART.code(),
                 0xFFFFFFFF, 512, 0, false), null, ByteBuffer.allocate(512));
         assertStatus(c, 0, 0x02);
     }
@@ -120,7 +121,7 @@ class AsyncEventTest {
         return admin.send(null, null);
     }
 
-    private static void assertNamespaceAttributeChanged(TestHost.Completion c) {
+    private static void assertNamespaceAttributeChanged(NvmeTcpTestClient.Completion c) {
         assertTrue(c.ok(), c.toString());
         assertEquals(2, AsyncEvent.type(c.dw0()), "notice");
         assertEquals(AsyncEvent.NOTICE_NAMESPACE_ATTRIBUTE_CHANGED, AsyncEvent.info(c.dw0()));
@@ -130,7 +131,7 @@ class AsyncEventTest {
 
     private int[] changedNamespaces() throws Exception {
         ByteBuffer page = ByteBuffer.allocate(ChangedNamespaceListFlyweight.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        TestHost.Completion c = admin.command(sqe -> AdminCommands.getLogPage(sqe, 0,
+        NvmeTcpTestClient.Completion c = admin.command(sqe -> AdminCommands.getLogPage(sqe, 0,
                 LogPageId.CHANGED_NAMESPACE_LIST.code(), 0xFFFFFFFF, ChangedNamespaceListFlyweight.LENGTH, 0, false),
                 null, page);
         assertTrue(c.ok(), c.toString());

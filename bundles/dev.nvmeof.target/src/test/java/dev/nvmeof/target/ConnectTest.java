@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static dev.nvmeof.target.TargetFixture.NQN;
 import static dev.nvmeof.target.TargetFixture.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,14 +42,14 @@ class ConnectTest {
 
     @Test
     void shouldGrantRequestedDigestsAndAdvertiseMaxH2cDataWhenIcReqArrives() throws Exception {
-        TestHost both = fixture.open(true, true);
+        NvmeTcpTestClient both = fixture.open(true, true);
         assertTrue(both.grantedHeaderDigest);
         assertTrue(both.grantedDataDigest);
         assertEquals(128 * 1024, both.maxH2cData);
-        TestHost none = fixture.open(false, false);
+        NvmeTcpTestClient none = fixture.open(false, false);
         assertFalse(none.grantedHeaderDigest);
         assertFalse(none.grantedDataDigest);
-        TestHost headerOnly = fixture.open(true, false);
+        NvmeTcpTestClient headerOnly = fixture.open(true, false);
         assertTrue(headerOnly.grantedHeaderDigest);
         assertFalse(headerOnly.grantedDataDigest);
         // Digests really are in use: a whole controller bring-up works over the digest connection.
@@ -57,8 +58,8 @@ class ConnectTest {
 
     @Test
     void shouldAllocateDistinctCntlidsWhenTwoAdminQueuesConnect() throws Exception {
-        TestHost.Completion a = fixture.open().connect(NQN, 0, DYNAMIC, 31, 0);
-        TestHost.Completion b = fixture.open().connect(NQN, 0, DYNAMIC, 31, 0);
+        NvmeTcpTestClient.Completion a = fixture.open().connect(NQN, 0, DYNAMIC, 31, 0);
+        NvmeTcpTestClient.Completion b = fixture.open().connect(NQN, 0, DYNAMIC, 31, 0);
         assertTrue(a.ok(), a.toString());
         assertTrue(b.ok(), b.toString());
         assertNotEquals(ConnectResponse.cntlid(a.dw0()), ConnectResponse.cntlid(b.dw0()));
@@ -67,22 +68,22 @@ class ConnectTest {
 
     @Test
     void shouldRefuseSqsizeZeroNamingTheSqeField() throws Exception {
-        TestHost.Completion c = fixture.open().connect(NQN, 0, DYNAMIC, 0, 0);
+        NvmeTcpTestClient.Completion c = fixture.open().connect(NQN, 0, DYNAMIC, 0, 0);
         assertInvalidParameter(c, false, FabricsCommands.SQSIZE_OFFSET);
     }
 
     @Test
     void shouldRefuseSqsizeAbove127NamingTheSqeField() throws Exception {
-        TestHost.Completion c = fixture.open().connect(NQN, 0, DYNAMIC, 128, 0);
+        NvmeTcpTestClient.Completion c = fixture.open().connect(NQN, 0, DYNAMIC, 128, 0);
         assertInvalidParameter(c, false, FabricsCommands.SQSIZE_OFFSET);
         Controller ctrl = fixture.controller(NQN, 1);
-        TestHost.Completion io = fixture.open().connect(NQN, 1, ctrl.cntlid(), 200, 0);
+        NvmeTcpTestClient.Completion io = fixture.open().connect(NQN, 1, ctrl.cntlid(), 200, 0);
         assertInvalidParameter(io, false, FabricsCommands.SQSIZE_OFFSET);
     }
 
     @Test
     void shouldRefuseUnknownSubsystemWithIattr1Ipo256() throws Exception {
-        TestHost.Completion c = fixture.open().connect("nqn.no-such-subsystem", 0, DYNAMIC, 31, 0);
+        NvmeTcpTestClient.Completion c = fixture.open().connect("nqn.no-such-subsystem", 0, DYNAMIC, 31, 0);
         assertInvalidParameter(c, true, ConnectDataFlyweight.SUBNQN_OFFSET);
         assertEquals(256, ConnectResponse.invalidParameterOffset(c.dw0()));
         assertEquals(1, ConnectResponse.invalidAttributes(c.dw0()));
@@ -91,7 +92,7 @@ class ConnectTest {
 
     @Test
     void shouldRefuseHostNotAllowedWithConnectInvalidHost() throws Exception {
-        TestHost.Completion c = fixture.open().connect("restricted", 0, DYNAMIC, 31, 0);
+        NvmeTcpTestClient.Completion c = fixture.open().connect("restricted", 0, DYNAMIC, 31, 0);
         assertStatus(c, SCT_COMMAND_SPECIFIC, CONNECT_INVALID_HOST);
         assertTrue(c.dnr(), c.toString());
         assertEquals(0, fixture.target.controllerCount());
@@ -100,14 +101,14 @@ class ConnectTest {
     @Test
     void shouldRefuseIoQueueWhenCntlidIsUnknown() throws Exception {
         fixture.controller(NQN, 1);
-        TestHost.Completion c = fixture.open().connect(NQN, 1, 0x1234, 127, 0);
+        NvmeTcpTestClient.Completion c = fixture.open().connect(NQN, 1, 0x1234, 127, 0);
         assertInvalidParameter(c, true, ConnectDataFlyweight.CNTLID_OFFSET);
     }
 
     @Test
     void shouldRefuseIoQueueWhenQidIsBeyondTheGrantedQueues() throws Exception {
         Controller ctrl = fixture.controller(NQN, 2);
-        TestHost.Completion c = fixture.open().connect(NQN, 3, ctrl.cntlid(), 127, 0);
+        NvmeTcpTestClient.Completion c = fixture.open().connect(NQN, 3, ctrl.cntlid(), 127, 0);
         assertInvalidParameter(c, false, FabricsCommands.QID_OFFSET);
         assertTrue(fixture.open().connect(NQN, 2, ctrl.cntlid(), 127, 0).ok());
     }
@@ -116,33 +117,33 @@ class ConnectTest {
     void shouldRefuseASecondConnectForTheSameQid() throws Exception {
         Controller ctrl = fixture.controller(NQN, 1);
         fixture.ioQueue(NQN, ctrl.cntlid(), 1);
-        TestHost.Completion c = fixture.open().connect(NQN, 1, ctrl.cntlid(), 127, 0);
+        NvmeTcpTestClient.Completion c = fixture.open().connect(NQN, 1, ctrl.cntlid(), 127, 0);
         assertInvalidParameter(c, false, FabricsCommands.QID_OFFSET);
     }
 
     @Test
     void shouldRefuseIoQueueConnectBeforeTheControllerIsEnabled() throws Exception {
-        TestHost admin = fixture.open();
-        TestHost.Completion connect = admin.connect(NQN, 0, DYNAMIC, 31, 0);
+        NvmeTcpTestClient admin = fixture.open();
+        NvmeTcpTestClient.Completion connect = admin.connect(NQN, 0, DYNAMIC, 31, 0);
         assertTrue(connect.ok());
-        TestHost.Completion c = fixture.open().connect(NQN, 1, ConnectResponse.cntlid(connect.dw0()), 127, 0);
+        NvmeTcpTestClient.Completion c = fixture.open().connect(NQN, 1, ConnectResponse.cntlid(connect.dw0()), 127, 0);
         assertStatus(c, 0, 0x0C);
     }
 
     @Test
     void shouldConnectIoQueueAndMoveDataWhenParametersAreValid() throws Exception {
-        TestHost io = fixture.defaultIoQueue();
+        NvmeTcpTestClient io = fixture.defaultIoQueue();
         TargetFixture.assertIoWorks(io, 7);
     }
 
     @Test
     void shouldRefuseCommandsOtherThanConnectBeforeConnect() throws Exception {
-        TestHost host = fixture.open();
-        TestHost.Completion c = host.propertyGet(dev.nvmeof.protocol.ControllerProperty.CAP);
+        NvmeTcpTestClient host = fixture.open();
+        NvmeTcpTestClient.Completion c = host.propertyGet(dev.nvmeof.protocol.ControllerProperty.CAP);
         assertStatus(c, 0, 0x0C);
     }
 
-    private static void assertInvalidParameter(TestHost.Completion c, boolean inData, int offset) {
+    private static void assertInvalidParameter(NvmeTcpTestClient.Completion c, boolean inData, int offset) {
         assertStatus(c, SCT_COMMAND_SPECIFIC, CONNECT_INVALID_PARAMETERS);
         assertTrue(c.dnr(), c.toString());
         assertEquals(inData, ConnectResponse.isInvalidParameterInData(c.dw0()), c.toString());

@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static dev.nvmeof.target.TargetFixture.NQN;
 import static dev.nvmeof.target.TargetFixture.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -34,16 +35,16 @@ class FileNamespaceTest {
                 });
         try (TargetFixture fixture = new TargetFixture(options,
                 SubsystemConfig.of(NQN, NamespaceConfig.file(1, file, SIZE, 512)))) {
-            TestHost io = fixture.defaultIoQueue();
+            NvmeTcpTestClient io = fixture.defaultIoQueue();
             TargetFixture.write(io, 1, 0, pattern(4096, 1));
             assertEquals(0, forced.get(), "a plain write is not forced");
 
-            TestHost.Completion fua = io.command(sqe -> NvmCommands.write(sqe, 0, 1, 8, 8, true),
+            NvmeTcpTestClient.Completion fua = io.command(sqe -> NvmCommands.write(sqe, 0, 1, 8, 8, true),
                     ByteBuffer.wrap(pattern(4096, 2)), null);
             assertTrue(fua.ok(), fua.toString());
             assertEquals(1, forced.get(), "forced before the FUA write's completion was sent");
 
-            TestHost.Completion big = io.command(sqe -> NvmCommands.write(sqe, 0, 1, 64, 64, true),
+            NvmeTcpTestClient.Completion big = io.command(sqe -> NvmCommands.write(sqe, 0, 1, 64, 64, true),
                     ByteBuffer.wrap(pattern(32768, 3)), null);
             assertTrue(big.ok(), big.toString());
             assertEquals(2, forced.get(), "a FUA write through R2T is forced too");
@@ -60,14 +61,14 @@ class FileNamespaceTest {
         byte[] small = pattern(4096, 10);
         byte[] big = pattern(65536, 11);
         try (TargetFixture first = new TargetFixture(TargetOptions.defaults().withEventLoops(1), config)) {
-            TestHost io = first.defaultIoQueue();
+            NvmeTcpTestClient io = first.defaultIoQueue();
             TargetFixture.write(io, 1, 0, small);
             TargetFixture.write(io, 1, SIZE / 512 - 128, big);
             assertTrue(io.command(sqe -> NvmCommands.flush(sqe, 0, 1), null, null).ok());
         }
         assertEquals(SIZE, java.nio.file.Files.size(file));
         try (TargetFixture second = new TargetFixture(TargetOptions.defaults().withEventLoops(1), config)) {
-            TestHost io = second.defaultIoQueue();
+            NvmeTcpTestClient io = second.defaultIoQueue();
             assertArrayEquals(small, TargetFixture.read(io, 1, 0, 8));
             assertArrayEquals(big, TargetFixture.read(io, 1, SIZE / 512 - 128, 128));
             assertArrayEquals(new byte[512], TargetFixture.read(io, 1, 8, 1), "never written: zeroes");

@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static dev.nvmeof.target.TargetFixture.NQN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +60,7 @@ class HostileLoadTest {
         long heapBefore = memory.getHeapMemoryUsage().getUsed();
         long directBefore = direct.getMemoryUsed();
 
-        List<TestHost> queues = new ArrayList<>();
+        List<NvmeTcpTestClient> queues = new ArrayList<>();
         for (int c = 0; c < CONTROLLERS; c++) {
             int cntlid = fixture.controller(NQN, QUEUES_PER_CONTROLLER).cntlid();
             for (int q = 1; q <= QUEUES_PER_CONTROLLER; q++) {
@@ -76,7 +77,7 @@ class HostileLoadTest {
 
         // A further host: its I/O completes in the crowd. Its sockets were accepted after every idle one (accept
         // order is connect order), and checkDeadlines() queues behind their registrations on every loop: a barrier.
-        TestHost probe = fixture.defaultIoQueue();
+        NvmeTcpTestClient probe = fixture.defaultIoQueue();
         TargetFixture.assertIoWorks(probe, 1);
         TargetFixture.assertIoWorks(queues.get(queues.size() - 1), 2);
         fixture.target.checkDeadlines().get(10, TimeUnit.SECONDS);
@@ -87,7 +88,7 @@ class HostileLoadTest {
         // Memory, with everything open. Direct: a live queue holds a send buffer (MAX_TRANSFER + 8 KiB + response
         // reserve, ~140 KiB) and an 8 KiB in-capsule buffer; allow 160 KiB per live connection plus 16 MiB for the
         // JDK's own temporary buffers. An idle socket must cost no direct memory at all: 500 send buffers would
-        // add ~70 MiB and fail this. Heap: each TestHost (this JVM's client side) holds ~70 KiB; the target keeps a
+        // add ~70 MiB and fail this. Heap: each NvmeTcpTestClient (this JVM's client side) holds ~70 KiB; the target keeps a
         // 4 KiB scratch buffer and a decoder per connection; allow 128 KiB per live connection, 16 KiB per idle
         // socket and 32 MiB for everything else (JUnit, class loading, garbage the GC left behind).
         memory.gc();

@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static dev.nvmeof.target.TargetFixture.NQN;
 import static dev.nvmeof.target.TargetFixture.NS_BLOCKS;
 import static dev.nvmeof.target.TargetFixture.assertStatus;
@@ -27,7 +28,7 @@ import dev.nvmeof.target.TargetFixture.Controller;
 class IoCommandsTest {
     private TargetFixture fixture;
     private Controller controller;
-    private TestHost io;
+    private NvmeTcpTestClient io;
 
     @BeforeEach
     void start() throws Exception {
@@ -60,7 +61,7 @@ class IoCommandsTest {
     @Test
     void shouldReadZeroesAfterWriteZeroes() throws Exception {
         write(io, 1, 20, pattern(4096, 3));
-        TestHost.Completion c = io.command(sqe -> NvmCommands.writeZeroes(sqe, 0, 1, 21, 2, false), null, null);
+        NvmeTcpTestClient.Completion c = io.command(sqe -> NvmCommands.writeZeroes(sqe, 0, 1, 21, 2, false), null, null);
         assertTrue(c.ok(), c.toString());
         byte[] back = read(io, 1, 20, 8);
         assertArrayEquals(new byte[1024], java.util.Arrays.copyOfRange(back, 512, 1536));
@@ -74,7 +75,7 @@ class IoCommandsTest {
         ByteBuffer ranges = ByteBuffer.allocate(2 * DsmRangeFlyweight.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         new DsmRangeFlyweight().wrap(ranges, 0).set(0, 40, 4);
         new DsmRangeFlyweight().wrap(ranges, DsmRangeFlyweight.LENGTH).set(0, 50, 2);
-        TestHost.Completion c = io.command(sqe -> NvmCommands.datasetManagement(sqe, 0, 1, 2, true), ranges, null);
+        NvmeTcpTestClient.Completion c = io.command(sqe -> NvmCommands.datasetManagement(sqe, 0, 1, 2, true), ranges, null);
         assertTrue(c.ok(), c.toString());
         byte[] back = read(io, 1, 40, 16);
         byte[] expected = pattern(8192, 4);
@@ -112,12 +113,12 @@ class IoCommandsTest {
 
     @Test
     void shouldFailWithDataSglLengthInvalidWhenSglDisagreesWithBlocks() throws Exception {
-        TestHost.Completion read = io.command(sqe -> {
+        NvmeTcpTestClient.Completion read = io.command(sqe -> {
             NvmCommands.read(sqe, 0, 1, 0, 8, false);
             sqe.sglTransportDataBlock(512);
         }, null, ByteBuffer.allocate(512));
         assertStatus(read, 0, 0x0F);
-        TestHost.Completion write = io.command(sqe -> NvmCommands.write(sqe, 0, 1, 0, 2, false), ByteBuffer.allocate(
+        NvmeTcpTestClient.Completion write = io.command(sqe -> NvmCommands.write(sqe, 0, 1, 0, 2, false), ByteBuffer.allocate(
                 512), null);
         assertStatus(write, 0, 0x0F);
         TargetFixture.assertIoWorks(io, 5);
@@ -125,20 +126,20 @@ class IoCommandsTest {
 
     @Test
     void shouldCompleteReadsBySuccessFlagWhenSqFlowControlIsDisabled() throws Exception {
-        TestHost noFlow = fixture.open();
-        assertTrue(noFlow.connect(NQN, TestHost.HOST_NQN, 2, controller.cntlid(), 127, 0,
+        NvmeTcpTestClient noFlow = fixture.open();
+        assertTrue(noFlow.connect(NQN, NvmeTcpTestClient.HOST_NQN, 2, controller.cntlid(), 127, 0,
                 FabricsCommands.CATTR_DISABLE_SQ_FLOW_CONTROL).ok());
         byte[] data = pattern(4096, 6);
-        TestHost.Completion w = noFlow.command(sqe -> NvmCommands.write(sqe, 0, 1, 0, 8, false),
+        NvmeTcpTestClient.Completion w = noFlow.command(sqe -> NvmCommands.write(sqe, 0, 1, 0, 8, false),
                 ByteBuffer.wrap(data), null);
         assertTrue(w.ok(), w.toString());
         assertEquals(0xFFFF, w.sqhd(), "SQHD with flow control disabled");
         ByteBuffer back = ByteBuffer.allocate(4096);
-        TestHost.Completion r = noFlow.command(sqe -> NvmCommands.read(sqe, 0, 1, 0, 8, false), null, back);
+        NvmeTcpTestClient.Completion r = noFlow.command(sqe -> NvmCommands.read(sqe, 0, 1, 0, 8, false), null, back);
         assertTrue(r.viaSuccessFlag(), "completed by C2HData SUCCESS, no CapsuleResp");
         assertArrayEquals(data, back.array());
         // With flow control on, SQHD advances and reads get a CapsuleResp.
-        TestHost.Completion r2 = io.command(sqe -> NvmCommands.read(sqe, 0, 1, 0, 8, false), null,
+        NvmeTcpTestClient.Completion r2 = io.command(sqe -> NvmCommands.read(sqe, 0, 1, 0, 8, false), null,
                 ByteBuffer.allocate(4096));
         assertFalse(r2.viaSuccessFlag());
         assertTrue(r2.sqhd() != 0xFFFF && r2.sqhd() > 0, "SQHD " + r2.sqhd());
@@ -146,17 +147,17 @@ class IoCommandsTest {
 
     @Test
     void shouldCloseTheQueueAfterRespondingWhenDisconnectIsSent() throws Exception {
-        TestHost.Completion c = io.command(sqe -> FabricsCommands.disconnect(sqe, 0, 0), null, null);
+        NvmeTcpTestClient.Completion c = io.command(sqe -> FabricsCommands.disconnect(sqe, 0, 0), null, null);
         assertTrue(c.ok(), c.toString());
         assertTrue(io.awaitClose(), "the I/O queue closes after the response");
         assertEquals(1, fixture.target.controllerCount(), "the controller stays");
-        TestHost again = fixture.ioQueue(NQN, controller.cntlid(), 1);
+        NvmeTcpTestClient again = fixture.ioQueue(NQN, controller.cntlid(), 1);
         TargetFixture.assertIoWorks(again, 8);
     }
 
     @Test
     void shouldRefuseAdminCommandsOnAnIoQueue() throws Exception {
-        TestHost.Completion c = io.command(sqe -> dev.nvmeof.protocol.AdminCommands.keepAlive(sqe, 0), null, null);
+        NvmeTcpTestClient.Completion c = io.command(sqe -> dev.nvmeof.protocol.AdminCommands.keepAlive(sqe, 0), null, null);
         assertStatus(c, 0, 0x01);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static dev.nvmeof.target.TargetFixture.NQN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,11 +34,11 @@ class KeepAliveTest {
 
     @Test
     void shouldTearDownTheControllerAfterKatoOfSilenceAndNotBefore() throws Exception {
-        TestHost admin = fixture.open();
+        NvmeTcpTestClient admin = fixture.open();
         int cntlid = admin.connectAndEnable(NQN, KATO_MILLIS);
         assertTrue(admin.command(sqe -> AdminCommands.setNumberOfQueues(sqe, 0, 2, 2), null, null).ok());
-        TestHost io1 = fixture.ioQueue(NQN, cntlid, 1);
-        TestHost io2 = fixture.ioQueue(NQN, cntlid, 2);
+        NvmeTcpTestClient io1 = fixture.ioQueue(NQN, cntlid, 1);
+        NvmeTcpTestClient io2 = fixture.ioQueue(NQN, cntlid, 2);
         assertEquals(1, fixture.target.controllerCount());
 
         clock.advance(Duration.ofMillis(KATO_MILLIS - 1));
@@ -54,9 +55,9 @@ class KeepAliveTest {
 
     @Test
     void shouldRestartTheTimerWhenAnyQueueSendsACommand() throws Exception {
-        TestHost admin = fixture.open();
+        NvmeTcpTestClient admin = fixture.open();
         int cntlid = admin.connectAndEnable(NQN, KATO_MILLIS);
-        TestHost io = fixture.ioQueue(NQN, cntlid, 1);
+        NvmeTcpTestClient io = fixture.ioQueue(NQN, cntlid, 1);
 
         clock.advance(Duration.ofMillis(KATO_MILLIS - 1000));
         assertTrue(admin.command(sqe -> AdminCommands.keepAlive(sqe, 0), null, null).ok());
@@ -75,7 +76,7 @@ class KeepAliveTest {
 
     @Test
     void shouldUseTheKatoSetThroughSetFeatures() throws Exception {
-        TestHost admin = fixture.open();
+        NvmeTcpTestClient admin = fixture.open();
         admin.connectAndEnable(NQN, 0);
         clock.advance(Duration.ofHours(1));
         fixture.target.checkDeadlines().get(5, TimeUnit.SECONDS);

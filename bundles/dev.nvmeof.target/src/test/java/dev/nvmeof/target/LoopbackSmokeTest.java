@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,17 +37,17 @@ class LoopbackSmokeTest {
 
     @Test
     void shouldWriteAndReadBackInCapsuleAndThroughR2t() throws Exception {
-        try (TestHost admin = TestHost.open(address, true, true)) {
+        try (NvmeTcpTestClient admin = NvmeTcpTestClient.open(address, true, true)) {
             int cntlid = admin.connectAndEnable("testnqn", 5000);
             ByteBuffer id = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
-            TestHost.Completion identify = admin.command(
+            NvmeTcpTestClient.Completion identify = admin.command(
                     sqe -> AdminCommands.identify(sqe, 0, IdentifyCns.CONTROLLER, 0), null, id);
             assertTrue(identify.ok(), identify.toString());
             IdentifyControllerFlyweight ctrl = new IdentifyControllerFlyweight().wrap(id, 0);
             assertEquals("testnqn", ctrl.subnqn());
             assertEquals(cntlid, ctrl.cntlid());
 
-            try (TestHost io = TestHost.open(address, true, true)) {
+            try (NvmeTcpTestClient io = NvmeTcpTestClient.open(address, true, true)) {
                 assertTrue(io.connect("testnqn", 1, cntlid, 127, 0).ok());
                 byte[] small = new byte[4096];
                 byte[] big = new byte[65536];

@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static dev.nvmeof.target.TargetFixture.NQN;
 import static dev.nvmeof.target.TargetFixture.assertStatus;
 import static dev.nvmeof.target.TargetFixture.pattern;
@@ -25,7 +26,7 @@ import dev.nvmeof.protocol.tcp.PduHeaderFlyweight;
  */
 class MalformedInputTest {
     private TargetFixture fixture;
-    private TestHost bystander;
+    private NvmeTcpTestClient bystander;
     private int cntlid;
 
     @BeforeEach
@@ -42,14 +43,14 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenThePduTypeIsUnknown() throws Exception {
-        TestHost host = fixture.open();
+        NvmeTcpTestClient host = fixture.open();
         host.writeRaw(new byte[] {0x55, 0, 8, 0, 8, 0, 0, 0});
         assertTerminated(host, FatalErrorStatus.INVALID_PDU_HEADER_FIELD, PduHeaderFlyweight.TYPE_OFFSET);
     }
 
     @Test
     void shouldTerminateWhenHlenIsWrong() throws Exception {
-        TestHost host = fixture.open();
+        NvmeTcpTestClient host = fixture.open();
         byte[] pdu = capsule(host, 0);
         pdu[PduHeaderFlyweight.HLEN_OFFSET] = 64;
         host.writeRaw(pdu);
@@ -58,7 +59,7 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenDigestFlagsDisagreeWithTheNegotiation() throws Exception {
-        TestHost host = fixture.open(false, false);
+        NvmeTcpTestClient host = fixture.open(false, false);
         byte[] pdu = capsule(host, 0);
         pdu[PduHeaderFlyweight.FLAGS_OFFSET] |= PduFlags.HDGSTF;
         host.writeRaw(pdu);
@@ -67,7 +68,7 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenTheHeaderDigestIsWrong() throws Exception {
-        TestHost host = fixture.open(true, false);
+        NvmeTcpTestClient host = fixture.open(true, false);
         byte[] pdu = capsule(host, 0);
         pdu[pdu.length - 1] ^= 0x5A;
         host.writeRaw(pdu);
@@ -76,7 +77,7 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenPdoIsMisaligned() throws Exception {
-        TestHost host = connectedIoQueue(2);
+        NvmeTcpTestClient host = connectedIoQueue(2);
         NvmCommands.write(host.sqe, host.cid(), 1, 0, 1, false);
         host.sqe.sglInCapsule(0, 512);
         byte[] pdu = host.capsuleHeaderBytes(512);
@@ -88,7 +89,7 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenInCapsuleDataExceeds8KiB() throws Exception {
-        TestHost host = connectedIoQueue(2);
+        NvmeTcpTestClient host = connectedIoQueue(2);
         NvmCommands.write(host.sqe, host.cid(), 1, 0, 17, false);
         host.sqe.sglInCapsule(0, 17 * 512);
         host.writeRaw(host.capsuleHeaderBytes(17 * 512));
@@ -98,7 +99,7 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenH2cDataNamesAnUnknownTtag() throws Exception {
-        TestHost host = connectedIoQueue(2);
+        NvmeTcpTestClient host = connectedIoQueue(2);
         int[] r2t = awaitR2t(host, 32);
         host.sendH2cData(r2t[0], r2t[1] + 7, 0, new byte[16384], true);
         assertTerminated(host, FatalErrorStatus.INVALID_PDU_HEADER_FIELD, H2cDataPdu.TTAG_OFFSET);
@@ -106,14 +107,14 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenH2cDataWithoutAnyR2tArrives() throws Exception {
-        TestHost host = connectedIoQueue(2);
+        NvmeTcpTestClient host = connectedIoQueue(2);
         host.sendH2cData(1, 0, 0, new byte[512], true);
         assertTerminated(host, FatalErrorStatus.INVALID_PDU_HEADER_FIELD, H2cDataPdu.TTAG_OFFSET);
     }
 
     @Test
     void shouldTerminateWhenH2cDataArrivesOutOfOrder() throws Exception {
-        TestHost host = connectedIoQueue(2);
+        NvmeTcpTestClient host = connectedIoQueue(2);
         int[] r2t = awaitR2t(host, 32);
         host.sendH2cData(r2t[0], r2t[1], 4096, new byte[4096], false);
         assertTerminated(host, FatalErrorStatus.DATA_TRANSFER_OUT_OF_RANGE, -1);
@@ -121,7 +122,7 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenLastPduComesBeforeAllTheData() throws Exception {
-        TestHost host = connectedIoQueue(2);
+        NvmeTcpTestClient host = connectedIoQueue(2);
         int[] r2t = awaitR2t(host, 32);
         host.sendH2cData(r2t[0], r2t[1], 0, new byte[4096], true);
         assertTerminated(host, FatalErrorStatus.PDU_SEQUENCE_ERROR, -1);
@@ -129,7 +130,7 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenASecondIcReqArrives() throws Exception {
-        TestHost host = fixture.open();
+        NvmeTcpTestClient host = fixture.open();
         host.writeRaw(new byte[] {0, 0, (byte) 128, 0, (byte) 128, 0, 0, 0});
         host.writeRaw(new byte[120]);
         assertTerminated(host, FatalErrorStatus.PDU_SEQUENCE_ERROR, -1);
@@ -137,7 +138,7 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenTheFirstPduIsNotIcReq() throws Exception {
-        TestHost host = fixture.raw();
+        NvmeTcpTestClient host = fixture.raw();
         host.writeRaw(new byte[] {0x04, 0, 72, 0, 72, 0, 0, 0});
         host.writeRaw(new byte[64]);
         assertTerminated(host, FatalErrorStatus.PDU_SEQUENCE_ERROR, -1);
@@ -145,7 +146,7 @@ class MalformedInputTest {
 
     @Test
     void shouldTerminateWhenTheIcReqAsksForAnUnsupportedVersion() throws Exception {
-        TestHost host = fixture.raw();
+        NvmeTcpTestClient host = fixture.raw();
         byte[] icReq = new byte[128];
         icReq[2] = (byte) 128;
         icReq[4] = (byte) 128;
@@ -156,9 +157,9 @@ class MalformedInputTest {
 
     @Test
     void shouldFailOnlyTheCommandWhenTheInCapsuleDataDigestIsWrong() throws Exception {
-        TestHost host = digestIoQueue(2);
+        NvmeTcpTestClient host = digestIoQueue(2);
         host.corruptNextDataDigest = true;
-        TestHost.Completion c = host.command(sqe -> NvmCommands.write(sqe, 0, 1, 200, 8, false),
+        NvmeTcpTestClient.Completion c = host.command(sqe -> NvmCommands.write(sqe, 0, 1, 200, 8, false),
                 ByteBuffer.wrap(pattern(4096, 1)), null);
         assertStatus(c, 0, 0x22);
         assertArrayEquals(new byte[4096], TargetFixture.read(host, 1, 200, 8), "nothing was written");
@@ -168,9 +169,9 @@ class MalformedInputTest {
 
     @Test
     void shouldFailOnlyTheCommandWhenTheH2cDataDigestIsWrong() throws Exception {
-        TestHost host = digestIoQueue(2);
+        NvmeTcpTestClient host = digestIoQueue(2);
         host.corruptNextDataDigest = true;
-        TestHost.Completion c = host.command(sqe -> NvmCommands.write(sqe, 0, 1, 300, 64, false),
+        NvmeTcpTestClient.Completion c = host.command(sqe -> NvmCommands.write(sqe, 0, 1, 300, 64, false),
                 ByteBuffer.wrap(pattern(32768, 4)), null);
         assertEquals(1, host.r2tCount);
         assertStatus(c, 0, 0x22);
@@ -183,7 +184,7 @@ class MalformedInputTest {
 
     // ---- helpers ----
 
-    private void assertTerminated(TestHost host, FatalErrorStatus fes, int fei) throws Exception {
+    private void assertTerminated(NvmeTcpTestClient host, FatalErrorStatus fes, int fei) throws Exception {
         assertTrue(host.awaitClose(), "the target closes the connection");
         assertEquals(fes.code(), host.termReqFes, "FES");
         if (fei >= 0) {
@@ -192,23 +193,23 @@ class MalformedInputTest {
         TargetFixture.assertIoWorks(bystander, fes.code());
     }
 
-    private static byte[] capsule(TestHost host, int inCapsule) {
+    private static byte[] capsule(NvmeTcpTestClient host, int inCapsule) {
         dev.nvmeof.protocol.AdminCommands.keepAlive(host.sqe, host.cid());
         return host.capsuleHeaderBytes(inCapsule);
     }
 
-    private TestHost connectedIoQueue(int qid) throws Exception {
+    private NvmeTcpTestClient connectedIoQueue(int qid) throws Exception {
         return fixture.ioQueue(NQN, cntlid, qid);
     }
 
-    private TestHost digestIoQueue(int qid) throws Exception {
-        TestHost host = fixture.open(true, true);
+    private NvmeTcpTestClient digestIoQueue(int qid) throws Exception {
+        NvmeTcpTestClient host = fixture.open(true, true);
         assertTrue(host.connect(NQN, qid, cntlid, 127, 0).ok());
         return host;
     }
 
     /** Sends a write of {@code kib} KiB through R2T and waits for the R2T, answering nothing. */
-    private static int[] awaitR2t(TestHost host, int kib) throws Exception {
+    private static int[] awaitR2t(NvmeTcpTestClient host, int kib) throws Exception {
         host.manualR2t = true;
         NvmCommands.write(host.sqe, host.cid(), 1, 0, kib * 2, false);
         host.send(ByteBuffer.wrap(new byte[kib * 1024]), null);

@@ -1,5 +1,6 @@
 package dev.nvmeof.target;
 
+import dev.nvmeof.testkit.NvmeTcpTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,7 @@ final class TargetFixture implements AutoCloseable {
 
     final NvmeTarget target;
     final InetSocketAddress address;
-    private final List<TestHost> hosts = new ArrayList<>();
+    private final List<NvmeTcpTestClient> hosts = new ArrayList<>();
 
     TargetFixture(TargetOptions options, SubsystemConfig... subsystems) throws IOException {
         target = NvmeTarget.start(options);
@@ -50,29 +51,29 @@ final class TargetFixture implements AutoCloseable {
     }
 
     /** A socket that has done ICReq/ICResp and nothing else. */
-    TestHost open() throws IOException {
-        return track(TestHost.open(address));
+    NvmeTcpTestClient open() throws IOException {
+        return track(NvmeTcpTestClient.open(address));
     }
 
-    TestHost open(boolean headerDigest, boolean dataDigest) throws IOException {
-        return track(TestHost.open(address, headerDigest, dataDigest));
+    NvmeTcpTestClient open(boolean headerDigest, boolean dataDigest) throws IOException {
+        return track(NvmeTcpTestClient.open(address, headerDigest, dataDigest));
     }
 
-    TestHost raw() throws IOException {
-        return track(TestHost.raw(address));
+    NvmeTcpTestClient raw() throws IOException {
+        return track(NvmeTcpTestClient.raw(address));
     }
 
-    TestHost track(TestHost host) {
+    NvmeTcpTestClient track(NvmeTcpTestClient host) {
         hosts.add(host);
         return host;
     }
 
     /** A live admin queue of {@code nqn} (CC.EN done, KATO off) with {@code ioQueues} I/O queues granted. */
     Controller controller(String nqn, int ioQueues) throws IOException {
-        TestHost admin = open();
+        NvmeTcpTestClient admin = open();
         int cntlid = admin.connectAndEnable(nqn, 0);
         if (ioQueues > 0) {
-            TestHost.Completion c = admin.command(sqe -> AdminCommands.setNumberOfQueues(sqe, 0, ioQueues, ioQueues),
+            NvmeTcpTestClient.Completion c = admin.command(sqe -> AdminCommands.setNumberOfQueues(sqe, 0, ioQueues, ioQueues),
                     null, null);
             assertTrue(c.ok(), c.toString());
         }
@@ -80,25 +81,25 @@ final class TargetFixture implements AutoCloseable {
     }
 
     /** An I/O queue {@code qid} (SQSIZE 127) of a live controller. */
-    TestHost ioQueue(String nqn, int cntlid, int qid) throws IOException {
-        TestHost io = open();
-        TestHost.Completion c = io.connect(nqn, qid, cntlid, 127, 0);
+    NvmeTcpTestClient ioQueue(String nqn, int cntlid, int qid) throws IOException {
+        NvmeTcpTestClient io = open();
+        NvmeTcpTestClient.Completion c = io.connect(nqn, qid, cntlid, 127, 0);
         assertTrue(c.ok(), c.toString());
         return io;
     }
 
     /** The default controller with one I/O queue. */
-    TestHost defaultIoQueue() throws IOException {
+    NvmeTcpTestClient defaultIoQueue() throws IOException {
         Controller c = controller(NQN, 1);
         return ioQueue(NQN, c.cntlid(), 1);
     }
 
-    record Controller(TestHost admin, int cntlid) {
+    record Controller(NvmeTcpTestClient admin, int cntlid) {
     }
 
     @Override
     public void close() {
-        for (TestHost host : hosts) {
+        for (NvmeTcpTestClient host : hosts) {
             try {
                 host.close();
             } catch (IOException ignored) {
@@ -116,27 +117,27 @@ final class TargetFixture implements AutoCloseable {
         return bytes;
     }
 
-    static void write(TestHost io, int nsid, long slba, byte[] data) throws IOException {
-        TestHost.Completion c = io.command(sqe -> NvmCommands.write(sqe, 0, nsid, slba, data.length / BLOCK, false),
+    static void write(NvmeTcpTestClient io, int nsid, long slba, byte[] data) throws IOException {
+        NvmeTcpTestClient.Completion c = io.command(sqe -> NvmCommands.write(sqe, 0, nsid, slba, data.length / BLOCK, false),
                 ByteBuffer.wrap(data), null);
         assertTrue(c.ok(), c.toString());
     }
 
-    static byte[] read(TestHost io, int nsid, long slba, int blocks) throws IOException {
+    static byte[] read(NvmeTcpTestClient io, int nsid, long slba, int blocks) throws IOException {
         ByteBuffer back = ByteBuffer.allocate(blocks * BLOCK);
-        TestHost.Completion c = io.command(sqe -> NvmCommands.read(sqe, 0, nsid, slba, blocks, false), null, back);
+        NvmeTcpTestClient.Completion c = io.command(sqe -> NvmCommands.read(sqe, 0, nsid, slba, blocks, false), null, back);
         assertTrue(c.ok(), c.toString());
         return back.array();
     }
 
     /** A write and a read-back on an I/O queue: the queue is alive and moves data. */
-    static void assertIoWorks(TestHost io, long seed) throws IOException {
+    static void assertIoWorks(NvmeTcpTestClient io, long seed) throws IOException {
         byte[] data = pattern(4096, seed);
         write(io, 1, 64, data);
         org.junit.jupiter.api.Assertions.assertArrayEquals(data, read(io, 1, 64, 8));
     }
 
-    static void assertStatus(TestHost.Completion c, int sct, int sc) {
+    static void assertStatus(NvmeTcpTestClient.Completion c, int sct, int sc) {
         assertEquals(sct, c.sct(), () -> "SCT of " + c);
         assertEquals(sc, c.sc(), () -> "SC 0x" + Integer.toHexString(c.sc()) + " of " + c);
     }

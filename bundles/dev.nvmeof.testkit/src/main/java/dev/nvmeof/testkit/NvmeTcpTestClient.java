@@ -32,7 +32,8 @@ import dev.nvmeof.protocol.tcp.TermReqPdu;
  * A small blocking NVMe/TCP host for tests, built only on the protocol bundle: one queue per instance, a real
  * socket, every wait bounded by the socket timeout (10 s). It drives a target the way a host does (ICReq, Connect,
  * CC.EN, commands with in-capsule data or R2T/H2CData, C2HData) and records what came back, so tests of targets,
- * drivers and emulated hardware can check the protocol from the outside. Not thread-safe; not for production.
+ * drivers and emulated hardware can check the protocol from the outside; it can also send malformed input.
+ * Not thread-safe; not for production.
  */
 public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
     public static final String HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-000000000001";
@@ -40,7 +41,7 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
     public static final int IN_CAPSULE_LIMIT = 8192;
 
     /** What came back for a command. */
-    public record Completion(int cid, int status, int dw0, int dw1, boolean viaSuccessFlag) {
+    public record Completion(int cid, int status, int dw0, int dw1, int sqhd, boolean viaSuccessFlag) {
         public int sct() {
             return (status >>> 9) & 0x7;
         }
@@ -76,6 +77,12 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
     private int nextCid = 1;
     public boolean icDone;
     public int termReqFes = -1;
+    public int termReqFei = -1;
+    public boolean grantedHeaderDigest;
+    public boolean grantedDataDigest;
+    /** When set, R2Ts are only recorded ({@link #lastR2t}) and the test sends H2CData itself. */
+    public boolean manualR2t;
+    public int[] lastR2t;
     public int r2tCount;
     public int maxH2cData;
     public boolean dataDigestErrorSeen;
@@ -234,6 +241,11 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
         }
     }
 
+    /** Completions received but not yet awaited (a duplicate CQE would stay here). */
+    public int pendingCompletions() {
+        return completions.size();
+    }
+
     /** Reads until the peer closes; true if it did within the socket timeout. */
     public boolean awaitClose() throws IOException {
         try {
@@ -246,6 +258,34 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
         } catch (IOException e) {
             return true; // reset by peer
         }
+    }
+
+    /** Sends H2CData for a command by hand (only with {@link #manualR2t}). */
+    public void sendH2cData(int cccid, int ttag, int datao, byte[] data, boolean last) throws IOException {
+        header.clear();
+        encoder.h2cData(header, cccid, ttag, datao, data.length, last);
+        writeHeader();
+        writeData(ByteBuffer.wrap(data));
+    }
+
+    /** The bytes of a CapsuleCmd PDU header for the current SQE announcing {@code inCapsuleLength} bytes of data. */
+    public byte[] capsuleHeaderBytes(int inCapsuleLength) {
+        header.clear();
+        encoder.capsuleCmd(header, sqeBuffer, 0, inCapsuleLength);
+        header.flip();
+        byte[] bytes = new byte[header.remaining()];
+        header.get(bytes);
+        return bytes;
+    }
+
+    /** Reads until a completion for {@code cid} arrives or the peer closes; true if it closed first. */
+    public boolean awaitCloseWithout(int cid) throws IOException {
+        for (Completion c : completions) {
+            if (c.cid() == cid) {
+                return false;
+            }
+        }
+        return awaitClose() && completions.stream().noneMatch(c -> c.cid() == cid);
     }
 
     public void writeRaw(byte[] bytes) throws IOException {
@@ -292,6 +332,8 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
     @Override
     public void onIcResp(IcRespPdu pdu) {
         maxH2cData = pdu.maxH2cData();
+        grantedHeaderDigest = pdu.headerDigest();
+        grantedDataDigest = pdu.dataDigest();
         encoder.negotiated(pdu.headerDigest(), pdu.dataDigest(), pdu.cpda());
         decoder.negotiated(pdu.headerDigest(), pdu.dataDigest(), 0);
         icDone = true;
@@ -300,18 +342,24 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
     @Override
     public void onTermReq(TermReqPdu pdu) {
         termReqFes = pdu.fesCode();
+        termReqFei = pdu.fei();
     }
 
     @Override
     public void onCapsuleResp(CapsuleRespPdu pdu) {
         ByteBuffer b = pdu.buffer();
         int at = pdu.cqeIndex();
-        completions.add(new Completion(pdu.cid(), pdu.statusWord(), b.getInt(at), b.getInt(at + 4), false));
+        completions.add(new Completion(pdu.cid(), pdu.statusWord(), b.getInt(at), b.getInt(at + 4),
+                b.getShort(at + 8) & 0xFFFF, false));
     }
 
     @Override
     public void onR2t(R2tPdu pdu) {
         r2tCount++;
+        if (manualR2t) {
+            lastR2t = new int[] {pdu.cccid(), pdu.ttag(), pdu.r2to(), pdu.r2tl()};
+            return;
+        }
         ByteBuffer data = writeBuffers.get(pdu.cccid());
         if (data == null) {
             throw new IllegalStateException("R2T for unknown CID " + pdu.cccid());
@@ -346,7 +394,7 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
     public void onC2hDataEnd(C2hDataPdu pdu, boolean dataDigestOk) {
         dataDigestErrorSeen |= !dataDigestOk;
         if (pdu.hasFlag(dev.nvmeof.protocol.tcp.PduFlags.SUCCESS)) {
-            completions.add(new Completion(pdu.cccid(), 0, 0, 0, true));
+            completions.add(new Completion(pdu.cccid(), 0, 0, 0, -1, true));
         }
     }
 }
