@@ -116,4 +116,81 @@ class KernelHostOurTargetTest {
         rig.awaitTarget("controllers after a refused Connect", rig.target::controllerCount, 0);
         rig.awaitTarget("connections after a refused Connect", rig.target::connectionCount, 0);
     }
+
+    @Test
+    void shouldReadBackA4MiBPatternWhenSqFlowControlIsDisabled() {
+        // Connect CATTR bit 2: our target then ends reads with C2HData SUCCESS and sends no CapsuleResp.
+        QemuGuest.ExecResult connect = rig.connect(NQN, "--disable-sqflow");
+        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        String device = rig.awaitNamespaceDevice();
+
+        rig.writeAndReadBackPattern(device);
+
+        rig.disconnectAndAwaitNoController(NQN);
+    }
+
+    @Test
+    void shouldReadZeroesWhereTheKernelHostDiscardedBlocks() {
+        QemuGuest.ExecResult connect = rig.connect(NQN, "");
+        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        String device = rig.awaitNamespaceDevice();
+        rig.writeAndReadBackPattern(device);
+
+        // Dataset Management (deallocate) for the first MiB; DLFEAT says deallocated blocks read as zeroes.
+        rig.guest.execOk("blkdiscard -o 0 -l 1048576 " + device, OurTargetRig.SHORT);
+
+        String check = rig.guest.execOk("dd if=" + device + " of=/tmp/d bs=1M count=4 iflag=direct 2>/dev/null;"
+                + " head -c 1048576 /dev/zero > /tmp/z; head -c 1048576 /tmp/d | cmp - /tmp/z && echo ZEROES;"
+                + " tail -c 3145728 /tmp/d > /tmp/dt; tail -c 3145728 /tmp/p > /tmp/pt; cmp /tmp/dt /tmp/pt"
+                + " && echo PATTERN", OurTargetRig.DATA);
+        assertEquals("ZEROES\nPATTERN\n", check);
+        rig.disconnectAndAwaitNoController(NQN);
+    }
+
+    @Test
+    void shouldShowAndDropANamespaceWhenOurTargetAddsAndRemovesItWhileTheKernelHostIsConnected() throws Exception {
+        QemuGuest.ExecResult connect = rig.connect(NQN, "");
+        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        String device = rig.awaitNamespaceDevice();
+        String second = device.substring(0, device.length() - 1) + "2";
+        String block = second.substring("/dev/".length());
+        try {
+            // Namespace Attribute Changed AEN -> the kernel reads the Changed Namespace List and rescans.
+            rig.target.addNamespace(NQN, NamespaceConfig.ram(2, 8L << 20, 4096));
+            rig.guest.execOk("n=0; while [ ! -b " + second + " ] && [ $n -lt 150 ]; do sleep 0.1; n=$((n + 1));"
+                    + " done; [ -b " + second + " ]", OurTargetRig.SHORT);
+            assertEquals("16384 4096", rig.guest.execOk("echo $(cat /sys/block/" + block + "/size"
+                    + " /sys/block/" + block + "/queue/logical_block_size)", OurTargetRig.SHORT).trim());
+
+            rig.target.removeNamespace(NQN, 2);
+            rig.guest.execOk("n=0; while [ -b " + second + " ] && [ $n -lt 150 ]; do sleep 0.1; n=$((n + 1));"
+                    + " done; [ ! -b " + second + " ]", OurTargetRig.SHORT);
+        } finally {
+            if (rig.target.subsystems().contains(NQN)) {
+                try {
+                    rig.target.removeNamespace(NQN, 2);
+                } catch (IllegalArgumentException absent) {
+                    // already gone
+                }
+            }
+        }
+        rig.disconnectAndAwaitNoController(NQN);
+    }
+
+    @Test
+    void shouldKeepTheControllerWhenTheKernelHostIdlesForThreeKeepAliveTimeouts() {
+        rig.guest.execOk("dmesg -c > /dev/null", OurTargetRig.SHORT);
+        // KATO 1 s: the kernel sends Keep Alive every 0.5 s; our target must take it as activity.
+        QemuGuest.ExecResult connect = rig.connect(NQN, "--keep-alive-tmo=1");
+        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        String device = rig.awaitNamespaceDevice();
+
+        rig.guest.execOk("sleep 3", OurTargetRig.SHORT);
+
+        assertEquals(1, rig.target.controllerCount(), rig.dmesg());
+        rig.guest.execOk("dd if=" + device + " of=/dev/null bs=4k count=1 iflag=direct", OurTargetRig.SHORT);
+        String dmesg = rig.dmesg();
+        assertFalse(dmesg.contains("keep-alive") || dmesg.contains("starting error recovery"), dmesg);
+        rig.disconnectAndAwaitNoController(NQN);
+    }
 }
