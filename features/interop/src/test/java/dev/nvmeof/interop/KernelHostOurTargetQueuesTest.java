@@ -42,7 +42,7 @@ class KernelHostOurTargetQueuesTest {
         rig.guest.execOk("dmesg -c > /dev/null", OurTargetRig.SHORT);
 
         QemuGuest.ExecResult connect = rig.connect(NQN, "--nr-io-queues=" + CPUS);
-        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
         String device = rig.awaitNamespaceDevice();
 
         String dmesg = rig.dmesg();

@@ -72,7 +72,7 @@ class KernelHostOurTargetTest {
     void shouldReadBackA4MiBPatternWhenTheKernelHostWritesThroughOurTarget() {
         rig.guest.execOk("dmesg -c > /dev/null", OurTargetRig.SHORT);
         QemuGuest.ExecResult connect = rig.connect(NQN, "");
-        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
         String device = rig.awaitNamespaceDevice();
 
         rig.writeAndReadBackPattern(device);
@@ -88,7 +88,7 @@ class KernelHostOurTargetTest {
     void shouldReadBackA4MiBPatternWhenHeaderAndDataDigestsAreOn() {
         rig.guest.execOk("dmesg -c > /dev/null", OurTargetRig.SHORT);
         QemuGuest.ExecResult connect = rig.connect(NQN, "--hdr-digest --data-digest");
-        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
         String device = rig.awaitNamespaceDevice();
 
         rig.writeAndReadBackPattern(device);
@@ -121,7 +121,7 @@ class KernelHostOurTargetTest {
     void shouldReadBackA4MiBPatternWhenSqFlowControlIsDisabled() {
         // Connect CATTR bit 2: our target then ends reads with C2HData SUCCESS and sends no CapsuleResp.
         QemuGuest.ExecResult connect = rig.connect(NQN, "--disable-sqflow");
-        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
         String device = rig.awaitNamespaceDevice();
 
         rig.writeAndReadBackPattern(device);
@@ -132,7 +132,7 @@ class KernelHostOurTargetTest {
     @Test
     void shouldReadZeroesWhereTheKernelHostDiscardedBlocks() {
         QemuGuest.ExecResult connect = rig.connect(NQN, "");
-        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
         String device = rig.awaitNamespaceDevice();
         rig.writeAndReadBackPattern(device);
 
@@ -150,7 +150,7 @@ class KernelHostOurTargetTest {
     @Test
     void shouldShowAndDropANamespaceWhenOurTargetAddsAndRemovesItWhileTheKernelHostIsConnected() throws Exception {
         QemuGuest.ExecResult connect = rig.connect(NQN, "");
-        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
         String device = rig.awaitNamespaceDevice();
         String second = device.substring(0, device.length() - 1) + "2";
         String block = second.substring("/dev/".length());
@@ -182,15 +182,36 @@ class KernelHostOurTargetTest {
         rig.guest.execOk("dmesg -c > /dev/null", OurTargetRig.SHORT);
         // KATO 1 s: the kernel sends Keep Alive every 0.5 s; our target must take it as activity.
         QemuGuest.ExecResult connect = rig.connect(NQN, "--keep-alive-tmo=1");
-        assertEquals(0, connect.exitStatus(), connect.output() + rig.dmesg());
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
         String device = rig.awaitNamespaceDevice();
 
         rig.guest.execOk("sleep 3", OurTargetRig.SHORT);
 
-        assertEquals(1, rig.target.controllerCount(), rig.dmesg());
+        assertEquals(1, rig.target.controllerCount(), () -> rig.dmesg());
         rig.guest.execOk("dd if=" + device + " of=/dev/null bs=4k count=1 iflag=direct", OurTargetRig.SHORT);
         String dmesg = rig.dmesg();
         assertFalse(dmesg.contains("keep-alive") || dmesg.contains("starting error recovery"), dmesg);
+        rig.disconnectAndAwaitNoController(NQN);
+    }
+
+    @Test
+    void shouldServeIoAgainWhenTheKernelHostResetsTheController() {
+        rig.guest.execOk("dmesg -c > /dev/null", OurTargetRig.SHORT);
+        QemuGuest.ExecResult connect = rig.connect(NQN, "");
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
+        String device = rig.awaitNamespaceDevice();
+        String controller = rig.controllerOf(NQN);
+
+        // CC.EN = 0 (our target closes the I/O queues), the admin queue goes, then a new Connect and CC.EN = 1.
+        rig.guest.execOk("echo 1 > /sys/class/nvme/" + controller + "/reset_controller", OurTargetRig.SHORT);
+        rig.guest.execOk("n=0; while [ \"$(cat /sys/class/nvme/" + controller + "/state)\" != live ]"
+                + " && [ $n -lt 150 ]; do sleep 0.1; n=$((n + 1)); done; cat /sys/class/nvme/" + controller
+                + "/state | grep -x live", OurTargetRig.SHORT);
+
+        rig.writeAndReadBackPattern(device);
+        String dmesg = rig.dmesg();
+        assertFalse(dmesg.contains("failed") || dmesg.contains("timeout"), dmesg);
+        rig.awaitTarget("controllers after the reset", rig.target::controllerCount, 1);
         rig.disconnectAndAwaitNoController(NQN);
     }
 }

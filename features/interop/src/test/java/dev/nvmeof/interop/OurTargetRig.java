@@ -84,12 +84,12 @@ final class OurTargetRig implements AutoCloseable {
     }
 
     /**
-     * Writes a 4 MiB random pattern made in the guest with O_DIRECT to {@code device}, reads it back with O_DIRECT
-     * and compares: returns the output of {@code cmp} (empty when identical) and fails on any command error.
+     * Writes a 4 MiB random pattern made in the guest with O_DIRECT to {@code device} (then fsync: a Flush, since
+     * our target reports a volatile write cache), reads it back with O_DIRECT and compares: returns the output of {@code cmp} (empty when identical) and fails on any command error.
      */
     void writeAndReadBackPattern(String device) {
         guest.execOk("head -c " + PATTERN_BYTES + " /dev/urandom > /tmp/p && rm -f /tmp/r", SHORT);
-        guest.execOk("dd if=/tmp/p of=" + device + " bs=1M count=4 oflag=direct 2>&1", DATA);
+        guest.execOk("dd if=/tmp/p of=" + device + " bs=1M count=4 oflag=direct conv=fsync 2>&1", DATA);
         guest.execOk("dd if=" + device + " of=/tmp/r bs=1M count=4 iflag=direct 2>&1", DATA);
         QemuGuest.ExecResult cmp = guest.exec("cmp /tmp/p /tmp/r && echo IDENTICAL", SHORT);
         assertEquals(new QemuGuest.ExecResult(0, "IDENTICAL\n"), cmp, "the pattern read back through our target");
