@@ -52,6 +52,9 @@ public final class QemuGuest implements AutoCloseable {
     static final String QEMU_PROPERTY = "interop.qemu";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** What busybox {@code timeout} prints when a command line arrived without its start (see {@link #exec}). */
+    private static final String GARBLED_REQUEST = "timeout: invalid number";
+    private static final int MAX_RESENDS = 3;
     private static final int BOOT_ATTEMPTS = 2;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -125,8 +128,10 @@ public final class QemuGuest implements AutoCloseable {
         long guestLimitSeconds = Math.max(1, (timeout.toMillis() + 999) / 1000) + 1;
         long deadline = System.nanoTime() + timeout.toNanos();
         StringBuilder output = new StringBuilder();
+        String request = seq + " " + guestLimitSeconds + " " + command;
+        int resends = 0;
         try {
-            channel.send(seq + " " + guestLimitSeconds + " " + command);
+            channel.send(request);
             while (true) {
                 String line = channel.readLine(deadline);
                 if (line == null) {
@@ -136,6 +141,14 @@ public final class QemuGuest implements AutoCloseable {
                     String[] fields = line.split(" ");
                     if (fields.length == 3 && fields[1].equals(Long.toString(seq))) {
                         return new ExecResult(Integer.parseInt(fields[2]), output.toString());
+                    }
+                    if (output.indexOf(GARBLED_REQUEST) >= 0 && resends < MAX_RESENDS) {
+                        // The guest lost the start of our line on ttyS1 (seen under load): what it got has no
+                        // valid time limit, so nothing of it ran. Send the line again.
+                        resends++;
+                        output.setLength(0);
+                        channel.send(request);
+                        continue;
                     }
                     output.setLength(0); // the end of an earlier command that timed out here: not ours
                     continue;

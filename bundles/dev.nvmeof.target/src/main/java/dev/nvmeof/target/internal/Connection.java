@@ -129,16 +129,21 @@ final class Connection implements ControllerPduHandler {
 
     /** After input or output progress: send what waits, then flush, then adjust interest. */
     private void afterWork() {
-        if (phase == Phase.CLOSED) {
-            return;
+        // Reads wait in dataWaiting only while the send buffer is full; once a flush has emptied it they must be
+        // sent now: with nothing pending to write and reading paused, no socket event would ever come back.
+        // (An empty send buffer always has room for one more: SEND_BUFFER exceeds a full transfer with headers.)
+        while (phase != Phase.CLOSED) {
+            drainDataWaiting();
+            if (!flush() || dataWaiting.isEmpty()) {
+                return;
+            }
         }
-        drainDataWaiting();
-        flush();
     }
 
-    private void flush() {
+    /** Writes what the send buffer holds; true when all of it went out (and the connection is still open). */
+    private boolean flush() {
         if (phase == Phase.CLOSED || out == null) {
-            return;
+            return false;
         }
         out.flip();
         try {
@@ -150,15 +155,16 @@ final class Connection implements ControllerPduHandler {
         } catch (IOException e) {
             out.compact();
             close();
-            return;
+            return false;
         }
         boolean pending = out.hasRemaining();
         out.compact();
         if (!pending && closeAfterFlush) {
             close();
-            return;
+            return false;
         }
         updateInterest(pending);
+        return !pending;
     }
 
     private void updateInterest(boolean pendingOutput) {

@@ -45,6 +45,12 @@ final class IoCommandSet {
         }
         if (opcode == NvmOpcode.DATASET_MANAGEMENT) {
             int length = NvmCommands.ranges(sqe) * DsmRangeFlyweight.LENGTH;
+            // Linux sends the whole 4 KiB range buffer (256 ranges) whatever NR says; like nvmet, take any
+            // transfer that holds the NR ranges and ignore the rest.
+            long offered = SglDescriptor.length(slot.sqeBuffer, sqe.dptrIndex());
+            if (offered > length && offered <= Connection.MAX_TRANSFER) {
+                length = (int) offered;
+            }
             slot.namespace = ns;
             if (acceptData(slot, inData, length)) {
                 deallocate(slot, ns, inData);
