@@ -1,0 +1,33 @@
+package dev.nvmeof.host.internal;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.nvmeof.protocol.NanoClock;
+
+/**
+ * A clock that moves only when a test says so. Starts near the top of the long range so every test also crosses
+ * the wrap of {@code nanoTime}: deadlines must be compared as differences.
+ */
+final class ManualClock implements NanoClock {
+    static final long START = Long.MAX_VALUE - 3_000_000_000L;
+
+    private final AtomicLong now = new AtomicLong(START);
+
+    @Override
+    public long nanoTime() {
+        return now.get();
+    }
+
+    /** Moves time on by {@code nanos} and returns the new now. */
+    long advance(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("time only moves forward: " + nanos);
+        }
+        return now.addAndGet(nanos);
+    }
+
+    long advance(Duration d) {
+        return advance(d.toNanos());
+    }
+}
