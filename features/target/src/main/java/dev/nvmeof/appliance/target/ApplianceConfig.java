@@ -1,0 +1,341 @@
+package dev.nvmeof.appliance.target;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import dev.nvmeof.target.NamespaceConfig;
+import dev.nvmeof.target.NvmeTarget;
+import dev.nvmeof.target.SubsystemConfig;
+
+/**
+ * What the appliance serves, from command-line arguments over an optional properties file. Every option has a key of
+ * the same name in the file ({@code listen=127.0.0.1:4420,127.0.0.1:8009}); repeatable options take a comma-separated
+ * list there, and an option given on the command line replaces the file's value(s) for that key.
+ */
+record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<NamespaceConfig> namespaces,
+        Set<String> allowedHosts, int maxIoQueues, int eventLoops, boolean help) {
+
+    static final String DEFAULT_NQN = "testnqn";
+    static final long DEFAULT_RAM_BYTES = 256L << 20;
+    static final int DEFAULT_BLOCK_SIZE = 512;
+
+    /** A bad argument or configuration value; the message names it. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** A namespace as asked for, before NSIDs and the block size are applied. */
+    private record NamespaceSpec(String option, Path file, long bytes) {
+    }
+
+    private static final Set<String> REPEATABLE = Set.of("listen", "ram-namespace", "file-namespace", "allow-host");
+    private static final Set<String> SINGLE = Set.of("nqn", "block-size", "max-io-queues", "event-loops", "config");
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: java -jar nvmeof-target.jar [options]",
+            "",
+            "Runs an NVMe/TCP target serving one NVM subsystem (and the discovery subsystem on every listener).",
+            "",
+            "  --listen HOST:PORT          listen on this address (repeatable; port 0 picks a free one)",
+            "                              default: 127.0.0.1:4420 and 127.0.0.1:8009",
+            "  --nqn NQN                   subsystem NQN (default: testnqn)",
+            "  --ram-namespace SIZE        a RAM namespace (repeatable)",
+            "  --file-namespace PATH:SIZE  a namespace in a file, created or extended to SIZE (repeatable)",
+            "                              NSIDs are 1, 2, ... in the order given; with no namespace option,",
+            "                              one 256M RAM namespace",
+            "  --block-size 512|4096       logical block size of every namespace (default: 512)",
+            "  --allow-host NQN            only these host NQNs may connect (repeatable; default: any host)",
+            "  --max-io-queues N           I/O queues granted per controller (default: 128)",
+            "  --event-loops N             NIO event loop threads (default: CPU count)",
+            "  --config FILE               a properties file with the same keys (listen=..., nqn=..., ...);",
+            "                              lists comma-separated; command-line options replace its values",
+            "  --help                      this text",
+            "",
+            "SIZE is bytes with an optional K, M, G or T suffix (binary: 256M = 256 MiB).",
+            "Exit status: 0 after a clean stop on SIGTERM/SIGINT (or --help), 1 when the target cannot start",
+            "(e.g. an address in use) or its shutdown fails, 2 for a bad argument.");
+
+    /** Parses the command line, reading the {@code --config} file first when one is named. */
+    static ApplianceConfig parse(String... args) throws UsageException {
+        Map<String, List<String>> cli = new LinkedHashMap<>();
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            String key = arg.substring(2);
+            String value = null;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            }
+            if (!REPEATABLE.contains(key) && !SINGLE.contains(key)) {
+                throw new UsageException("unknown option --" + key);
+            }
+            if (value == null) {
+                if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                    throw new UsageException("--" + key + " needs a value");
+                }
+                value = args[++i];
+            }
+            cli.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
+        if (help) {
+            return new ApplianceConfig(List.of(), DEFAULT_NQN, List.of(), Set.of(), 0, 1, true);
+        }
+        Map<String, List<String>> merged = new LinkedHashMap<>();
+        Map<String, String> origin = new LinkedHashMap<>();
+        List<String> config = cli.remove("config");
+        if (config != null) {
+            String file = last(config);
+            for (Map.Entry<String, List<String>> e : readConfig(Path.of(file)).entrySet()) {
+                merged.put(e.getKey(), e.getValue());
+                origin.put(e.getKey(), "'" + e.getKey() + "' in " + file);
+            }
+        }
+        for (Map.Entry<String, List<String>> e : cli.entrySet()) {
+            merged.put(e.getKey(), e.getValue());
+            origin.put(e.getKey(), "--" + e.getKey());
+        }
+        // Namespaces: the command line's replace the file's as a whole (both kinds), so NSIDs follow one order.
+        if (cli.containsKey("ram-namespace") || cli.containsKey("file-namespace")) {
+            if (!cli.containsKey("ram-namespace")) {
+                merged.remove("ram-namespace");
+            }
+            if (!cli.containsKey("file-namespace")) {
+                merged.remove("file-namespace");
+            }
+        }
+        return build(merged, origin, nsOrder(args, merged));
+    }
+
+    /** Namespace options in the order given on the command line (file-only ones: RAM first, then files). */
+    private static List<String> nsOrder(String[] args, Map<String, List<String>> merged) {
+        List<String> order = new ArrayList<>();
+        boolean fromCli = false;
+        for (String arg : args) {
+            if (arg.equals("--ram-namespace") || arg.startsWith("--ram-namespace=")) {
+                order.add("ram-namespace");
+                fromCli = true;
+            } else if (arg.equals("--file-namespace") || arg.startsWith("--file-namespace=")) {
+                order.add("file-namespace");
+                fromCli = true;
+            }
+        }
+        if (!fromCli) {
+            merged.getOrDefault("ram-namespace", List.of()).forEach(v -> order.add("ram-namespace"));
+            merged.getOrDefault("file-namespace", List.of()).forEach(v -> order.add("file-namespace"));
+        }
+        return order;
+    }
+
+    private static Map<String, List<String>> readConfig(Path file) throws UsageException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UsageException("--config: no such file " + file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UsageException("--config: cannot read " + file + ": " + e);
+        }
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (String key : new java.util.TreeSet<>(properties.stringPropertyNames())) {
+            String value = properties.getProperty(key).trim();
+            if (key.equals("config") || (!REPEATABLE.contains(key) && !SINGLE.contains(key))) {
+                throw new UsageException("unknown key '" + key + "' in " + file);
+            }
+            List<String> list = new ArrayList<>();
+            if (REPEATABLE.contains(key)) {
+                for (String item : value.split(",")) {
+                    if (!item.isBlank()) {
+                        list.add(item.trim());
+                    }
+                }
+            } else {
+                list.add(value);
+            }
+            values.put(key, list);
+        }
+        return values;
+    }
+
+    private static ApplianceConfig build(Map<String, List<String>> values, Map<String, String> origin,
+            List<String> nsOrder) throws UsageException {
+        List<InetSocketAddress> listeners = new ArrayList<>();
+        for (String value : values.getOrDefault("listen", List.of())) {
+            listeners.add(address(origin.get("listen"), value));
+        }
+        if (listeners.isEmpty()) {
+            listeners.add(new InetSocketAddress("127.0.0.1", NvmeTarget.DEFAULT_PORT));
+            listeners.add(new InetSocketAddress("127.0.0.1", NvmeTarget.DISCOVERY_PORT));
+        }
+
+        String nqn = values.containsKey("nqn") ? last(values.get("nqn")) : DEFAULT_NQN;
+        int blockSize = values.containsKey("block-size")
+                ? integer(origin.get("block-size"), last(values.get("block-size")), 0, Integer.MAX_VALUE)
+                : DEFAULT_BLOCK_SIZE;
+        if (blockSize != 512 && blockSize != 4096) {
+            throw new UsageException(origin.get("block-size") + ": must be 512 or 4096, was " + blockSize);
+        }
+        int maxIoQueues = values.containsKey("max-io-queues")
+                ? integer(origin.get("max-io-queues"), last(values.get("max-io-queues")), 1, 0xFFFF)
+                : SubsystemConfig.DEFAULT_MAX_IO_QUEUES;
+        int eventLoops = values.containsKey("event-loops")
+                ? integer(origin.get("event-loops"), last(values.get("event-loops")), 1, 1024)
+                : Runtime.getRuntime().availableProcessors();
+
+        List<NamespaceSpec> specs = new ArrayList<>();
+        int ram = 0;
+        int file = 0;
+        for (String kind : nsOrder) {
+            if (kind.equals("ram-namespace")) {
+                String option = origin.get(kind);
+                specs.add(new NamespaceSpec(option, null, size(option, values.get(kind).get(ram++))));
+            } else {
+                String option = origin.get(kind);
+                String value = values.get(kind).get(file++);
+                int colon = value.lastIndexOf(':');
+                if (colon <= 0 || colon == value.length() - 1) {
+                    throw new UsageException(option + ": expected PATH:SIZE, was '" + value + "'");
+                }
+                specs.add(new NamespaceSpec(option, Path.of(value.substring(0, colon)),
+                        size(option, value.substring(colon + 1))));
+            }
+        }
+        if (specs.isEmpty()) {
+            specs.add(new NamespaceSpec("default namespace", null, DEFAULT_RAM_BYTES));
+        }
+        List<NamespaceConfig> namespaces = new ArrayList<>();
+        for (NamespaceSpec spec : specs) {
+            int nsid = namespaces.size() + 1;
+            if (spec.bytes() % blockSize != 0) {
+                throw new UsageException(spec.option() + ": size " + spec.bytes() + " is not a multiple of the "
+                        + blockSize + "-byte block size");
+            }
+            namespaces.add(spec.file() == null ? NamespaceConfig.ram(nsid, spec.bytes(), blockSize)
+                    : NamespaceConfig.file(nsid, spec.file().toAbsolutePath(), spec.bytes(), blockSize));
+        }
+
+        Set<String> hosts = new LinkedHashSet<>(values.getOrDefault("allow-host", List.of()));
+        for (String host : hosts) {
+            if (host.isEmpty() || host.getBytes(StandardCharsets.UTF_8).length > 223) {
+                throw new UsageException(origin.get("allow-host") + ": an NQN is 1..223 bytes, was '" + host + "'");
+            }
+        }
+        ApplianceConfig config = new ApplianceConfig(List.copyOf(listeners), nqn, List.copyOf(namespaces),
+                Set.copyOf(hosts), maxIoQueues, eventLoops, false);
+        try {
+            config.subsystem(); // the target's own checks of the NQN and limits
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(origin.getOrDefault("nqn", "--nqn") + ": " + e.getMessage());
+        }
+        return config;
+    }
+
+    SubsystemConfig subsystem() {
+        SubsystemConfig config = SubsystemConfig.of(nqn, namespaces.toArray(NamespaceConfig[]::new))
+                .withMaxIoQueues(maxIoQueues);
+        return allowedHosts.isEmpty() ? config : config.withAllowedHosts(allowedHosts);
+    }
+
+    private static String last(List<String> values) {
+        return values.get(values.size() - 1);
+    }
+
+    /** {@code HOST:PORT}, {@code [IPv6]:PORT}; the host is resolved now (a literal address needs no lookup). */
+    static InetSocketAddress address(String option, String value) throws UsageException {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new UsageException(option + ": expected HOST:PORT, was '" + value + "'");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            throw new UsageException(option + ": write an IPv6 address as [ADDR]:PORT, was '" + value + "'");
+        }
+        int port = integer(option, value.substring(colon + 1), 0, 65535);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new UsageException(option + ": unknown host '" + host + "'");
+        }
+        return address;
+    }
+
+    static int integer(String option, String value, int min, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < min || n > max) {
+                throw new UsageException(option + ": must be " + min + ".." + max + ", was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + ": not a number: '" + value + "'");
+        }
+    }
+
+    /** Bytes with an optional binary suffix K, M, G or T (also KiB/KB, case-insensitive). */
+    static long size(String option, String value) throws UsageException {
+        String s = value.trim().toUpperCase(Locale.ROOT);
+        if (s.endsWith("IB")) {
+            s = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("B") && s.length() > 1 && !Character.isDigit(s.charAt(s.length() - 2))) {
+            s = s.substring(0, s.length() - 1);
+        }
+        int shift = 0;
+        if (!s.isEmpty()) {
+            switch (s.charAt(s.length() - 1)) {
+                case 'K' -> shift = 10;
+                case 'M' -> shift = 20;
+                case 'G' -> shift = 30;
+                case 'T' -> shift = 40;
+                default -> shift = 0;
+            }
+        }
+        String digits = shift == 0 ? s : s.substring(0, s.length() - 1);
+        try {
+            long n = Long.parseLong(digits);
+            if (n <= 0 || n > (Long.MAX_VALUE >> shift)) {
+                throw new UsageException(option + ": size must be positive and below 8 EiB, was '" + value + "'");
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + ": not a size (like 256M, 1G, 4096): '" + value + "'");
+        }
+    }
+
+    /** 268435456 -> "256 MiB"; sizes that are no whole KiB stay in bytes. */
+    static String human(long bytes) {
+        String[] units = {"TiB", "GiB", "MiB", "KiB"};
+        int[] shifts = {40, 30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << shifts[i];
+            if (bytes >= unit && bytes % unit == 0) {
+                return (bytes / unit) + " " + units[i];
+            }
+        }
+        return bytes + " bytes";
+    }
+}

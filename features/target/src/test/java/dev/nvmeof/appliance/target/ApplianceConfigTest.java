@@ -1,0 +1,108 @@
+package dev.nvmeof.appliance.target;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.nvmeof.target.NamespaceConfig;
+import dev.nvmeof.target.SubsystemConfig;
+
+class ApplianceConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldDefaultToTestnqnWithOneRamNamespaceOnBothWellKnownPorts() throws Exception {
+        ApplianceConfig config = ApplianceConfig.parse();
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 4420), new InetSocketAddress("127.0.0.1", 8009)),
+                config.listeners());
+        assertEquals("testnqn", config.nqn());
+        assertEquals(List.of(NamespaceConfig.ram(1, 256L << 20, 512)), config.namespaces());
+        SubsystemConfig subsystem = config.subsystem();
+        assertTrue(subsystem.allowAnyHost());
+        assertEquals(SubsystemConfig.DEFAULT_MAX_IO_QUEUES, subsystem.maxIoQueues());
+    }
+
+    @Test
+    void shouldNumberNamespacesInTheOrderGiven() throws Exception {
+        ApplianceConfig config = ApplianceConfig.parse("--file-namespace", "/tmp/a:b.img:1G", "--ram-namespace=64K",
+                "--file-namespace", "rel.img:8M", "--block-size", "4096");
+        assertEquals(3, config.namespaces().size());
+        assertEquals(NamespaceConfig.file(1, Path.of("/tmp/a:b.img"), 1L << 30, 4096), config.namespaces().get(0));
+        assertEquals(NamespaceConfig.ram(2, 64 << 10, 4096), config.namespaces().get(1));
+        NamespaceConfig third = config.namespaces().get(2);
+        assertEquals(3, third.nsid());
+        assertEquals(Path.of("rel.img").toAbsolutePath(), third.file());
+    }
+
+    @Test
+    void shouldRestrictHostsAndQueues() throws Exception {
+        SubsystemConfig subsystem = ApplianceConfig.parse("--allow-host", "h1", "--allow-host", "h2",
+                "--max-io-queues", "4", "--listen", "[::1]:0").subsystem();
+        assertFalse(subsystem.allowAnyHost());
+        assertEquals(Set.of("h1", "h2"), subsystem.allowedHosts());
+        assertEquals(4, subsystem.maxIoQueues());
+    }
+
+    @Test
+    void shouldReadAPropertiesFileThatArgumentsOverride() throws Exception {
+        Path file = dir.resolve("target.properties");
+        Files.writeString(file, String.join("\n",
+                "listen = 127.0.0.1:5000, 127.0.0.1:5001",
+                "nqn = fromfile",
+                "ram-namespace = 1M, 2M",
+                "file-namespace = " + dir.resolve("x.img") + ":4M",
+                "event-loops = 3",
+                "block-size = 4096"));
+        ApplianceConfig config = ApplianceConfig.parse("--config", file.toString(), "--nqn", "fromargs");
+        assertEquals(2, config.listeners().size());
+        assertEquals("fromargs", config.nqn());
+        assertEquals(3, config.eventLoops());
+        assertEquals(List.of(1L << 20, 2L << 20, 4L << 20),
+                config.namespaces().stream().map(NamespaceConfig::sizeBytes).toList());
+        assertNull(config.namespaces().get(1).file());
+        assertEquals(4096, config.namespaces().get(2).blockSize());
+
+        ApplianceConfig replaced = ApplianceConfig.parse("--config", file.toString(), "--ram-namespace", "8M");
+        assertEquals(List.of(NamespaceConfig.ram(1, 8 << 20, 4096)), replaced.namespaces());
+    }
+
+    @Test
+    void shouldParseSizesWithBinarySuffixes() throws Exception {
+        assertEquals(4096, ApplianceConfig.size("x", "4096"));
+        assertEquals(256L << 20, ApplianceConfig.size("x", "256M"));
+        assertEquals(2L << 30, ApplianceConfig.size("x", "2g"));
+        assertEquals(64L << 10, ApplianceConfig.size("x", "64KiB"));
+        assertEquals("256 MiB", ApplianceConfig.human(256L << 20));
+        assertEquals("1536 KiB", ApplianceConfig.human(1536L << 10));
+        assertEquals("1000 bytes", ApplianceConfig.human(1000));
+    }
+
+    @Test
+    void shouldNameWhatIsWrong() {
+        assertMessage("unknown option --size", "--size", "1G");
+        assertMessage("unexpected argument 'testnqn'", "testnqn");
+        assertMessage("--event-loops: must be 1..1024, was 0", "--event-loops", "0");
+        assertMessage("--file-namespace: expected PATH:SIZE", "--file-namespace", "disk.img");
+        assertMessage("--ram-namespace: size must be positive", "--ram-namespace", "0");
+        assertMessage("--listen: unknown host", "--listen", "no-such-host.invalid:4420");
+        assertMessage("--config: no such file", "--config", dir.resolve("missing").toString());
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        String message = assertThrows(ApplianceConfig.UsageException.class, () -> ApplianceConfig.parse(args))
+                .getMessage();
+        assertTrue(message.startsWith(expected), message);
+    }
+}

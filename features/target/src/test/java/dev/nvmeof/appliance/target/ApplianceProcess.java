@@ -1,0 +1,131 @@
+package dev.nvmeof.appliance.target;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The packaged appliance jar running as a real process: stdout and stderr are read line by line on their own
+ * threads, so every wait here is bounded (a future's timeout, {@link Process#waitFor(long, TimeUnit)}).
+ */
+final class ApplianceProcess implements AutoCloseable {
+    static final Path JAR = Path.of(System.getProperty("nvmeof.target.jar", "target/nvmeof-target.jar"));
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+
+    final Process process;
+    final List<String> stdout = new CopyOnWriteArrayList<>();
+    final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> stdoutDone;
+    private final CompletableFuture<Void> stderrDone;
+
+    private ApplianceProcess(Process process) {
+        this.process = process;
+        this.stdoutDone = pump(process.getInputStream(), "stdout", line -> {
+            stdout.add(line);
+            if (line.equals("ready")) {
+                ready.complete(null);
+            }
+        });
+        this.stderrDone = pump(process.getErrorStream(), "stderr", stderr::add);
+        stdoutDone.whenComplete((v, e) -> ready.completeExceptionally(
+                new IllegalStateException("stdout ended before 'ready'")));
+    }
+
+    static ApplianceProcess start(String... args) throws IOException {
+        assertTrue(Files.isRegularFile(JAR), "the appliance jar is built first (package phase): " + JAR);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        return new ApplianceProcess(new ProcessBuilder(command).start());
+    }
+
+    /** A loopback port nothing listens on right now. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static CompletableFuture<Void> pump(InputStream stream, String name, Consumer<String> sink) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    sink.accept(line);
+                }
+                done.complete(null);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }, "appliance-" + name);
+        thread.setDaemon(true);
+        thread.start();
+        return done;
+    }
+
+    /** Waits for the {@code ready} line; fails with what the process said if it exits or hangs instead. */
+    void awaitReady() throws InterruptedException {
+        try {
+            ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            fail("no 'ready' within " + READY_TIMEOUT + " (" + e + "); stdout " + stdout + ", stderr " + stderr);
+        }
+    }
+
+    /**
+     * SIGTERM, then the exit status. Through {@link ProcessHandle#destroy()}: it sends the same signal as
+     * {@link Process#destroy()} on Linux, but leaves the pipes open, so what the appliance writes while it stops is
+     * still read ({@code Process.destroy()} closes them).
+     */
+    int terminate() throws InterruptedException {
+        process.toHandle().destroy();
+        return awaitExit();
+    }
+
+    /** The exit status, within {@link #EXIT_TIMEOUT}; both streams are read to their end before it returns. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("still running after " + EXIT_TIMEOUT + "; stdout " + stdout + ", stderr " + stderr);
+        }
+        try {
+            CompletableFuture.allOf(stdoutDone, stderrDone).get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new UncheckedIOException(new IOException("output of the appliance not fully read", e));
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
