@@ -93,7 +93,7 @@ public final class NvmeTarget implements AutoCloseable {
         return engine.checkDeadlines();
     }
 
-    /** Closes every listener and connection, stops the loops and closes the namespaces. */
+    /** Closes every listener and connection, stops the loops, forces file namespaces to disk and closes them. */
     @Override
     public void close() {
         engine.close();

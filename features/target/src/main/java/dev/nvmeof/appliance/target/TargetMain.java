@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,8 +124,8 @@ public final class TargetMain {
     }
 
     /**
-     * The shutdown hook (SIGTERM, SIGINT): closes the target (listeners, connections, event loops, namespaces), then
-     * forces every file namespace to disk, within {@link #SHUTDOWN_DEADLINE}, and halts with 0 (1 if that failed).
+     * The shutdown hook (SIGTERM, SIGINT): closes the target (listeners, connections, event loops, namespaces, file
+     * namespaces forced to disk first), within {@link #SHUTDOWN_DEADLINE}, and halts with 0 (1 if that failed).
      * Does nothing when no target is running, so a failed start keeps its own exit status.
      */
     private void shutdown() {
@@ -139,8 +137,7 @@ public final class TargetMain {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         Thread closer = new Thread(() -> {
             try {
-                t.close();
-                forceFiles();
+                t.close(); // forces file namespaces to disk before closing them
                 closed.complete(null);
             } catch (Throwable e) {
                 closed.completeExceptionally(e);
@@ -167,20 +164,6 @@ public final class TargetMain {
         System.err.flush();
         // Without this the JVM would exit with 128 + the signal number (143 for SIGTERM) even after a clean stop.
         Runtime.getRuntime().halt(status);
-    }
-
-    /**
-     * fsync of every file namespace after the target closed its channels: {@link NvmeTarget#close()} closes the
-     * files without forcing them, and fsync on a new descriptor flushes the file's dirty pages all the same.
-     */
-    private void forceFiles() throws IOException {
-        for (NamespaceConfig ns : config.namespaces()) {
-            if (ns.isFile()) {
-                try (FileChannel channel = FileChannel.open(ns.file(), StandardOpenOption.WRITE)) {
-                    channel.force(true);
-                }
-            }
-        }
     }
 
     static String format(InetSocketAddress address) {
