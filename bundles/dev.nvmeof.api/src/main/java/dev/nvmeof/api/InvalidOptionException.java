@@ -45,6 +45,12 @@ public class InvalidOptionException extends NvmeException {
         return new InvalidOptionException("missing option " + option, option, "required");
     }
 
+    /** An option the transport requires that was not given (Linux: {@code nvmf_check_required_opts}). */
+    public static InvalidOptionException requiredBy(String option, String transport) {
+        return new InvalidOptionException("missing option " + option + ", required by transport " + transport,
+                option, "required by transport " + transport);
+    }
+
     /** The same option given twice. */
     public static InvalidOptionException duplicate(String option) {
         return new InvalidOptionException("option " + option + " is given twice", option, "given twice");
