@@ -81,6 +81,8 @@ public final class ConnectOptions {
     private final boolean discovery;
     /** Fills in hostnqn and hostid when not given; null until {@link #withDefaultHost}. */
     private final HostIdentity defaultHost;
+    /** The CPU count when these options were made: the CPUs a container sees may change later. */
+    private final int cpus;
 
     ConnectOptions(EnumMap<FabricsOption, Object> given, List<String> warnings) {
         this(given, warnings, null);
@@ -91,6 +93,7 @@ public final class ConnectOptions {
         this.warnings = List.copyOf(warnings);
         this.discovery = OptionValidation.isDiscovery(given);
         this.defaultHost = defaultHost;
+        this.cpus = Runtime.getRuntime().availableProcessors();
     }
 
     /** Parses the kernel's {@code /dev/nvme-fabrics} syntax: comma separated, {@code name=value} or a flag. */
@@ -173,7 +176,7 @@ public final class ConnectOptions {
 
     /** I/O queues asked for (read queues when {@link #nrWriteQueues()} is set); 0 for discovery. */
     public int nrIoQueues() {
-        return discovery ? 0 : intOr(FabricsOption.NR_IO_QUEUES, Runtime.getRuntime().availableProcessors());
+        return discovery ? 0 : intOr(FabricsOption.NR_IO_QUEUES, cpus);
     }
 
     /** Dedicated write queues, 0 for none. */

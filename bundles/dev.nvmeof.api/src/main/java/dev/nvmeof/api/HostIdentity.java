@@ -66,7 +66,8 @@ public record HostIdentity(String hostnqn, UUID hostid) {
      * what is missing and persists it (each file written to a temporary file, forced to disk and moved into place
      * atomically). A missing {@code hostid} next to a UUID-based {@code hostnqn} takes that UUID, as nvme-cli does;
      * a missing {@code hostnqn} is the UUID-based NQN of the {@code hostid}. Surrounding whitespace (the trailing
-     * newline) in the files is ignored.
+     * newline) in the files is ignored. Meant to be called by one component of one process: two processes creating
+     * the identity at the same moment are not coordinated (each file is still whole, the last writer wins).
      *
      * @throws IOException if a file cannot be read or written, or holds something that is not a host NQN or a UUID
      *         (the message names the file)
@@ -132,9 +133,10 @@ public record HostIdentity(String hostnqn, UUID hostid) {
     /** @return the trimmed content, or null if the file does not exist */
     private static String read(Path file) throws IOException {
         byte[] bytes;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (channel.size() > MAX_FILE_BYTES) {
-                throw corrupt(file, channel.size() + " bytes, more than an identity file holds", null);
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw corrupt(file, size + " bytes, more than an identity file holds", null);
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
