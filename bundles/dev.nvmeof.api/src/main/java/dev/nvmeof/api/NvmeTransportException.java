@@ -1,0 +1,74 @@
+package dev.nvmeof.api;
+
+import dev.nvmeof.protocol.tcp.FatalErrorStatus;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The connection is dead: a fatal transport error (NVMe/TCP Transport Specification 1.0, section 3.6.2.4: a bad
+ * header digest, a malformed PDU, an unknown CID, a C2HTermReq from the controller), the socket closed, the target
+ * was unreachable, or the driver below reported an error. Every command on the connection is affected, not one.
+ *
+ * <p>{@link #reconnectable()} says whether connecting again may succeed (a dropped connection, an unreachable
+ * target) or not (the controller was deleted, the peer speaks a protocol version we do not).
+ */
+@ProviderType
+public class NvmeTransportException extends NvmeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final FatalErrorStatus fatalErrorStatus;
+    private final boolean reconnectable;
+
+    protected NvmeTransportException(String message, FatalErrorStatus fatalErrorStatus, boolean reconnectable,
+            Throwable cause) {
+        super(message, cause);
+        this.fatalErrorStatus = fatalErrorStatus;
+        this.reconnectable = reconnectable;
+    }
+
+    /**
+     * The general factory.
+     *
+     * @param message what happened, for a user
+     * @param fatalErrorStatus the Fatal Error Status sent or received in a TermReq PDU, or null when there was none
+     * @param reconnectable whether a reconnect may succeed
+     * @param cause the underlying error, or null
+     */
+    public static NvmeTransportException of(String message, FatalErrorStatus fatalErrorStatus, boolean reconnectable,
+            Throwable cause) {
+        return new NvmeTransportException(message, fatalErrorStatus, reconnectable, cause);
+    }
+
+    /** We found a fatal protocol error in what the controller sent (and answer it with an H2CTermReq). */
+    public static NvmeTransportException protocolError(FatalErrorStatus status, String detail) {
+        return of("fatal transport error " + status + ": " + detail, status, true, null);
+    }
+
+    /** The controller ended the connection with a C2HTermReq; its status is null when the code is reserved. */
+    public static NvmeTransportException terminatedByController(FatalErrorStatus status, String detail) {
+        return of("the controller terminated the connection ("
+                + (status == null ? "reserved status" : status.toString()) + "): " + detail, status, true, null);
+    }
+
+    /** The connection was closed or failed underneath (socket closed, reset, a driver's error report). */
+    public static NvmeTransportException connectionLost(String detail, Throwable cause) {
+        return of("connection lost: " + detail, null, true, cause);
+    }
+
+    /** No connection could be made to {@code address} (e.g. {@code 127.0.0.1:4420}). */
+    public static NvmeTransportException unreachable(String address, Throwable cause) {
+        return of("cannot connect to " + address + (cause == null || cause.getMessage() == null ? ""
+                : ": " + cause.getMessage()), null, true, cause);
+    }
+
+    /** The Fatal Error Status of the TermReq that ended the connection, or null when there was none. */
+    public FatalErrorStatus fatalErrorStatus() {
+        return fatalErrorStatus;
+    }
+
+    /** Whether connecting again may succeed. */
+    public boolean reconnectable() {
+        return reconnectable;
+    }
+}
