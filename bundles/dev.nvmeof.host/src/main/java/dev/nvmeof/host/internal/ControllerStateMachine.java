@@ -1,5 +1,7 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.api.ControllerState;
+
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -1,5 +1,7 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.api.ControllerState;
+
 import static dev.nvmeof.host.internal.ControllerState.CONNECTING;
 import static dev.nvmeof.host.internal.ControllerState.DEAD;
 import static dev.nvmeof.host.internal.ControllerState.DELETING;

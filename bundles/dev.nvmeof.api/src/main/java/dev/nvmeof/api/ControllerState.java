@@ -1,4 +1,4 @@
-package dev.nvmeof.host.internal;
+package dev.nvmeof.api;
 
 /**
  * The life of a controller, as the Linux host sees it ({@code enum nvme_ctrl_state} in
@@ -29,6 +29,7 @@ package dev.nvmeof.host.internal;
  *       {@code CONNECTING}, never from {@code NEW}.</li>
  * </ul>
  */
+@org.osgi.annotation.versioning.ProviderType
 public enum ControllerState {
     /** Created, nothing started yet. Left at once for {@link #CONNECTING}. */
     NEW,
