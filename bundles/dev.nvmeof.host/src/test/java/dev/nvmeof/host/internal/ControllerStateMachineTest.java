@@ -2,12 +2,12 @@ package dev.nvmeof.host.internal;
 
 import dev.nvmeof.api.ControllerState;
 
-import static dev.nvmeof.host.internal.ControllerState.CONNECTING;
-import static dev.nvmeof.host.internal.ControllerState.DEAD;
-import static dev.nvmeof.host.internal.ControllerState.DELETING;
-import static dev.nvmeof.host.internal.ControllerState.LIVE;
-import static dev.nvmeof.host.internal.ControllerState.NEW;
-import static dev.nvmeof.host.internal.ControllerState.RESETTING;
+import static dev.nvmeof.api.ControllerState.CONNECTING;
+import static dev.nvmeof.api.ControllerState.DEAD;
+import static dev.nvmeof.api.ControllerState.DELETING;
+import static dev.nvmeof.api.ControllerState.LIVE;
+import static dev.nvmeof.api.ControllerState.NEW;
+import static dev.nvmeof.api.ControllerState.RESETTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
