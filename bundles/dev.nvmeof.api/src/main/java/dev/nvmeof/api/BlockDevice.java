@@ -1,0 +1,53 @@
+package dev.nvmeof.api;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Block I/O on a namespace. Published as an OSGi service per namespace with the properties {@link #NQN},
+ * {@link #NSID}, {@link #SIZE}, {@link #BLOCK_SIZE} and {@link #NAME}.
+ *
+ * <p>Two ways in: {@link #submit(IoRequest)} with caller-owned, reusable requests for hot loops (nothing is allocated
+ * per I/O), and the {@code CompletableFuture} conveniences on top of it. A request the host accepted is never lost:
+ * it completes, is reissued after error recovery, or fails with a precise status (Host Path Error 0x370 when the path
+ * is gone, Host Aborted 0x371 when aborted while not live).
+ */
+@ProviderType
+public interface BlockDevice {
+    String NQN = "nvme.nqn";
+    String NSID = "nvme.nsid";
+    String SIZE = "nvme.size";
+    String BLOCK_SIZE = "nvme.block.size";
+    String NAME = "nvme.name";
+
+    /** {@code nvme0n1}. */
+    String name();
+
+    long sizeBytes();
+
+    int blockSize();
+
+    /** The most bytes one command moves (MDTS and the transport's limit); larger requests are split. */
+    int maxTransferSize();
+
+    /**
+     * Starts a request; its callback runs once, on a host or transport thread, when it completed or failed. The
+     * request and its buffer belong to the host until then.
+     */
+    void submit(IoRequest request);
+
+    /** Reads {@code destination.remaining()} bytes (a multiple of the block size) from {@code lba}. */
+    CompletableFuture<Void> read(long lba, ByteBuffer destination);
+
+    /** Writes {@code source.remaining()} bytes at {@code lba}; with {@code fua} durable before completion. */
+    CompletableFuture<Void> write(long lba, ByteBuffer source, boolean fua);
+
+    CompletableFuture<Void> flush();
+
+    CompletableFuture<Void> writeZeroes(long lba, long blocks, boolean deallocate);
+
+    /** Deallocates (Dataset Management); the blocks read back as zeroes on targets that say so (DLFEAT). */
+    CompletableFuture<Void> discard(long lba, long blocks);
+}

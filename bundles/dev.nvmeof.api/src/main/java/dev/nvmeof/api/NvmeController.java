@@ -1,0 +1,37 @@
+package dev.nvmeof.api;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import dev.nvmeof.protocol.IdentifyController;
+
+/** A connected controller, as {@code /sys/class/nvme/nvmeN} shows it. */
+@ProviderType
+public interface NvmeController {
+
+    /** {@code nvme0}, {@code nvme1}, ... */
+    String name();
+
+    ConnectOptions options();
+
+    ControllerState state();
+
+    String subsystemNqn();
+
+    /** The controller ID the target assigned (changes across reconnects with the dynamic model). */
+    int cntlid();
+
+    /** How the transport carries it, e.g. {@code tcp 127.0.0.1:4420 from 127.0.0.1:40312}, or the offload claim. */
+    String transportDescription();
+
+    int ioQueueCount();
+
+    /** Identify Controller data from the last (re)connect. */
+    IdentifyController identify();
+
+    List<NvmeNamespace> namespaces();
+
+    /** Shuts the controller down (CC.SHN) and disconnects ({@code nvme disconnect}); its block devices go away. */
+    void disconnect() throws NvmeException;
+}
