@@ -249,8 +249,9 @@ final class Connection implements ControllerPduHandler {
             return;
         }
         if (!dataDigestOk) {
-            // TCP transport 1.0, 7.4.6.1 (Data Digest errors): the command fails with Transient Transport Error
-            // and the connection stays up. (Linux nvmet drops the connection instead.)
+            // The transport specification's rule for a data digest error on received data (NVMe TCP Transport 1.0,
+            // digest error handling; SPDK's target does the same): that command completes with Transient Transport
+            // Error (SCT 0, SC 22h) and the connection stays up. Linux nvmet drops the whole connection instead.
             slot.fail(GenericStatus.TRANSIENT_TRANSPORT_ERROR, false);
             complete(slot);
             return;
