@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,7 +80,8 @@ final class ConnectSequence {
     private final HostSettings settings;
     private final HostQueue.Listener listener;
     private final BooleanSupplier abandoned;
-    private final List<HostQueue> queues = new ArrayList<>();
+    /** Written by the connecting thread, read by the work loop's timeout checks too. */
+    private final List<HostQueue> queues = new CopyOnWriteArrayList<>();
     private volatile AdminCommand current;
     private volatile NvmeTransportException queueFailure;
 

@@ -50,6 +50,9 @@ public final class DefaultNvmeHost implements NvmeHost {
 
     @Override
     public NvmeController connect(ConnectOptions given) throws NvmeException {
+        if (given.transport() == null) {
+            throw InvalidOptionException.missing("transport");
+        }
         Transport transport = transports.get(given.transport());
         if (transport == null) {
             throw InvalidOptionException.invalidValue("transport", given.transport(), "no such transport");

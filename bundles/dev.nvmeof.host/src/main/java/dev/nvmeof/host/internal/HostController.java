@@ -43,6 +43,8 @@ public final class HostController implements NvmeController, IoPath {
     private volatile List<NvmeNamespace> namespaces = List.of();
     private volatile Runnable wakeup = () -> { };
     private volatile boolean keepAliveFailed;
+    /** The last association's limit, kept while reconnecting so requests held meanwhile are split alike. */
+    private volatile int maxTransferSize = 4096;
     private KeepAlive keepAlive;
 
     /**
@@ -115,15 +117,15 @@ public final class HostController implements NvmeController, IoPath {
         for (HostQueue queue : result.io()) {
             queue.live(true);
         }
-        connected = result;
-        long now = settings.clock().nanoTime();
         if (keepAlive == null) {
             keepAlive = new KeepAlive(settings.clock(), Deadlines.secondsToNanos(options.keepAliveTmo(),
                     "keep_alive_tmo"));
         }
-        keepAlive.restart(now);
+        keepAlive.restart(settings.clock().nanoTime());
         keepAliveFailed = false;
         keepAliveDoneAt.set(0);
+        maxTransferSize = result.maxTransferSize();
+        connected = result; // publishes the fields above to the work loop, which reads it first
         if (!recovery.live(() -> state.transition(ControllerState.CONNECTING, ControllerState.LIVE))) {
             connected = null;
             Recovery.failAll(Recovery.teardown(result), IoCommands.HOST_ABORTED);
@@ -150,8 +152,7 @@ public final class HostController implements NvmeController, IoPath {
 
     @Override
     public int maxTransferSize() {
-        ConnectSequence.Connected c = connected;
-        return c == null ? 4096 : c.maxTransferSize();
+        return maxTransferSize;
     }
 
     // ---- the work loop ----

@@ -23,7 +23,8 @@ import dev.nvmeof.spi.transport.TransportRequest;
  * bounded backlog for requests that find every tag taken.
  *
  * <p><b>Owners.</b> A tag's owner is either a caller's {@link IoRequest} (with its {@link HostNamespace}) or a core
- * {@link Command}. The submit path of an {@code IoRequest} allocates nothing: tag, SQE, data, timer, transport.
+ * {@link Command}, kept in an array indexed by tag; each {@code TransportRequest}'s attachment is its tag (boxed
+ * once). The submit path of an {@code IoRequest} allocates nothing: tag, SQE, data, timer, transport.
  *
  * <p><b>Full queue.</b> A request that finds no free tag waits in a FIFO backlog of {@link #BACKLOG_PER_TAG} entries
  * per tag (arrays allocated once), started as tags free up, as a block layer queues. Only when that is full too does

@@ -71,7 +71,6 @@ class HostBlockDeviceTest {
 
     @Test
     void shouldSplitByMdtsWhenItIsSmallerThanTheTransportLimit() throws Exception {
-        f.target.mdts = 0; // the fixture's controller is connected already: connect a second one with MDTS 1
         HostFixture g = new HostFixture();
         g.target.mdts = 1; // 4 KiB << 1
         g.connect();

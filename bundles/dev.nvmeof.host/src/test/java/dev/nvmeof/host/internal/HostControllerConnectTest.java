@@ -166,4 +166,16 @@ class HostControllerConnectTest {
         assertEquals(1, late.completions.get());
         assertEquals(0x370, late.request.failure().status().typeAndCode());
     }
+
+    @Test
+    void shouldAbortRequestsInFlightWhenDisconnected() throws Exception {
+        HostController c = f.connect();
+        f.transport.autoComplete = false;
+        HostFixture.Counted inFlight = new HostFixture.Counted();
+        f.device().submit(inFlight.request.write(0, java.nio.ByteBuffer.allocate(512), false));
+        f.transport.autoComplete = true; // the shutdown commands are answered, the write never is
+        c.disconnect();
+        assertEquals(1, inFlight.completions.get());
+        assertEquals(0x371, inFlight.request.failure().status().typeAndCode());
+    }
 }
