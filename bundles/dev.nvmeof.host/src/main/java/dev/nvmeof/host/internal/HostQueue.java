@@ -189,7 +189,13 @@ final class HostQueue implements QueueCallbacks {
             return;
         }
         timer.arm(tag, timeoutNanos);
-        transport.submit(request);
+        try {
+            transport.submit(request);
+        } catch (RuntimeException e) {
+            // The SPI's submit does not throw; one that does has lost its queue. The request stays ours and is
+            // handed back by the teardown recovery starts.
+            failed(NvmeTransportException.connectionLost("queue " + qid + " refused a request", e));
+        }
     }
 
     /** Holding the monitor: the tag is free again (reserved tags are never in the free list). */

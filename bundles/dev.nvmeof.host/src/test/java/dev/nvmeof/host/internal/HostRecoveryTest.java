@@ -166,4 +166,26 @@ class HostRecoveryTest {
         assertTrue(after.request.succeeded());
         assertFalse(c.namespaces().isEmpty());
     }
+
+    @Test
+    void shouldAbandonAnAttemptStillRunningWhenCtrlLossTmoExpires() throws Exception {
+        HostController c = connect(f.options().keepAliveTmo(0).reconnectDelay(10).ctrlLossTmo(20));
+        f.transport.autoComplete = false;
+        HostFixture.Counted request = writes(1).get(0);
+        f.transport.queue(1).fail("gone");
+        f.advance(Duration.ZERO); // lost now
+        f.transport.autoComplete = true;
+        f.transport.clearCommands();
+        f.transport.drop = name -> name.startsWith("q0 Identify CNS 1");
+        f.clock.advance(Duration.ofSeconds(10));
+        // The attempt blocks its thread (in production the worker) until Identify answers or it is abandoned.
+        java.util.concurrent.CompletableFuture<Integer> turn = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> c.doWork(f.clock.nanoTime()));
+        assertTrue(f.transport.awaitCommand("q0 Identify CNS 1", 10_000));
+        assertEquals(ControllerState.CONNECTING, c.state());
+        f.clock.advance(Duration.ofSeconds(10)); // ctrl_loss_tmo from the loss; Identify's own 60 s still far
+        turn.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(ControllerState.DEAD, c.state());
+        assertHostPathError(request);
+    }
 }
