@@ -45,7 +45,7 @@ import dev.nvmeof.spi.transport.TransportQueue;
  *   <li>Fabrics Connect (QID 0, KATO from the options, CNTLID FFFFh, host NQN and ID in 1024 bytes of data);</li>
  *   <li>Property Get CAP (MQES, TO) and VS; Property Set CC (EN, IOSQES 6, IOCQES 4, MPS 0);</li>
  *   <li>Property Get CSTS until RDY, within CAP.TO on the injected clock;</li>
- *   <li>Identify Controller (MDTS, IOCCSZ, MAXCMD);</li>
+ *   <li>Identify Controller (MDTS, IOCCSZ, MAXCMD; SGLS must say SGLs are supported);</li>
  *   <li>Set Features Number of Queues asking {@code min(nr_io_queues, limits.maxIoQueues)}; I/O queues
  *       {@code min(asked, granted)}, each {@code min(queue_size, MQES + 1, MAXCMD)} entries, each with its Connect;</li>
  *   <li>Identify Active Namespace List and Identify Namespace for each (first connect only).</li>
@@ -63,6 +63,8 @@ final class ConnectSequence {
     static final int ADMIN_RESERVED = 2;
     static final int CONNECT_TAG_INDEX = 0;
     static final int KEEP_ALIVE_TAG_INDEX = 1;
+    /** Identify Controller SGLS bits 1:0, SGL Support: 00b means none. */
+    static final int SGLS_SUPPORT_MASK = 0x3;
     /** Reserved I/O tag: Connect. */
     static final int IO_RESERVED = 1;
 
@@ -134,6 +136,11 @@ final class ConnectSequence {
                 DataDirection.CONTROLLER_TO_HOST));
         IdentifyControllerFlyweight identifyView = new IdentifyControllerFlyweight().wrap(identifyData, 0);
         IdentifyController identify = identifyView.toRecord();
+        if ((identify.sgls() & SGLS_SUPPORT_MASK) == 0) {
+            // Fabrics carry data only through SGLs (Linux nvme_init_ctrl_finish: "Mandatory sgls are not supported!").
+            throw NvmeTransportException.of("the controller does not support SGLs (SGLS 0x"
+                    + Integer.toHexString(identify.sgls()) + "), which NVMe over Fabrics requires", null, false, null);
+        }
         long mdtsBytes = identifyView.maxDataTransferBytes((int) cap.minPageSize());
         int maxTransfer = (int) Math.min(limits.maxTransferSize(), mdtsBytes == 0 ? Integer.MAX_VALUE : mdtsBytes);
 

@@ -43,6 +43,7 @@ final class FakeTarget {
     int maxcmd = 0;
     int ioccsz = 0x104;
     int grantedQueues = 64;
+    int sgls = 1;
     /** CSTS.RDY after this many CSTS reads with EN set; -1: never. */
     int readyAfterPolls = 0;
     int blockSize = 512;
@@ -131,7 +132,7 @@ final class FakeTarget {
             int cns = AdminCommands.identifyCns(sqe);
             if (cns == IdentifyCns.CONTROLLER.code()) {
                 new IdentifyControllerFlyweight().wrap(data, 0).write(IdentifyController.builder().mdts(mdts)
-                        .cntlid(cntlid).maxcmd(maxcmd).ioccsz(ioccsz).nn(1).sqes(0x66).cqes(0x44).sgls(1)
+                        .cntlid(cntlid).maxcmd(maxcmd).ioccsz(ioccsz).nn(1).sqes(0x66).cqes(0x44).sgls(sgls)
                         .subnqn("testnqn").build());
             } else if (cns == IdentifyCns.ACTIVE_NAMESPACE_LIST.code()) {
                 new NamespaceListFlyweight().wrap(data, 0).write(new int[] {NSID});

@@ -178,4 +178,14 @@ class HostControllerConnectTest {
         assertEquals(1, inFlight.completions.get());
         assertEquals(0x371, inFlight.request.failure().status().typeAndCode());
     }
+
+    @Test
+    void shouldRefuseAControllerWithoutSglSupport() {
+        f.target.sgls = 0;
+        dev.nvmeof.api.NvmeTransportException e =
+                assertThrows(dev.nvmeof.api.NvmeTransportException.class, f::connect);
+        assertTrue(e.getMessage().contains("SGL"), e.getMessage());
+        assertFalse(e.reconnectable());
+        assertTrue(f.host.controllers().isEmpty());
+    }
 }
