@@ -30,6 +30,8 @@ import dev.nvmeof.spi.transport.TransportAssociation;
  * production, the test itself after advancing a manual clock.
  */
 public final class HostController implements NvmeController, IoPath {
+    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
+
     private final String name;
     private final ConnectOptions options;
     private final Transport transport;
@@ -58,7 +60,9 @@ public final class HostController implements NvmeController, IoPath {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.onDead = Objects.requireNonNull(onDead, "onDead");
-        this.state = new ControllerStateMachine((from, to) -> { }); // DS brings the OSGi Logger later
+        // System.Logger until DS brings the OSGi Logger: every state change at DEBUG (STYLE 8).
+        this.state = new ControllerStateMachine((from, to) -> LOG.log(System.Logger.Level.DEBUG,
+                "{0}: {1} -> {2}", name, from, to));
         this.recovery = new Recovery(this, options, settings);
     }
 
@@ -218,6 +222,7 @@ public final class HostController implements NvmeController, IoPath {
      */
     void errorRecovery(NvmeTransportException cause) {
         if (state.transition(ControllerState.LIVE, ControllerState.RESETTING)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: error recovery: {1}", name, cause.getMessage());
             recovery.requested(cause);
             wakeup.run();
         }
