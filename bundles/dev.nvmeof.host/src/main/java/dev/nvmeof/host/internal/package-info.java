@@ -1,7 +1,20 @@
 /**
- * The host core's private building blocks: the controller state machine, per-queue tags and command timers,
- * keep-alive and the reconnect policy. All of them are plain Java, driven by an injected
- * {@link dev.nvmeof.protocol.NanoClock} and a {@code now} passed in by the owning work loop, so they can be tested
- * without sockets, threads or sleeping. Not exported: the API and SPI packages are the only seams.
+ * The host core (the Linux {@code nvme-core} and {@code nvme-fabrics} of this stack), plain Java, wired by DS later.
+ *
+ * <ul>
+ *   <li>{@link dev.nvmeof.host.internal.DefaultNvmeHost}: transports by name, controllers {@code nvme0, nvme1, ...},
+ *       duplicate connects refused.</li>
+ *   <li>{@link dev.nvmeof.host.internal.HostController}: one controller, its state machine
+ *       ({@link dev.nvmeof.host.internal.ControllerStateMachine}), {@code ConnectSequence} (admin Connect through
+ *       namespace scan), keep-alive ({@link dev.nvmeof.host.internal.KeepAlive}), and {@code Recovery} (teardown,
+ *       requeue, reconnect by {@link dev.nvmeof.host.internal.ReconnectPolicy}, fast fail, give up, disconnect),
+ *       all timed in one {@code doWork(now)} duty cycle driven by a {@code ControllerWorker} thread or a test.</li>
+ *   <li>{@code HostQueue}: per queue {@link dev.nvmeof.host.internal.TagSet}, preallocated transport requests,
+ *       {@link dev.nvmeof.host.internal.RequestTimer} and a bounded backlog; {@code HostBlockDevice} over each
+ *       {@code HostNamespace}, validating and splitting ({@code SplitIo}).</li>
+ * </ul>
+ *
+ * Every deadline is kept on an injected {@link dev.nvmeof.protocol.NanoClock}, so tests run on a manual clock
+ * without sockets or sleeping. Not exported: the API and SPI packages are the only seams.
  */
 package dev.nvmeof.host.internal;

@@ -1,0 +1,141 @@
+package dev.nvmeof.host.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.HostIdentity;
+import dev.nvmeof.api.InvalidOptionException;
+import dev.nvmeof.api.NvmeController;
+import dev.nvmeof.api.NvmeException;
+import dev.nvmeof.api.NvmeHost;
+import dev.nvmeof.protocol.DiscoveryLogEntry;
+import dev.nvmeof.spi.transport.Transport;
+
+/**
+ * The host in plain Java: transports registered by name, controllers named {@code nvme0}, {@code nvme1}, ... (the
+ * lowest free number, as Linux's IDA), duplicate connects refused unless {@code duplicate_connect}. With
+ * {@code workers} each controller gets a {@link ControllerWorker}; without, the caller drives
+ * {@link HostController#doWork(long)} (tests). Discovery is not here yet: {@link #discover} and {@link #connectAll}
+ * throw {@link UnsupportedOperationException}.
+ */
+public final class DefaultNvmeHost implements NvmeHost {
+    private static final Duration WORK_TICK = Duration.ofMillis(100);
+
+    private final HostIdentity identity;
+    private final HostSettings settings;
+    private final boolean workers;
+    private final Map<String, Transport> transports = new ConcurrentHashMap<>();
+    private final Map<String, HostController> controllers = new ConcurrentHashMap<>();
+    private final Map<HostController, ControllerWorker> running = new ConcurrentHashMap<>();
+
+    public DefaultNvmeHost(HostIdentity identity, HostSettings settings, boolean workers) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.workers = workers;
+    }
+
+    public void addTransport(Transport transport) {
+        transports.put(transport.name(), transport);
+    }
+
+    public void removeTransport(Transport transport) {
+        transports.remove(transport.name(), transport);
+    }
+
+    @Override
+    public NvmeController connect(ConnectOptions given) throws NvmeException {
+        if (given.transport() == null) {
+            throw InvalidOptionException.missing("transport");
+        }
+        Transport transport = transports.get(given.transport());
+        if (transport == null) {
+            throw InvalidOptionException.invalidValue("transport", given.transport(), "no such transport");
+        }
+        transport.optionPolicy().check(given);
+        ConnectOptions options = given.withDefaultHost(identity);
+        HostController controller;
+        synchronized (controllers) {
+            if (!options.duplicateConnect()) {
+                for (HostController existing : controllers.values()) {
+                    if (sameTarget(existing.options(), options)) {
+                        throw InvalidOptionException.of("duplicate_connect", "already connected as "
+                                + existing.name() + " (" + options.nqn() + " at " + options.traddr() + ":"
+                                + options.trsvcid() + "); give duplicate_connect for another controller");
+                    }
+                }
+            }
+            controller = new HostController(nextName(), options, transport, settings, this::forget);
+            controllers.put(controller.name(), controller);
+        }
+        if (workers) {
+            running.put(controller, new ControllerWorker(controller, WORK_TICK));
+        }
+        controller.connect();
+        return controller;
+    }
+
+    private static boolean sameTarget(ConnectOptions a, ConnectOptions b) {
+        return Objects.equals(a.transport(), b.transport()) && Objects.equals(a.traddr(), b.traddr())
+                && a.trsvcid() == b.trsvcid() && Objects.equals(a.nqn(), b.nqn())
+                && Objects.equals(a.hostnqn(), b.hostnqn());
+    }
+
+    /** Holding the controllers' monitor. */
+    private String nextName() {
+        for (int n = 0;; n++) {
+            if (!controllers.containsKey("nvme" + n)) {
+                return "nvme" + n;
+            }
+        }
+    }
+
+    private void forget(HostController controller) {
+        controllers.remove(controller.name(), controller);
+        ControllerWorker worker = running.remove(controller);
+        if (worker != null) {
+            worker.stop();
+        }
+    }
+
+    @Override
+    public List<DiscoveryLogEntry> discover(ConnectOptions options) {
+        throw new UnsupportedOperationException("discovery is not implemented yet");
+    }
+
+    @Override
+    public List<NvmeController> connectAll(ConnectOptions discovery) {
+        throw new UnsupportedOperationException("connect-all is not implemented yet");
+    }
+
+    @Override
+    public List<NvmeController> controllers() {
+        List<NvmeController> list = new ArrayList<>(controllers.values());
+        list.sort((a, b) -> Integer.compare(number(a.name()), number(b.name())));
+        return list;
+    }
+
+    private static int number(String name) {
+        return Integer.parseInt(name.substring(4));
+    }
+
+    @Override
+    public Optional<NvmeController> controller(String name) {
+        return Optional.ofNullable(controllers.get(name));
+    }
+
+    /** The controller by name, for the core's own callers (and tests driving its work loop). */
+    public Optional<HostController> hostController(String name) {
+        return Optional.ofNullable(controllers.get(name));
+    }
+
+    @Override
+    public HostIdentity identity() {
+        return identity;
+    }
+}

@@ -1,0 +1,358 @@
+package dev.nvmeof.host.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+
+import dev.nvmeof.api.IoRequest;
+import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.protocol.DsmRangeFlyweight;
+import dev.nvmeof.protocol.NanoClock;
+import dev.nvmeof.spi.transport.QueueCallbacks;
+import dev.nvmeof.spi.transport.TransportQueue;
+import dev.nvmeof.spi.transport.TransportRequest;
+
+/**
+ * One request queue of a controller (blk-mq's hardware context plus {@code nvme_tcp_queue}'s request side): a
+ * {@link TagSet}, one preallocated {@link TransportRequest} per tag (CID = tag), a {@link RequestTimer}, and a
+ * bounded backlog for requests that find every tag taken.
+ *
+ * <p><b>Owners.</b> A tag's owner is either a caller's {@link IoRequest} (with its {@link HostNamespace}) or a core
+ * {@link Command}, kept in an array indexed by tag; each {@code TransportRequest}'s attachment is its tag (boxed
+ * once). The submit path of an {@code IoRequest} allocates nothing: tag, SQE, data, timer, transport.
+ *
+ * <p><b>Full queue.</b> A request that finds no free tag waits in a FIFO backlog of {@link #BACKLOG_PER_TAG} entries
+ * per tag (arrays allocated once), started as tags free up, as a block layer queues. Only when that is full too does
+ * the request complete at once with Command Interrupted (0x21, NVMe's "retry it") without touching the wire.
+ *
+ * <p><b>Threads.</b> Any thread may submit; completions come on transport threads; the timer is checked by the
+ * controller's work loop. Tags, timer, backlog and the hand-over to {@link TransportQueue#submit} are guarded by
+ * this object's monitor (short sections, no blocking: the SPI's {@code submit} never blocks), so a teardown cannot
+ * slip between a tag being taken and its request reaching the transport. Callers' callbacks run outside the monitor,
+ * except when a transport completes synchronously inside {@code submit}: then they run on the submitting thread,
+ * which holds it (the monitor is reentrant).
+ */
+final class HostQueue implements QueueCallbacks {
+    /** Backlog entries per tag. */
+    static final int BACKLOG_PER_TAG = 4;
+
+    /** What a queue tells its controller. */
+    interface Listener {
+        /** The transport reported the queue dead ({@link QueueCallbacks#failed}); called at most once. */
+        void queueFailed(HostQueue queue, NvmeTransportException cause);
+    }
+
+    /** A request taken off a torn-down queue, to be reissued or failed by the controller. */
+    record Pending(Object owner, HostNamespace namespace) {
+    }
+
+    private final int qid;
+    private final Duration timeout;
+    private final long timeoutNanos;
+    private final Listener listener;
+    private final TagSet tags;
+    private final RequestTimer timer;
+    private final TransportRequest[] requests;
+    private final Object[] owners;
+    private final HostNamespace[] namespaces;
+    /** The owner was already completed (timed out while not LIVE); the late completion only frees the tag. */
+    private final boolean[] abandoned;
+    private final ByteBuffer[] dsmRanges;
+    private final Object[] backlogOwners;
+    private final HostNamespace[] backlogNamespaces;
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final IntConsumer onExpired = this::onExpired;
+    private int backlogHead;
+    private int backlogCount;
+    private TransportQueue transport;
+    private boolean closed;
+    private List<Object> expiredOwners;
+    private boolean expiredWhileLive;
+    private boolean live;
+
+    /**
+     * @param size     tags, the queue size
+     * @param reserved tags kept for the core's own commands (Connect; Keep Alive on the admin queue)
+     * @param timeout  the command timeout (I/O 30 s, admin 60 s)
+     */
+    HostQueue(int qid, int size, int reserved, Duration timeout, NanoClock clock, Listener listener) {
+        this.qid = qid;
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.timeoutNanos = timeout.toNanos();
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.tags = new TagSet(size, reserved);
+        this.timer = new RequestTimer(clock, size);
+        this.requests = new TransportRequest[size];
+        this.owners = new Object[size];
+        this.namespaces = new HostNamespace[size];
+        this.abandoned = new boolean[size];
+        this.dsmRanges = new ByteBuffer[size];
+        for (int tag = 0; tag < size; tag++) {
+            requests[tag] = new TransportRequest().attachment(tag);
+            if (qid != 0) {
+                dsmRanges[tag] = ByteBuffer.allocate(DsmRangeFlyweight.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+        int backlog = BACKLOG_PER_TAG * tags.capacity();
+        this.backlogOwners = new Object[backlog];
+        this.backlogNamespaces = new HostNamespace[backlog];
+    }
+
+    int qid() {
+        return qid;
+    }
+
+    int size() {
+        return tags.size();
+    }
+
+    /** Connects the queue to its transport queue, created with this object as its callbacks. */
+    synchronized void attach(TransportQueue transportQueue) {
+        this.transport = transportQueue;
+    }
+
+    /** Whether command timeouts now start recovery (LIVE) or abort the command (not LIVE). */
+    synchronized void live(boolean value) {
+        this.live = value;
+    }
+
+    /**
+     * Starts a request, or backlogs it when every tag is taken.
+     *
+     * @param owner     an {@link IoRequest} (then {@code namespace} is set) or a {@link Command}
+     * @return false when the queue is torn down (the caller holds on to the request); true when it was taken (sent,
+     *         backlogged, or completed at once because the backlog was full)
+     */
+    boolean submit(Object owner, HostNamespace namespace) {
+        synchronized (this) {
+            if (closed || transport == null) {
+                return false;
+            }
+            int tag = tags.acquire();
+            if (tag >= 0) {
+                start(tag, owner, namespace);
+                return true;
+            }
+            if (backlogCount < backlogOwners.length) {
+                int index = (backlogHead + backlogCount++) % backlogOwners.length;
+                backlogOwners[index] = owner;
+                backlogNamespaces[index] = namespace;
+                return true;
+            }
+        }
+        finish(owner, IoCommands.BACKLOG_FULL, 0, 0);
+        return true;
+    }
+
+    /**
+     * Sends {@code command} on reserved tag {@code index} (Connect, Keep Alive).
+     *
+     * @return false when the queue is torn down
+     * @throws IllegalStateException if that tag is still outstanding
+     */
+    boolean submitReserved(int index, Command command) {
+        synchronized (this) {
+            if (closed || transport == null) {
+                return false;
+            }
+            int tag = tags.reservedTag(index);
+            if (owners[tag] != null) {
+                throw new IllegalStateException("reserved tag " + tag + " of queue " + qid + " is outstanding");
+            }
+            start(tag, command, null);
+            return true;
+        }
+    }
+
+    /** Holding the monitor. */
+    private void start(int tag, Object owner, HostNamespace namespace) {
+        TransportRequest request = requests[tag].reset();
+        owners[tag] = owner;
+        namespaces[tag] = namespace;
+        abandoned[tag] = false;
+        try {
+            if (owner instanceof IoRequest io) {
+                IoCommands.prepare(request, tag, io.operation(), namespace.nsid(), namespace.blockSize(), io.lba(),
+                        io.blocks(), io.buffer(), io.fua(), io.deallocate(), dsmRanges[tag]);
+            } else {
+                ((Command) owner).prepare(request, tag);
+            }
+        } catch (RuntimeException e) {
+            // A request the validation let through but the writers refuse: fail it, never the queue.
+            free(tag);
+            finish(owner, IoCommands.INVALID_FIELD, 0, 0);
+            return;
+        }
+        timer.arm(tag, timeoutNanos);
+        try {
+            transport.submit(request);
+        } catch (RuntimeException e) {
+            // The SPI's submit does not throw; one that does has lost its queue. The request stays ours and is
+            // handed back by the teardown recovery starts.
+            failed(NvmeTransportException.connectionLost("queue " + qid + " refused a request", e));
+        }
+    }
+
+    /** Holding the monitor: the tag is free again (reserved tags are never in the free list). */
+    private void free(int tag) {
+        owners[tag] = null;
+        namespaces[tag] = null;
+        abandoned[tag] = false;
+        timer.disarm(tag);
+        if (!tags.isReserved(tag)) {
+            tags.release(tag);
+        }
+    }
+
+    @Override
+    public void completed(TransportRequest request) {
+        int tag = (Integer) request.attachment();
+        Object owner;
+        boolean late;
+        int status;
+        int dw0;
+        int dw1;
+        synchronized (this) {
+            owner = owners[tag];
+            if (owner == null || requests[tag] != request) {
+                return; // nothing of ours: a transport bug; the transport treats unknown CIDs as fatal itself
+            }
+            late = abandoned[tag];
+            status = request.status();
+            dw0 = request.dw0();
+            dw1 = request.dw1();
+            free(tag);
+            startBacklog();
+        }
+        if (!late) {
+            finish(owner, status, dw0, dw1);
+        }
+    }
+
+    /** Holding the monitor: fills free tags from the backlog. */
+    private void startBacklog() {
+        while (!closed && backlogCount > 0 && tags.available() > 0) {
+            Object owner = backlogOwners[backlogHead];
+            HostNamespace namespace = backlogNamespaces[backlogHead];
+            backlogOwners[backlogHead] = null;
+            backlogNamespaces[backlogHead] = null;
+            backlogHead = (backlogHead + 1) % backlogOwners.length;
+            backlogCount--;
+            start(tags.acquire(), owner, namespace);
+        }
+    }
+
+    @Override
+    public void failed(NvmeTransportException cause) {
+        if (failed.compareAndSet(false, true)) {
+            listener.queueFailed(this, cause);
+        }
+    }
+
+    /**
+     * Checks the command timeouts at {@code now} (the work loop). On a LIVE queue an expired command is left where it
+     * is and true is returned: the controller starts error recovery, which requeues it. Otherwise the command is
+     * completed at once (an admin command with an {@code NvmeTimeoutException} naming its step, I/O with Host
+     * Aborted) and its tag stays taken until the transport answers or the queue is torn down.
+     *
+     * @return true if a command expired on a LIVE queue
+     */
+    boolean checkTimeouts(long now) {
+        List<Object> aborted;
+        boolean recover;
+        synchronized (this) {
+            expiredOwners = null;
+            expiredWhileLive = false;
+            timer.expired(now, onExpired);
+            aborted = expiredOwners;
+            recover = expiredWhileLive;
+            expiredOwners = null;
+        }
+        if (aborted != null) {
+            for (Object owner : aborted) {
+                if (owner instanceof Command command) {
+                    command.timedOut(timeout);
+                } else {
+                    finish(owner, IoCommands.HOST_ABORTED, 0, 0);
+                }
+            }
+        }
+        return recover;
+    }
+
+    /** Holding the monitor (called from {@link RequestTimer#expired}). */
+    private void onExpired(int tag) {
+        if (owners[tag] == null || abandoned[tag]) {
+            return;
+        }
+        if (live) {
+            expiredWhileLive = true;
+            return;
+        }
+        abandoned[tag] = true;
+        if (expiredOwners == null) {
+            expiredOwners = new ArrayList<>();
+        }
+        expiredOwners.add(owners[tag]);
+    }
+
+    /**
+     * Tears the queue down (error recovery, a failed connect, disconnect): no more submissions, the transport queue
+     * drained and closed (blocking), then every request still held, in flight first (by tag) and backlog after, is
+     * handed back. Commands already completed because they timed out are dropped. Idempotent.
+     */
+    List<Pending> teardown() {
+        TransportQueue t;
+        synchronized (this) {
+            closed = true;
+            t = transport;
+        }
+        if (t != null) {
+            t.drain(); // outside the monitor: completions that race the drain still take it
+            t.close();
+        }
+        List<Pending> pending = new ArrayList<>();
+        synchronized (this) {
+            for (int tag = 0; tag < owners.length; tag++) {
+                if (owners[tag] != null) {
+                    if (!abandoned[tag]) {
+                        pending.add(new Pending(owners[tag], namespaces[tag]));
+                    }
+                    free(tag);
+                }
+            }
+            while (backlogCount > 0) {
+                pending.add(new Pending(backlogOwners[backlogHead], backlogNamespaces[backlogHead]));
+                backlogOwners[backlogHead] = null;
+                backlogNamespaces[backlogHead] = null;
+                backlogHead = (backlogHead + 1) % backlogOwners.length;
+                backlogCount--;
+            }
+        }
+        return pending;
+    }
+
+    /** Requests on tags or in the backlog now. */
+    synchronized int outstanding() {
+        return tags.inUse() + backlogCount;
+    }
+
+    /** Completes an owner (outside the monitor where possible). */
+    static void finish(Object owner, int status, int dw0, int dw1) {
+        if (owner instanceof IoRequest io) {
+            io.complete(status);
+        } else {
+            ((Command) owner).completed(status, dw0, dw1);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "queue " + qid;
+    }
+}

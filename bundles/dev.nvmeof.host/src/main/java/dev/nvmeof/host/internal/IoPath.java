@@ -1,0 +1,19 @@
+package dev.nvmeof.host.internal;
+
+/** Where a block device sends its requests: its controller's I/O queues. */
+interface IoPath {
+
+    /**
+     * Sends (or, while the controller is not LIVE, holds) a request. Never throws for a request the device
+     * validated: every request is completed, reissued after recovery, or failed with a host status.
+     *
+     * @param owner an {@link dev.nvmeof.api.IoRequest} or a {@link Command} (a piece of a split request)
+     */
+    void submit(Object owner, HostNamespace namespace);
+
+    /** The most bytes one command moves now (MDTS and the transport's limit). */
+    int maxTransferSize();
+
+    /** The subsystem NQN, for the device's properties. */
+    String subsystemNqn();
+}

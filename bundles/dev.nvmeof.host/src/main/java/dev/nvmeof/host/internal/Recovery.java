@@ -1,0 +1,300 @@
+package dev.nvmeof.host.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.ControllerState;
+import dev.nvmeof.api.IoRequest;
+import dev.nvmeof.api.NvmeException;
+import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.protocol.ControllerConfiguration;
+import dev.nvmeof.protocol.ControllerProperty;
+import dev.nvmeof.protocol.ControllerStatus;
+import dev.nvmeof.protocol.FabricsCommands;
+
+/**
+ * Error recovery and deletion of one controller (ARCHITECTURE "Error recovery"; Linux
+ * {@code nvme_tcp_error_recovery_work}, {@code nvme_tcp_reconnect_ctrl_work}, {@code nvme_tcp_reconnect_or_remove}):
+ *
+ * <ul>
+ *   <li>After {@code LIVE -> RESETTING} was won ({@link HostController#errorRecovery}) the next work turn tears
+ *       every queue down (drain, close), puts in-flight I/O back at the head of the held requests (not failed),
+ *       fails in-flight admin commands with Host Aborted, closes the association and goes {@code CONNECTING}.</li>
+ *   <li>Every {@code reconnect_delay} ({@link ReconnectPolicy}) an attempt runs; when it succeeds the controller
+ *       is LIVE and the held requests are reissued; the caller sees nothing.</li>
+ *   <li>Once {@code fast_io_fail_tmo} passed, held I/O and any new I/O fail with Host Path Error (0x370) while
+ *       reconnects go on; once {@code ctrl_loss_tmo} passed, {@code DELETING -> DEAD} and everything fails with
+ *       0x370 (an attempt still waiting then is abandoned at its next check).</li>
+ *   <li>{@link #delete()} ({@code nvme disconnect}): CC.SHN and a bounded wait for CSTS.SHST, queues torn down,
+ *       requests in flight or held fail with Host Aborted (0x371), {@code DELETING -> DEAD}.</li>
+ * </ul>
+ *
+ * <p><b>Threads.</b> {@link #doWork} on the controller's work thread; {@link #hold} from any thread (guarded by the
+ * held queue's monitor, which is also where LIVE is entered, so no request is held after the reissue);
+ * {@link #delete} on the caller's thread, serialised with {@code doWork} by the lifecycle monitor.
+ */
+final class Recovery {
+    private final HostController controller;
+    private final HostSettings settings;
+    private final ReconnectPolicy policy;
+    private final Object lifecycle = new Object();
+    private final ArrayDeque<HostQueue.Pending> held = new ArrayDeque<>();
+    private volatile boolean requested;
+    private volatile NvmeTransportException cause;
+    private boolean failFast;
+
+    Recovery(HostController controller, ConnectOptions options, HostSettings settings) {
+        this.controller = controller;
+        this.settings = settings;
+        this.policy = new ReconnectPolicy(options.reconnectDelay(), options.ctrlLossTmo(), options.fastIoFailTmo());
+    }
+
+    private ControllerStateMachine state() {
+        return controller.stateMachine();
+    }
+
+    /** The controller just went LIVE -> RESETTING. */
+    void requested(NvmeTransportException reason) {
+        this.cause = reason;
+        this.requested = true;
+    }
+
+    /** The last reason recovery started, or null. */
+    NvmeTransportException cause() {
+        return cause;
+    }
+
+    /** Holds a request while the controller is not LIVE, or fails it when the path is gone. */
+    void hold(Object owner, HostNamespace namespace) {
+        synchronized (held) {
+            ControllerState now = state().state();
+            if (!now.isTerminal() && !(failFast && now != ControllerState.LIVE)) {
+                // LIVE here is a race with a queue just torn down or just installed: the next turn reissues it.
+                held.addLast(new HostQueue.Pending(owner, namespace));
+                return;
+            }
+        }
+        HostQueue.finish(owner, IoCommands.HOST_PATH_ERROR, 0, 0);
+    }
+
+    int heldCount() {
+        synchronized (held) {
+            return held.size();
+        }
+    }
+
+    /**
+     * Enters LIVE ({@code transition}) under the held queue's monitor and reissues what was held.
+     *
+     * @return false if the transition was refused (the controller was deleted meanwhile)
+     */
+    boolean live(BooleanSupplier transition) {
+        List<HostQueue.Pending> reissue;
+        synchronized (held) {
+            if (!transition.getAsBoolean()) {
+                return false;
+            }
+            failFast = false;
+            reissue = new ArrayList<>(held);
+            held.clear();
+        }
+        for (HostQueue.Pending pending : reissue) {
+            controller.submit(pending.owner(), pending.namespace());
+        }
+        return true;
+    }
+
+    /** One turn of recovery at {@code now}; see the class comment. */
+    int doWork(long now) {
+        synchronized (lifecycle) {
+            int work = 0;
+            if (requested && state().state() == ControllerState.RESETTING) {
+                requested = false;
+                policy.lost(now);
+                ConnectSequence.Connected c = controller.takeConnected();
+                if (c != null) {
+                    List<HostQueue.Pending> pending = teardown(c);
+                    c.association().close();
+                    requeue(pending);
+                }
+                state().transition(ControllerState.RESETTING, ControllerState.CONNECTING);
+                work++;
+            }
+            if (policy.isLost() && state().state() == ControllerState.CONNECTING) {
+                work += reconnect(now);
+            }
+            if (state().state() == ControllerState.LIVE && heldCount() > 0) {
+                live(() -> true);
+                work++;
+            }
+            return work;
+        }
+    }
+
+    private int reconnect(long now) {
+        if (policy.giveUp(now)) {
+            giveUp();
+            return 1;
+        }
+        int work = 0;
+        if (!failFast && policy.fastFail(now)) {
+            List<HostQueue.Pending> failed;
+            synchronized (held) {
+                failFast = true;
+                failed = new ArrayList<>(held);
+                held.clear();
+            }
+            failAll(failed, IoCommands.HOST_PATH_ERROR);
+            work++;
+        }
+        if (policy.nextAttemptDue(now)) {
+            policy.attemptStarted(now);
+            work++;
+            try {
+                ConnectSequence.Connected result = controller.attempt(false,
+                        () -> policy.giveUp(settings.clock().nanoTime()));
+                if (controller.goLive(result)) {
+                    policy.reconnected();
+                }
+            } catch (NvmeException | RuntimeException e) {
+                long failedAt = settings.clock().nanoTime();
+                policy.attemptFailed(failedAt);
+                if (policy.giveUp(failedAt)) {
+                    giveUp();
+                }
+            }
+        }
+        return work;
+    }
+
+    /** {@code ctrl_loss_tmo} passed: DELETING -> DEAD, every request fails with Host Path Error. */
+    private void giveUp() {
+        state().changeTo(ControllerState.DELETING);
+        List<HostQueue.Pending> failed;
+        synchronized (held) {
+            failed = new ArrayList<>(held);
+            held.clear();
+        }
+        failAll(failed, IoCommands.HOST_PATH_ERROR);
+        state().transition(ControllerState.DELETING, ControllerState.DEAD);
+        controller.dead();
+    }
+
+    /** Puts requests from torn-down queues back at the head, in their order; fails what may not be reissued. */
+    private void requeue(List<HostQueue.Pending> pending) {
+        List<HostQueue.Pending> failed = new ArrayList<>();
+        synchronized (held) {
+            for (ListIterator<HostQueue.Pending> it = pending.listIterator(pending.size()); it.hasPrevious();) {
+                HostQueue.Pending p = it.previous();
+                if (requeueable(p.owner())) {
+                    held.addFirst(p);
+                } else {
+                    failed.add(p);
+                }
+            }
+        }
+        failAll(failed, IoCommands.HOST_ABORTED);
+    }
+
+    private static boolean requeueable(Object owner) {
+        return owner instanceof IoRequest || owner instanceof Command command && command.requeueable();
+    }
+
+    /** Disconnect: shutdown, teardown, every request still held fails with Host Aborted; DELETING -> DEAD. */
+    void delete() {
+        synchronized (lifecycle) {
+            if (!state().changeTo(ControllerState.DELETING)) {
+                return; // already deleting or dead
+            }
+            ConnectSequence.Connected c = controller.takeConnected();
+            if (c != null) {
+                c.admin().live(false);
+                shutdown(c.admin());
+                List<HostQueue.Pending> pending = teardown(c);
+                c.association().close();
+                failAll(pending, IoCommands.HOST_ABORTED);
+            }
+            List<HostQueue.Pending> failed;
+            synchronized (held) {
+                failed = new ArrayList<>(held);
+                held.clear();
+            }
+            failAll(failed, IoCommands.HOST_ABORTED);
+            state().transition(ControllerState.DELETING, ControllerState.DEAD);
+            controller.dead();
+        }
+    }
+
+    /**
+     * CC.SHN = 01b (normal shutdown), then CSTS until SHST = 10b, all within {@link HostSettings#shutdownTimeout()}
+     * on the clock (Linux {@code nvme_disable_ctrl(ctrl, true)}). Best effort: a controller that does not answer is
+     * disconnected anyway.
+     */
+    private void shutdown(HostQueue admin) {
+        long deadline = settings.clock().nanoTime() + settings.shutdownTimeout().toNanos();
+        int cc = ControllerConfiguration.NVM_DEFAULTS.withEnable(true)
+                .withShutdownNotification(ControllerConfiguration.SHN_NORMAL).toInt();
+        if (shutdownCommand(admin, new AdminCommand("Property Set CC.SHN",
+                (sqe, cid) -> FabricsCommands.propertySet(sqe, cid, ControllerProperty.CC, cc)), deadline) < 0) {
+            return;
+        }
+        for (;;) {
+            long csts = shutdownCommand(admin, new AdminCommand("Property Get CSTS",
+                    (sqe, cid) -> FabricsCommands.propertyGet(sqe, cid, ControllerProperty.CSTS)), deadline);
+            if (csts < 0 || ControllerStatus.of((int) csts).isShutdownComplete()
+                    || Deadlines.reached(deadline, settings.clock().nanoTime())) {
+                return;
+            }
+            settings.pause().accept(settings.pollInterval().toNanos());
+        }
+    }
+
+    /** @return the result, or -1 if it failed or the shutdown deadline passed */
+    private long shutdownCommand(HostQueue admin, AdminCommand command, long deadline) {
+        if (!admin.submit(command, null)) {
+            return -1;
+        }
+        for (;;) {
+            try {
+                return command.result().get(settings.waitTick().toNanos(), TimeUnit.NANOSECONDS) & 0xFFFF_FFFFL;
+            } catch (ExecutionException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            } catch (TimeoutException e) {
+                long now = settings.clock().nanoTime();
+                admin.checkTimeouts(now);
+                if (Deadlines.reached(deadline, now)) {
+                    return -1;
+                }
+            }
+        }
+    }
+
+    /** Tears down the I/O queues, then the admin queue; returns what they still held, in that order. */
+    static List<HostQueue.Pending> teardown(ConnectSequence.Connected c) {
+        List<HostQueue.Pending> pending = new ArrayList<>();
+        for (HostQueue queue : c.io()) {
+            queue.live(false);
+            pending.addAll(queue.teardown());
+        }
+        c.admin().live(false);
+        pending.addAll(c.admin().teardown());
+        return pending;
+    }
+
+    static void failAll(List<HostQueue.Pending> pending, int status) {
+        for (Iterator<HostQueue.Pending> it = pending.iterator(); it.hasNext();) {
+            HostQueue.finish(it.next().owner(), status, 0, 0);
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.nvmeof.host.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.NvmeException;
+import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.api.OptionPolicy;
+import dev.nvmeof.protocol.AdminCommands;
+import dev.nvmeof.protocol.AdminOpcode;
+import dev.nvmeof.protocol.ControllerProperty;
+import dev.nvmeof.protocol.FabricsCommandType;
+import dev.nvmeof.protocol.FabricsCommands;
+import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
+import dev.nvmeof.spi.transport.QueueCallbacks;
+import dev.nvmeof.spi.transport.QueueParameters;
+import dev.nvmeof.spi.transport.Transport;
+import dev.nvmeof.spi.transport.TransportAssociation;
+import dev.nvmeof.spi.transport.TransportLimits;
+import dev.nvmeof.spi.transport.TransportQueue;
+import dev.nvmeof.spi.transport.TransportRequest;
+
+/**
+ * A transport whose queues answer from a {@link FakeTarget}: synchronously inside {@code submit} (the default) or
+ * when the test says ({@link #completePending()}); it can drop completions, fail a queue, and refuse associations.
+ * Admin and Connect commands are recorded by name ({@link #commands()}); I/O commands only counted.
+ */
+final class FakeTransport implements Transport {
+    final FakeTarget target;
+    volatile TransportLimits limits = new TransportLimits(8, 1 << 20, 1, false);
+    volatile boolean autoComplete = true;
+    /** Commands (by recorded name) whose completion is dropped: they stay outstanding until the queue dies. */
+    volatile Predicate<String> drop = name -> false;
+    /** Drop every I/O completion. */
+    volatile boolean dropIo;
+    /** How many of the next associations fail as unreachable. */
+    volatile int refuseAssociations;
+    private final List<String> commands = new ArrayList<>();
+    private final List<FakeQueue> queues = new ArrayList<>();
+    private final List<QueueParameters> parameters = new ArrayList<>();
+    private int ioCommands;
+    private int associations;
+
+    FakeTransport(FakeTarget target) {
+        this.target = target;
+    }
+
+    @Override
+    public String name() {
+        return "fake";
+    }
+
+    @Override
+    public OptionPolicy optionPolicy() {
+        return new OptionPolicy("fake", Set.of("traddr", "trsvcid", "reconnect_delay", "ctrl_loss_tmo",
+                "hdr_digest", "data_digest"), Set.of("traddr"));
+    }
+
+    @Override
+    public TransportAssociation associate(ConnectOptions options) throws NvmeException {
+        synchronized (this) {
+            associations++;
+            if (refuseAssociations > 0) {
+                refuseAssociations--;
+                throw NvmeTransportException.unreachable(options.traddr() + ":" + options.trsvcid(), null);
+            }
+        }
+        target.newAssociation();
+        return new Association();
+    }
+
+    synchronized List<String> commands() {
+        return List.copyOf(commands);
+    }
+
+    synchronized void clearCommands() {
+        commands.clear();
+    }
+
+    synchronized int ioCommands() {
+        return ioCommands;
+    }
+
+    synchronized int associations() {
+        return associations;
+    }
+
+    synchronized List<QueueParameters> queueParameters() {
+        return List.copyOf(parameters);
+    }
+
+    /** The newest queue with {@code qid}. */
+    synchronized FakeQueue queue(int qid) {
+        for (int i = queues.size() - 1; i >= 0; i--) {
+            if (queues.get(i).qid == qid) {
+                return queues.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no queue " + qid);
+    }
+
+    /** Completes every request held back (not the dropped ones) on every open queue. */
+    void completePending() {
+        List<FakeQueue> open;
+        synchronized (this) {
+            open = List.copyOf(queues);
+        }
+        for (FakeQueue queue : open) {
+            queue.completePending();
+        }
+    }
+
+    /** Waits (bounded) until a command whose name starts with {@code prefix} was seen. */
+    synchronized boolean awaitCommand(String prefix, long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (commands.stream().noneMatch(c -> c.startsWith(prefix))) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    private synchronized boolean record(int qid, SubmissionQueueEntryFlyweight sqe, boolean io) {
+        if (io) {
+            ioCommands++;
+            return dropIo;
+        }
+        String name = "q" + qid + " " + describe(sqe);
+        commands.add(name);
+        notifyAll();
+        return drop.test(name);
+    }
+
+    static String describe(SubmissionQueueEntryFlyweight sqe) {
+        int opcode = sqe.opcode();
+        if (opcode == AdminOpcode.FABRICS.code()) {
+            int fctype = sqe.fctype();
+            if (fctype == FabricsCommandType.CONNECT.code()) {
+                return "Connect qid=" + FabricsCommands.qid(sqe) + " sqsize=" + FabricsCommands.sqsize(sqe)
+                        + " kato=" + FabricsCommands.kato(sqe);
+            }
+            String property = ControllerProperty.of(FabricsCommands.propertyOffset(sqe)).name();
+            if (fctype == FabricsCommandType.PROPERTY_GET.code()) {
+                return "Property Get " + property;
+            }
+            return "Property Set " + property + " 0x" + Long.toHexString(FabricsCommands.propertyValue(sqe));
+        }
+        if (opcode == AdminOpcode.IDENTIFY.code()) {
+            return "Identify CNS " + AdminCommands.identifyCns(sqe) + " nsid " + sqe.nsid();
+        }
+        if (opcode == AdminOpcode.SET_FEATURES.code()) {
+            return "Set Features " + AdminCommands.featureId(sqe) + " 0x" + Integer.toHexString(sqe.cdw11());
+        }
+        if (opcode == AdminOpcode.KEEP_ALIVE.code()) {
+            return "Keep Alive";
+        }
+        return "opcode 0x" + Integer.toHexString(opcode);
+    }
+
+    private final class Association implements TransportAssociation {
+        @Override
+        public TransportLimits limits() {
+            return limits;
+        }
+
+        @Override
+        public TransportQueue createQueue(QueueParameters p, QueueCallbacks callbacks) {
+            FakeQueue queue = new FakeQueue(p.qid(), callbacks);
+            synchronized (FakeTransport.this) {
+                queues.add(queue);
+                parameters.add(p);
+            }
+            return queue;
+        }
+
+        @Override
+        public String describe() {
+            return "fake";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    final class FakeQueue implements TransportQueue {
+        final int qid;
+        private final QueueCallbacks callbacks;
+        private final List<TransportRequest> pending = new ArrayList<>();
+        private final List<TransportRequest> dropped = new ArrayList<>();
+        private boolean dead;
+
+        FakeQueue(int qid, QueueCallbacks callbacks) {
+            this.qid = qid;
+            this.callbacks = callbacks;
+        }
+
+        @Override
+        public int qid() {
+            return qid;
+        }
+
+        @Override
+        public void submit(TransportRequest request) {
+            boolean io = qid != 0 && request.sqe().opcode() != AdminOpcode.FABRICS.code();
+            boolean drop = record(qid, request.sqe(), io);
+            synchronized (this) {
+                if (dead) {
+                    return;
+                }
+                if (drop) {
+                    dropped.add(request);
+                    return;
+                }
+                if (!autoComplete) {
+                    pending.add(request);
+                    return;
+                }
+            }
+            target.execute(qid, request);
+            callbacks.completed(request);
+        }
+
+        void completePending() {
+            List<TransportRequest> now;
+            synchronized (this) {
+                if (dead) {
+                    return;
+                }
+                now = new ArrayList<>(pending);
+                pending.clear();
+            }
+            for (TransportRequest request : now) {
+                target.execute(qid, request);
+                callbacks.completed(request);
+            }
+        }
+
+        synchronized int outstanding() {
+            return pending.size() + dropped.size();
+        }
+
+        /** The connection dies: nothing completes any more, the core is told once. */
+        void fail(String why) {
+            synchronized (this) {
+                dead = true;
+                pending.clear();
+                dropped.clear();
+            }
+            callbacks.failed(NvmeTransportException.connectionLost(why, null));
+        }
+
+        @Override
+        public int poll() {
+            return 0;
+        }
+
+        @Override
+        public synchronized void drain() {
+            dead = true;
+            pending.clear();
+            dropped.clear();
+        }
+
+        @Override
+        public void close() {
+            drain();
+        }
+    }
+}
