@@ -68,15 +68,7 @@ final class ReceivePath implements HostPduHandler {
                 }
             }
         } catch (FatalPduException e) {
-            if (queue.receiving() && e.shouldSendTermReq()) {
-                ByteBuffer quoted = ByteBuffer.allocate(TermReqPdu.MAX_DATA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-                decoder.copyHeaderInError(quoted);
-                quoted.flip();
-                send.termReq(ByteBuffer.allocate(TermReqPdu.MAX_LENGTH).order(ByteOrder.LITTLE_ENDIAN), e.status(),
-                        e.errorInformation(), quoted);
-            }
-            queue.fail(NvmeTransportException.protocolError(e.status(), "queue " + queue.qid() + ": "
-                    + e.getMessage()));
+            fatal(e.status(), e.errorInformation(), e.shouldSendTermReq(), e.getMessage());
         } catch (IOException e) {
             queue.fail(NvmeTransportException.connectionLost("queue " + queue.qid() + ": " + e.getMessage(), e));
         }
@@ -95,7 +87,7 @@ final class ReceivePath implements HostPduHandler {
 
     @Override
     public void onCapsuleResp(CapsuleRespPdu pdu) {
-        Slot slot = inFlight(pdu.cid(), "CapsuleResp");
+        Slot slot = inFlight(pdu.cid(), CapsuleRespPdu.CID_OFFSET, "CapsuleResp");
         if (slot == null) {
             return;
         }
@@ -106,7 +98,7 @@ final class ReceivePath implements HostPduHandler {
 
     @Override
     public void onR2t(R2tPdu pdu) {
-        Slot slot = inFlight(pdu.cccid(), "R2T");
+        Slot slot = inFlight(pdu.cccid(), R2tPdu.CCCID_OFFSET, "R2T");
         if (slot == null) {
             return;
         }
@@ -114,9 +106,9 @@ final class ReceivePath implements HostPduHandler {
         long end = Integer.toUnsignedLong(pdu.r2to()) + Integer.toUnsignedLong(pdu.r2tl());
         if (request.direction() != DataDirection.HOST_TO_CONTROLLER || slot.inCapsule != 0
                 || end > request.dataLength() || slot.h2cActive) {
-            queue.fail(NvmeTransportException.protocolError(FatalErrorStatus.DATA_TRANSFER_OUT_OF_RANGE, "queue "
-                    + queue.qid() + ": R2T for CID " + pdu.cccid() + " at " + pdu.r2to() + "+" + pdu.r2tl()
-                    + " does not fit its " + request.dataLength() + "-byte write"));
+            fatal(FatalErrorStatus.DATA_TRANSFER_OUT_OF_RANGE, 0, true, "R2T for CID " + pdu.cccid() + " at "
+                    + Integer.toUnsignedString(pdu.r2to()) + "+" + Integer.toUnsignedString(pdu.r2tl())
+                    + " does not fit its " + request.dataLength() + "-byte write");
             return;
         }
         send.r2t(slot, pdu.ttag(), pdu.r2to(), pdu.r2tl());
@@ -143,15 +135,36 @@ final class ReceivePath implements HostPduHandler {
         }
     }
 
-    /** The slot of a command in flight, or null after failing the queue for a CID that names none. */
-    private Slot inFlight(int cid, String pdu) {
+    /**
+     * The slot of a command in flight, or null after failing the queue for a CID that names none (an invalid header
+     * field: {@code cidOffset} is the FEI).
+     */
+    private Slot inFlight(int cid, int cidOffset, String pdu) {
         Slot slot = cid < slots.length ? slots[cid] : null;
         if (slot == null || slot.request == null) {
-            queue.fail(NvmeTransportException.protocolError(FatalErrorStatus.INVALID_PDU_HEADER_FIELD, "queue "
-                    + queue.qid() + ": " + pdu + " for CID " + cid + ", which has no command in flight"));
+            fatal(FatalErrorStatus.INVALID_PDU_HEADER_FIELD, cidOffset, true, pdu + " for CID " + cid
+                    + ", which has no command in flight");
             return null;
         }
         return slot;
+    }
+
+    /**
+     * A fatal error in what the controller sent, found by the decoder or here: an H2CTermReq quoting the PDU in
+     * error (unless the error forbids one), then the queue fails. Nothing when the queue no longer receives.
+     */
+    private void fatal(FatalErrorStatus fes, int fei, boolean sendTermReq, String detail) {
+        if (!queue.receiving()) {
+            return;
+        }
+        if (sendTermReq) {
+            ByteBuffer quoted = ByteBuffer.allocate(TermReqPdu.MAX_DATA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            decoder.copyHeaderInError(quoted);
+            quoted.flip();
+            send.termReq(ByteBuffer.allocate(TermReqPdu.MAX_LENGTH).order(ByteOrder.LITTLE_ENDIAN), fes, fei,
+                    quoted);
+        }
+        queue.fail(NvmeTransportException.protocolError(fes, "queue " + queue.qid() + ": " + detail));
     }
 
     /** Frees the CID first, so the core may reuse it from inside the callback. */
