@@ -80,6 +80,14 @@ final class SendPath {
     /** Best effort H2CTermReq after a fatal error in what the controller sent; the queue is closed right after. */
     synchronized void termReq(ByteBuffer scratch, dev.nvmeof.protocol.tcp.FatalErrorStatus fes, int fei,
             ByteBuffer quoted) {
+        if (count > 0) {
+            Slot head = slots[ring[this.head] >>> 1];
+            if (head.encoded && head.header.position() > 0) {
+                // A PDU is half on the wire: a TermReq now would land inside it. Just close.
+                open = false;
+                return;
+            }
+        }
         try {
             scratch.clear();
             encoder.termReq(scratch, true, fes, fei, quoted);
