@@ -390,13 +390,14 @@ public final class HostController implements NvmeController, IoPath {
         return c;
     }
 
+    /** DEAD: the host forgets the controller, then its namespaces are withdrawn. */
     void dead() {
+        onDead.accept(this);
         synchronized (namespaceLock) {
             for (NvmeNamespace namespace : namespaces) {
                 listener.namespaceRemoved(this, namespace);
             }
         }
-        onDead.accept(this);
     }
 
     // ---- disconnect ----
