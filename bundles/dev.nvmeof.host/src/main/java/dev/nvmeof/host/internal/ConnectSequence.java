@@ -13,9 +13,11 @@ import java.util.function.BooleanSupplier;
 
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.NvmeException;
+import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.AdminCommands;
+import dev.nvmeof.protocol.AsyncEvent;
 import dev.nvmeof.protocol.Capabilities;
 import dev.nvmeof.protocol.ConnectDataFlyweight;
 import dev.nvmeof.protocol.ConnectResponse;
@@ -59,10 +61,11 @@ import dev.nvmeof.spi.transport.TransportQueue;
 final class ConnectSequence {
     static final int ADMIN_QUEUE_SIZE = 32;
     static final int ADMIN_IN_CAPSULE = 8192;
-    /** Reserved admin tags: Connect, Keep Alive. */
-    static final int ADMIN_RESERVED = 2;
+    /** Reserved admin tags: Connect, Keep Alive, the Asynchronous Event Request. */
+    static final int ADMIN_RESERVED = 3;
     static final int CONNECT_TAG_INDEX = 0;
     static final int KEEP_ALIVE_TAG_INDEX = 1;
+    static final int ASYNC_EVENT_TAG_INDEX = 2;
     /** Identify Controller SGLS bits 1:0, SGL Support: 00b means none. */
     static final int SGLS_SUPPORT_MASK = 0x3;
     /** Reserved I/O tag: Connect. */
@@ -161,6 +164,7 @@ final class ConnectSequence {
             }
         }
 
+        enableAsyncEvents(admin, identify);
         List<NamespaceInfo> namespaces = scanNamespaces ? scan(admin) : List.of();
         return new Connected(association, admin, io, cntlid, cap, version, identify, maxTransfer, namespaces);
     }
@@ -195,6 +199,24 @@ final class ConnectSequence {
         return await(queue, connect, true);
     }
 
+    /**
+     * Set Features Asynchronous Event Configuration with the notices the core handles, when Identify OAES says the
+     * controller has them (Linux {@code nvme_enable_aen}). A controller that refuses is still usable: it only does not
+     * tell us about namespace changes.
+     */
+    private void enableAsyncEvents(HostQueue admin, IdentifyController identify) throws NvmeException {
+        int config = identify.oaes() & AsyncEvent.CONFIG_NAMESPACE_ATTRIBUTE_NOTICES;
+        if (config == 0) {
+            return;
+        }
+        try {
+            await(admin, new AdminCommand(NvmeTimeoutException.SET_FEATURES,
+                    (sqe, cid) -> AdminCommands.setAsyncEventConfig(sqe, cid, config)));
+        } catch (NvmeStatusException e) {
+            // not fatal, as in Linux ("Failed to configure AEN")
+        }
+    }
+
     /** Polls CSTS until RDY, failing on CFS or once CAP.TO has passed (a timeout naming CSTS.RDY). */
     private void waitReady(HostQueue admin, Capabilities cap) throws NvmeException {
         long timeoutMillis = Math.max(cap.readyTimeoutMillis(), Capabilities.TIMEOUT_UNIT_MILLIS);
@@ -219,6 +241,13 @@ final class ConnectSequence {
     private long readStatus(HostQueue admin) throws NvmeException {
         return await(admin, new AdminCommand(NvmeTimeoutException.PROPERTY,
                 (sqe, cid) -> FabricsCommands.propertyGet(sqe, cid, ControllerProperty.CSTS)));
+    }
+
+    /** The namespace of {@code nsid} as Identify Namespace data describes it, or null if inactive or unusable. */
+    static NamespaceInfo namespaceInfo(int nsid, ByteBuffer identifyNamespace) {
+        IdentifyNamespaceFlyweight view = new IdentifyNamespaceFlyweight().wrap(identifyNamespace, 0);
+        return view.nsze() > 0 && view.blockSize() >= 512 ? new NamespaceInfo(nsid, view.nsze(), view.blockSize())
+                : null;
     }
 
     private List<NamespaceInfo> scan(HostQueue admin) throws NvmeException {

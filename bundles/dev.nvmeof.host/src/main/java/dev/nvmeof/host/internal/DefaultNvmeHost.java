@@ -7,13 +7,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.InvalidOptionException;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeHost;
+import dev.nvmeof.api.NvmeNamespace;
 import dev.nvmeof.protocol.DiscoveryLogEntry;
 import dev.nvmeof.spi.transport.Transport;
 
@@ -33,6 +36,30 @@ public final class DefaultNvmeHost implements NvmeHost {
     private final Map<String, Transport> transports = new ConcurrentHashMap<>();
     private final Map<String, HostController> controllers = new ConcurrentHashMap<>();
     private final Map<HostController, ControllerWorker> running = new ConcurrentHashMap<>();
+    private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
+    /** Hands every controller's events to the listeners added here. */
+    private final HostListener fanOut = new HostListener() {
+        @Override
+        public void stateChanged(HostController controller, ControllerState from, ControllerState to) {
+            for (HostListener listener : listeners) {
+                listener.stateChanged(controller, from, to);
+            }
+        }
+
+        @Override
+        public void namespaceAdded(HostController controller, NvmeNamespace namespace) {
+            for (HostListener listener : listeners) {
+                listener.namespaceAdded(controller, namespace);
+            }
+        }
+
+        @Override
+        public void namespaceRemoved(HostController controller, NvmeNamespace namespace) {
+            for (HostListener listener : listeners) {
+                listener.namespaceRemoved(controller, namespace);
+            }
+        }
+    };
 
     public DefaultNvmeHost(HostIdentity identity, HostSettings settings, boolean workers) {
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -46,6 +73,15 @@ public final class DefaultNvmeHost implements NvmeHost {
 
     public void removeTransport(Transport transport) {
         transports.remove(transport.name(), transport);
+    }
+
+    /** Hears of every controller's state changes and namespaces from now on. */
+    public void addListener(HostListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(HostListener listener) {
+        listeners.remove(listener);
     }
 
     @Override
@@ -71,6 +107,7 @@ public final class DefaultNvmeHost implements NvmeHost {
                 }
             }
             controller = new HostController(nextName(), options, transport, settings, this::forget);
+            controller.listener(fanOut);
             controllers.put(controller.name(), controller);
         }
         if (workers) {

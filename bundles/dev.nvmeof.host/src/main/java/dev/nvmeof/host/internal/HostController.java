@@ -1,9 +1,12 @@
 package dev.nvmeof.host.internal;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -14,6 +17,7 @@ import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeNamespace;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.AdminCommands;
+import dev.nvmeof.protocol.AsyncEvent;
 import dev.nvmeof.protocol.IdentifyController;
 import dev.nvmeof.spi.transport.Transport;
 import dev.nvmeof.spi.transport.TransportAssociation;
@@ -28,6 +32,11 @@ import dev.nvmeof.spi.transport.TransportAssociation;
  * or gives up. Everything timed (command timeouts, keep-alive, reconnect attempts, {@code fast_io_fail_tmo},
  * {@code ctrl_loss_tmo}) happens in {@link #doWork(long)}, called by one thread only: a {@link ControllerWorker} in
  * production, the test itself after advancing a manual clock.
+ *
+ * <p><b>Asynchronous events.</b> While LIVE the admin queue keeps one Asynchronous Event Request outstanding on a
+ * reserved, untimed tag; it is sent again after each completion (and by every new association). A Namespace
+ * Attribute Changed notice, and every reconnect, starts a {@link NamespaceScan} from the work loop; its result
+ * updates {@link #namespaces()} and the {@link HostListener} hears of each namespace added or removed.
  */
 public final class HostController implements NvmeController, IoPath {
     private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
@@ -45,6 +54,15 @@ public final class HostController implements NvmeController, IoPath {
     private volatile List<NvmeNamespace> namespaces = List.of();
     private volatile Runnable wakeup = () -> { };
     private volatile boolean keepAliveFailed;
+    private volatile HostListener listener = HostListener.NONE;
+    /** A notice or a reconnect asked for a rescan; the work loop starts it. */
+    private volatile boolean rescanRequested;
+    private volatile boolean identifyAll;
+    private boolean everLive;
+    /** The rescan running, owned by the work loop. */
+    private CompletableFuture<List<ConnectSequence.NamespaceInfo>> scan;
+    /** Serialises changes of {@link #namespaces} with their announcements. */
+    private final Object namespaceLock = new Object();
     /** The last association's limit, kept while reconnecting so requests held meanwhile are split alike. */
     private volatile int maxTransferSize = 4096;
     private KeepAlive keepAlive;
@@ -61,14 +79,21 @@ public final class HostController implements NvmeController, IoPath {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.onDead = Objects.requireNonNull(onDead, "onDead");
         // System.Logger until DS brings the OSGi Logger: every state change at DEBUG (STYLE 8).
-        this.state = new ControllerStateMachine((from, to) -> LOG.log(System.Logger.Level.DEBUG,
-                "{0}: {1} -> {2}", name, from, to));
+        this.state = new ControllerStateMachine((from, to) -> {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: {1} -> {2}", name, from, to);
+            listener.stateChanged(this, from, to);
+        });
         this.recovery = new Recovery(this, options, settings);
     }
 
     /** Called by the worker so errors are handled at once rather than at its next tick. */
     void wakeup(Runnable value) {
         this.wakeup = Objects.requireNonNull(value, "wakeup");
+    }
+
+    /** Who hears of state changes and namespaces (set before {@link #connect()}). */
+    void listener(HostListener value) {
+        this.listener = Objects.requireNonNull(value, "listener");
     }
 
     /**
@@ -86,8 +111,16 @@ public final class HostController implements NvmeController, IoPath {
                 found.add(new HostNamespace(name + "n" + info.nsid(), info.nsid(), info.blocks(), info.blockSize(),
                         this));
             }
-            namespaces = List.copyOf(found);
-            goLive(result);
+            if (goLive(result)) {
+                synchronized (namespaceLock) {
+                    namespaces = List.copyOf(found);
+                    if (!state.state().isTerminal()) { // else dead() has run: nothing to announce
+                        for (NvmeNamespace namespace : found) {
+                            listener.namespaceAdded(this, namespace);
+                        }
+                    }
+                }
+            }
         } catch (NvmeException | RuntimeException e) {
             state.changeTo(ControllerState.DELETING);
             state.transition(ControllerState.DELETING, ControllerState.DEAD);
@@ -129,6 +162,12 @@ public final class HostController implements NvmeController, IoPath {
         keepAliveFailed = false;
         keepAliveDoneAt.set(0);
         maxTransferSize = result.maxTransferSize();
+        if (everLive) {
+            // Namespaces may have changed while we were away, and their notice is lost with the association.
+            identifyAll = true;
+            rescanRequested = true;
+        }
+        everLive = true;
         connected = result; // publishes the fields above to the work loop, which reads it first
         if (!recovery.live(() -> state.transition(ControllerState.CONNECTING, ControllerState.LIVE))) {
             connected = null;
@@ -136,7 +175,114 @@ public final class HostController implements NvmeController, IoPath {
             result.association().close();
             return false;
         }
+        armAsyncEvent(result);
         return true;
+    }
+
+    // ---- asynchronous events ----
+
+    private void armAsyncEvent(ConnectSequence.Connected c) {
+        try {
+            c.admin().submitReserved(ConnectSequence.ASYNC_EVENT_TAG_INDEX,
+                    new AsyncEventCommand(c, this::asyncEventCompleted), false);
+        } catch (IllegalStateException e) {
+            // still outstanding: nothing to do
+        }
+    }
+
+    /** On a transport thread: note what the event asks for, send the next request; the work loop does the rest. */
+    private void asyncEventCompleted(AsyncEventCommand command, int statusWord, int dw0) {
+        if (statusWord != 0) {
+            return; // torn down (Host Aborted) or refused: the next association sends a new one
+        }
+        if (AsyncEvent.of(dw0).isNamespaceAttributeChanged()) {
+            rescanRequested = true;
+            wakeup.run();
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: asynchronous event 0x{1} ignored", name,
+                    Integer.toHexString(dw0));
+        }
+        ConnectSequence.Connected c = connected;
+        if (c == command.association() && state.state() == ControllerState.LIVE) {
+            armAsyncEvent(c);
+        }
+    }
+
+    /** The work loop's part: start a requested rescan on a LIVE controller, apply a finished one. */
+    private int rescan(ConnectSequence.Connected c) {
+        int work = 0;
+        CompletableFuture<List<ConnectSequence.NamespaceInfo>> running = scan;
+        if (running != null && running.isDone()) {
+            scan = null;
+            work++;
+            if (!running.isCompletedExceptionally()) {
+                apply(running.join());
+            } else if (state.state() == ControllerState.LIVE) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: namespace rescan failed", name);
+            }
+        }
+        if (scan == null && rescanRequested && c != null && state.state() == ControllerState.LIVE) {
+            rescanRequested = false;
+            Map<Integer, ConnectSequence.NamespaceInfo> known = new LinkedHashMap<>();
+            for (NvmeNamespace namespace : namespaces) {
+                known.put(namespace.nsid(), info(namespace));
+            }
+            boolean all = identifyAll;
+            identifyAll = false;
+            CompletableFuture<List<ConnectSequence.NamespaceInfo>> started =
+                    new NamespaceScan(c.admin(), known, all).start();
+            started.whenComplete((value, error) -> wakeup.run());
+            scan = started;
+            work++;
+        }
+        return work;
+    }
+
+    private static ConnectSequence.NamespaceInfo info(NvmeNamespace namespace) {
+        return new ConnectSequence.NamespaceInfo(namespace.nsid(), namespace.blocks(), namespace.blockSize());
+    }
+
+    /** Installs the scanned list: gone or changed namespaces are removed, new or changed ones added. */
+    private void apply(List<ConnectSequence.NamespaceInfo> scanned) {
+        synchronized (namespaceLock) {
+            if (state.state().isTerminal()) {
+                return;
+            }
+            Map<Integer, ConnectSequence.NamespaceInfo> found = new LinkedHashMap<>();
+            for (ConnectSequence.NamespaceInfo info : scanned) {
+                found.put(info.nsid(), info);
+            }
+            List<NvmeNamespace> kept = new ArrayList<>();
+            List<NvmeNamespace> removed = new ArrayList<>();
+            for (NvmeNamespace namespace : namespaces) {
+                if (info(namespace).equals(found.get(namespace.nsid()))) {
+                    kept.add(namespace);
+                    found.remove(namespace.nsid());
+                } else {
+                    removed.add(namespace); // gone, or changed size: withdrawn, then announced again
+                }
+            }
+            List<NvmeNamespace> added = new ArrayList<>();
+            for (ConnectSequence.NamespaceInfo info : found.values()) {
+                added.add(new HostNamespace(name + "n" + info.nsid(), info.nsid(), info.blocks(), info.blockSize(),
+                        this));
+            }
+            if (removed.isEmpty() && added.isEmpty()) {
+                return;
+            }
+            List<NvmeNamespace> now = new ArrayList<>(kept);
+            now.addAll(added);
+            now.sort(Comparator.comparingInt(NvmeNamespace::nsid));
+            namespaces = List.copyOf(now);
+            for (NvmeNamespace namespace : removed) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: namespace {1} removed", name, namespace);
+                listener.namespaceRemoved(this, namespace);
+            }
+            for (NvmeNamespace namespace : added) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: namespace {1} added", name, namespace);
+                listener.namespaceAdded(this, namespace);
+            }
+        }
     }
 
     // ---- I/O ----
@@ -186,7 +332,8 @@ public final class HostController implements NvmeController, IoPath {
                 work += keepAlive(c, now);
             }
         }
-        return work + recovery.doWork(now);
+        work += recovery.doWork(now);
+        return work + rescan(connected);
     }
 
     private int keepAlive(ConnectSequence.Connected c, long now) {
@@ -243,8 +390,14 @@ public final class HostController implements NvmeController, IoPath {
         return c;
     }
 
+    /** DEAD: the host forgets the controller, then its namespaces are withdrawn. */
     void dead() {
         onDead.accept(this);
+        synchronized (namespaceLock) {
+            for (NvmeNamespace namespace : namespaces) {
+                listener.namespaceRemoved(this, namespace);
+            }
+        }
     }
 
     // ---- disconnect ----

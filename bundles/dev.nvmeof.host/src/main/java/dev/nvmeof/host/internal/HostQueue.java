@@ -150,12 +150,23 @@ final class HostQueue implements QueueCallbacks {
     }
 
     /**
-     * Sends {@code command} on reserved tag {@code index} (Connect, Keep Alive).
+     * Sends {@code command} on reserved tag {@code index} (Connect, Keep Alive) under the command timeout.
      *
      * @return false when the queue is torn down
      * @throws IllegalStateException if that tag is still outstanding
      */
     boolean submitReserved(int index, Command command) {
+        return submitReserved(index, command, true);
+    }
+
+    /**
+     * Sends {@code command} on reserved tag {@code index}; {@code timed} false for a command that may stay
+     * outstanding for the life of the association (the Asynchronous Event Request, which Linux does not time either).
+     *
+     * @return false when the queue is torn down
+     * @throws IllegalStateException if that tag is still outstanding
+     */
+    boolean submitReserved(int index, Command command, boolean timed) {
         synchronized (this) {
             if (closed || transport == null) {
                 return false;
@@ -164,13 +175,18 @@ final class HostQueue implements QueueCallbacks {
             if (owners[tag] != null) {
                 throw new IllegalStateException("reserved tag " + tag + " of queue " + qid + " is outstanding");
             }
-            start(tag, command, null);
+            start(tag, command, null, timed);
             return true;
         }
     }
 
     /** Holding the monitor. */
     private void start(int tag, Object owner, HostNamespace namespace) {
+        start(tag, owner, namespace, true);
+    }
+
+    /** Holding the monitor. */
+    private void start(int tag, Object owner, HostNamespace namespace, boolean timed) {
         TransportRequest request = requests[tag].reset();
         owners[tag] = owner;
         namespaces[tag] = namespace;
@@ -188,7 +204,9 @@ final class HostQueue implements QueueCallbacks {
             finish(owner, IoCommands.INVALID_FIELD, 0, 0);
             return;
         }
-        timer.arm(tag, timeoutNanos);
+        if (timed) {
+            timer.arm(tag, timeoutNanos);
+        }
         try {
             transport.submit(request);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 /**
- * The host core (the Linux {@code nvme-core} and {@code nvme-fabrics} of this stack), plain Java, wired by DS later.
+ * The host core (the Linux {@code nvme-core} and {@code nvme-fabrics} of this stack), plain Java; the DS components
+ * wiring it into OSGi are in {@code dev.nvmeof.host.internal.ds}.
  *
  * <ul>
  *   <li>{@link dev.nvmeof.host.internal.DefaultNvmeHost}: transports by name, controllers {@code nvme0, nvme1, ...},
@@ -8,7 +9,10 @@
  *       ({@link dev.nvmeof.host.internal.ControllerStateMachine}), {@code ConnectSequence} (admin Connect through
  *       namespace scan), keep-alive ({@link dev.nvmeof.host.internal.KeepAlive}), and {@code Recovery} (teardown,
  *       requeue, reconnect by {@link dev.nvmeof.host.internal.ReconnectPolicy}, fast fail, give up, disconnect),
- *       all timed in one {@code doWork(now)} duty cycle driven by a {@code ControllerWorker} thread or a test.</li>
+ *       all timed in one {@code doWork(now)} duty cycle driven by a {@code ControllerWorker} thread or a test;
+ *       an Asynchronous Event Request kept outstanding ({@code AsyncEventCommand}) and the rescan a namespace notice
+ *       or a reconnect starts ({@code NamespaceScan}), announced to a {@link dev.nvmeof.host.internal.HostListener}.
+ *       </li>
  *   <li>{@code HostQueue}: per queue {@link dev.nvmeof.host.internal.TagSet}, preallocated transport requests,
  *       {@link dev.nvmeof.host.internal.RequestTimer} and a bounded backlog; {@code HostBlockDevice} over each
  *       {@code HostNamespace}, validating and splitting ({@code SplitIo}).</li>

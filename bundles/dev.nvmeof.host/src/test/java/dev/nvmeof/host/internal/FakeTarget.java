@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import dev.nvmeof.protocol.AdminCommands;
 import dev.nvmeof.protocol.AdminOpcode;
 import dev.nvmeof.protocol.Capabilities;
+import dev.nvmeof.protocol.ChangedNamespaceListFlyweight;
+import dev.nvmeof.protocol.LogPageId;
 import dev.nvmeof.protocol.ConnectResponse;
 import dev.nvmeof.protocol.ControllerConfiguration;
 import dev.nvmeof.protocol.ControllerProperty;
@@ -31,7 +33,9 @@ import dev.nvmeof.spi.transport.TransportRequest;
  * An in-memory NVMe controller for component tests: CAP/VS/CC/CSTS properties, Identify, Number of Queues, Keep
  * Alive, and one RAM namespace (NSID 1) serving Read, Write, Flush, Write Zeroes and Dataset Management. The
  * properties start over with every association (a new controller of the dynamic model); the namespace's data stays.
- * The I/O path allocates nothing.
+ * The I/O path allocates nothing. Namespaces without data can be added and removed ({@link #addNamespace}); they
+ * are listed by Identify and in the Changed Namespace List (Get Log Page 04h), and {@link FakeTransport} completes
+ * the held Asynchronous Event Request with the notice.
  */
 final class FakeTarget {
     static final int NSID = 1;
@@ -49,6 +53,15 @@ final class FakeTarget {
     int blockSize = 512;
     long blocks = 2048;
 
+    /** OAES in Identify Controller; 0: the host does not configure asynchronous events. */
+    int oaes;
+    /** What Set Features Asynchronous Event Configuration set last; -1: never. */
+    int asyncEventConfig = -1;
+    /** Namespaces by NSID (blocks); NSID 1 is the one with data. */
+    private final java.util.TreeMap<Integer, Long> namespaces = new java.util.TreeMap<>();
+    private final java.util.TreeSet<Integer> changed = new java.util.TreeSet<>();
+    /** Changed Namespace List reads with RAE cleared. */
+    int changedLogReads;
     private final ByteBuffer ram;
     private int cc;
     private int cstsPolls;
@@ -61,6 +74,18 @@ final class FakeTarget {
         this.blocks = blocks;
         this.blockSize = blockSize;
         this.ram = ByteBuffer.allocate((int) (blocks * blockSize)).order(ByteOrder.LITTLE_ENDIAN);
+        namespaces.put(NSID, blocks);
+    }
+
+    /** Adds (or resizes) a namespace without data and lists it as changed. */
+    synchronized void addNamespace(int nsid, long size) {
+        namespaces.put(nsid, size);
+        changed.add(nsid);
+    }
+
+    synchronized void removeNamespace(int nsid) {
+        namespaces.remove(nsid);
+        changed.add(nsid);
     }
 
     ByteBuffer ram() {
@@ -132,13 +157,14 @@ final class FakeTarget {
             int cns = AdminCommands.identifyCns(sqe);
             if (cns == IdentifyCns.CONTROLLER.code()) {
                 new IdentifyControllerFlyweight().wrap(data, 0).write(IdentifyController.builder().mdts(mdts)
-                        .cntlid(cntlid).maxcmd(maxcmd).ioccsz(ioccsz).nn(1).sqes(0x66).cqes(0x44).sgls(sgls)
-                        .subnqn("testnqn").build());
+                        .cntlid(cntlid).maxcmd(maxcmd).ioccsz(ioccsz).nn(1024).sqes(0x66).cqes(0x44).sgls(sgls)
+                        .oaes(oaes).subnqn("testnqn").build());
             } else if (cns == IdentifyCns.ACTIVE_NAMESPACE_LIST.code()) {
-                new NamespaceListFlyweight().wrap(data, 0).write(new int[] {NSID});
-            } else if (cns == IdentifyCns.NAMESPACE.code() && sqe.nsid() == NSID) {
-                new IdentifyNamespaceFlyweight().wrap(data, 0).clear().nsze(blocks).nlbaf(0).flbas(0)
-                        .lbaf(0, LbaFormat.ofBlockSize(blockSize).toDword());
+                new NamespaceListFlyweight().wrap(data, 0)
+                        .write(namespaces.keySet().stream().mapToInt(Integer::intValue).toArray());
+            } else if (cns == IdentifyCns.NAMESPACE.code() && namespaces.containsKey(sqe.nsid())) {
+                new IdentifyNamespaceFlyweight().wrap(data, 0).clear().nsze(namespaces.get(sqe.nsid())).nlbaf(0)
+                        .flbas(0).lbaf(0, LbaFormat.ofBlockSize(blockSize).toDword());
             } else {
                 r.complete(status(GenericStatus.INVALID_FIELD), 0, 0);
                 return;
@@ -149,6 +175,20 @@ final class FakeTarget {
             int asked = (sqe.cdw11() & 0xFFFF) + 1;
             int granted = Math.min(asked, grantedQueues);
             r.complete(0, (granted - 1) | (granted - 1) << 16, 0);
+        } else if (opcode == AdminOpcode.SET_FEATURES.code()
+                && AdminCommands.featureId(sqe) == FeatureId.ASYNC_EVENT_CONFIG.code()) {
+            asyncEventConfig = sqe.cdw11();
+            r.complete(0, 0, 0);
+        } else if (opcode == AdminOpcode.GET_LOG_PAGE.code()
+                && AdminCommands.logPageId(sqe) == LogPageId.CHANGED_NAMESPACE_LIST.code()) {
+            ByteBuffer data = r.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            new ChangedNamespaceListFlyweight().wrap(data, 0)
+                    .write(changed.stream().mapToInt(Integer::intValue).toArray());
+            if (!AdminCommands.isRetainAsyncEvent(sqe)) {
+                changed.clear();
+                changedLogReads++;
+            }
+            r.complete(0, 0, 0);
         } else if (opcode == AdminOpcode.KEEP_ALIVE.code()) {
             r.complete(0, 0, 0);
         } else {

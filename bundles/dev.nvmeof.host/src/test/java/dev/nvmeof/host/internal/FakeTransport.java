@@ -26,7 +26,8 @@ import dev.nvmeof.spi.transport.TransportRequest;
 /**
  * A transport whose queues answer from a {@link FakeTarget}: synchronously inside {@code submit} (the default) or
  * when the test says ({@link #completePending()}); it can drop completions, fail a queue, and refuse associations.
- * Admin and Connect commands are recorded by name ({@link #commands()}); I/O commands only counted.
+ * Admin and Connect commands are recorded by name ({@link #commands()}); I/O commands only counted. Asynchronous
+ * Event Requests are held until {@link #asyncEvent(int)} completes one, as a controller holds them.
  */
 final class FakeTransport implements Transport {
     final FakeTarget target;
@@ -102,6 +103,20 @@ final class FakeTransport implements Transport {
         throw new IllegalArgumentException("no queue " + qid);
     }
 
+    /**
+     * Completes the oldest Asynchronous Event Request held on the newest admin queue with {@code dw0}.
+     *
+     * @return false when none is held
+     */
+    boolean asyncEvent(int dw0) {
+        return queue(0).completeAsyncEvent(dw0);
+    }
+
+    /** Asynchronous Event Requests held on the newest admin queue. */
+    int asyncEventRequests() {
+        return queue(0).heldAsyncEvents();
+    }
+
     /** Completes every request held back (not the dropped ones) on every open queue. */
     void completePending() {
         List<FakeQueue> open;
@@ -160,6 +175,13 @@ final class FakeTransport implements Transport {
         if (opcode == AdminOpcode.KEEP_ALIVE.code()) {
             return "Keep Alive";
         }
+        if (opcode == AdminOpcode.ASYNC_EVENT_REQUEST.code()) {
+            return "Async Event Request";
+        }
+        if (opcode == AdminOpcode.GET_LOG_PAGE.code()) {
+            return "Get Log Page " + AdminCommands.logPageId(sqe) + " nsid 0x" + Integer.toHexString(sqe.nsid())
+                    + " rae=" + (AdminCommands.isRetainAsyncEvent(sqe) ? 1 : 0);
+        }
         return "opcode 0x" + Integer.toHexString(opcode);
     }
 
@@ -194,6 +216,7 @@ final class FakeTransport implements Transport {
         private final QueueCallbacks callbacks;
         private final List<TransportRequest> pending = new ArrayList<>();
         private final List<TransportRequest> dropped = new ArrayList<>();
+        private final List<TransportRequest> asyncEvents = new ArrayList<>();
         private boolean dead;
 
         FakeQueue(int qid, QueueCallbacks callbacks) {
@@ -216,6 +239,10 @@ final class FakeTransport implements Transport {
                 }
                 if (drop) {
                     dropped.add(request);
+                    return;
+                }
+                if (qid == 0 && request.sqe().opcode() == AdminOpcode.ASYNC_EVENT_REQUEST.code()) {
+                    asyncEvents.add(request);
                     return;
                 }
                 if (!autoComplete) {
@@ -242,6 +269,23 @@ final class FakeTransport implements Transport {
             }
         }
 
+        boolean completeAsyncEvent(int dw0) {
+            TransportRequest request;
+            synchronized (this) {
+                if (dead || asyncEvents.isEmpty()) {
+                    return false;
+                }
+                request = asyncEvents.remove(0);
+            }
+            request.complete(0, dw0, 0);
+            callbacks.completed(request);
+            return true;
+        }
+
+        synchronized int heldAsyncEvents() {
+            return asyncEvents.size();
+        }
+
         synchronized int outstanding() {
             return pending.size() + dropped.size();
         }
@@ -252,6 +296,7 @@ final class FakeTransport implements Transport {
                 dead = true;
                 pending.clear();
                 dropped.clear();
+                asyncEvents.clear();
             }
             callbacks.failed(NvmeTransportException.connectionLost(why, null));
         }
@@ -266,6 +311,7 @@ final class FakeTransport implements Transport {
             dead = true;
             pending.clear();
             dropped.clear();
+            asyncEvents.clear();
         }
 
         @Override

@@ -42,7 +42,8 @@ class HostControllerConnectTest {
                 "q1 Connect qid=1 sqsize=63 kato=0",
                 "q2 Connect qid=2 sqsize=63 kato=0",
                 "q0 Identify CNS 2 nsid 0",
-                "q0 Identify CNS 0 nsid 1"), f.transport.commands());
+                "q0 Identify CNS 0 nsid 1",
+                "q0 Async Event Request"), f.transport.commands());
         assertEquals(ControllerState.LIVE, c.state());
         assertEquals("nvme0", c.name());
         assertEquals(f.target.cntlid, c.cntlid());
