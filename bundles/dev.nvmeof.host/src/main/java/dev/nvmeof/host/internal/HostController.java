@@ -80,7 +80,8 @@ public final class HostController implements NvmeController, IoPath {
             throw new IllegalStateException(name + " is " + state.state());
         }
         try {
-            ConnectSequence.Connected result = attempt(true, () -> false);
+            // A discovery controller has no namespaces to scan: it serves only the Discovery Log Page.
+            ConnectSequence.Connected result = attempt(!options.discovery(), () -> false);
             List<NvmeNamespace> found = new ArrayList<>();
             for (ConnectSequence.NamespaceInfo info : result.namespaces()) {
                 found.add(new HostNamespace(name + "n" + info.nsid(), info.nsid(), info.blocks(), info.blockSize(),

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.nvmeof.api.BlockDevice;
+import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeNamespace;
@@ -78,5 +79,18 @@ class LoopbackConnectTest {
         }
         loopback.target.checkDeadlines().get(10, TimeUnit.SECONDS); // the loop that logged it has finished
         assertEquals(0, loopback.target.controllerCount());
+    }
+
+    @Test
+    void shouldConnectADiscoveryControllerWithoutScanningNamespaces() throws Exception {
+        NvmeController controller = loopback.host.connect(ConnectOptions.parse("transport=tcp,traddr=127.0.0.1,"
+                + "trsvcid=" + loopback.port() + ",nqn=" + ConnectOptions.DISCOVERY_NQN));
+
+        assertEquals(ControllerState.LIVE, controller.state());
+        assertEquals(0, controller.ioQueueCount());
+        assertTrue(controller.namespaces().isEmpty());
+        assertEquals(ConnectOptions.DISCOVERY_NQN, controller.identify().subnqn());
+        controller.disconnect();
+        assertEquals(ControllerState.DEAD, controller.state());
     }
 }
