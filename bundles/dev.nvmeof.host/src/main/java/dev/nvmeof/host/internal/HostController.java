@@ -1,9 +1,13 @@
 package dev.nvmeof.host.internal;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -12,6 +16,7 @@ import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeNamespace;
+import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.AdminCommands;
 import dev.nvmeof.protocol.IdentifyController;
@@ -153,6 +158,35 @@ public final class HostController implements NvmeController, IoPath {
             }
         }
         recovery.hold(owner, namespace);
+    }
+
+    /**
+     * Runs an admin command on the LIVE controller's admin queue and waits for it (discovery's Get Log Page). The
+     * admin queue's timer bounds it on a running work loop (a timeout starts error recovery, which fails the command
+     * with Host Aborted); the wait itself gives up one admin timeout and a second later.
+     *
+     * @return the completion's DW0 and DW1 ({@code dw1 << 32 | dw0})
+     */
+    long adminCommand(AdminCommand command) throws NvmeException {
+        ConnectSequence.Connected c = connected;
+        if (state.state() != ControllerState.LIVE || c == null || !c.admin().submit(command, null)) {
+            throw NvmeTransportException.connectionLost(name + ": " + command.step() + ": the controller is "
+                    + state.state(), null);
+        }
+        Duration wait = settings.adminTimeout().plusSeconds(1);
+        try {
+            return command.result().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NvmeException cause) {
+                throw cause;
+            }
+            throw NvmeTransportException.of(command.step() + " failed", null, true, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw NvmeTransportException.of(command.step() + " interrupted", null, false, e);
+        } catch (TimeoutException e) {
+            throw NvmeTimeoutException.of(command.step(), wait);
+        }
     }
 
     @Override
