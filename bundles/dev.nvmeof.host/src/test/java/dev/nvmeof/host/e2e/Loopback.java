@@ -25,7 +25,8 @@ final class Loopback implements AutoCloseable {
     static final String NQN = "testnqn";
     static final int BLOCK = 512;
 
-    final NvmeTarget target;
+    /** Replaced by {@link #restartFile}. */
+    volatile NvmeTarget target;
     final TcpTransport transport;
     final DefaultNvmeHost host;
     final InetSocketAddress address;
@@ -57,6 +58,22 @@ final class Loopback implements AutoCloseable {
             target.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts a new target on the same port serving {@link #NQN} over the same file (the old one must be closed), as
+     * a target machine coming back after a reboot.
+     */
+    void restartFile(Path file, long bytes) throws IOException {
+        NvmeTarget restarted = NvmeTarget.start(TargetOptions.defaults());
+        try {
+            restarted.addSubsystem(SubsystemConfig.of(NQN, NamespaceConfig.file(1, file, bytes, BLOCK)));
+            restarted.listen(address);
+        } catch (IOException | RuntimeException e) {
+            restarted.close();
+            throw e;
+        }
+        target = restarted;
     }
 
     int port() {
