@@ -42,6 +42,7 @@ class LoopbackRandomIoTest {
     @ValueSource(strings = {"", ",hdr_digest,data_digest"})
     void shouldReadBackEveryWriteWhenTenThousandRandomIosRun(String digests) throws Exception {
         NvmeController controller = loopback.host.connect(loopback.options(",nr_io_queues=4" + digests));
+        assertEquals(!digests.isEmpty(), controller.options().hdrDigest() && controller.options().dataDigest());
         BlockDevice device = controller.namespaces().get(0).device();
         // What fits in the capsule: IOCCSZ (16-byte units) less the 64-byte command.
         int inCapsuleBlocks = (controller.identify().ioccsz() * 16 - 64) / device.blockSize();

@@ -51,14 +51,15 @@ final class RandomIo {
     private static final class Slot {
         final int index;
         final IoRequest request = new IoRequest();
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_BLOCKS * 512);
+        final ByteBuffer buffer;
         final BlockingQueue<Slot> done;
         long lba;
         int length;
         boolean write;
 
-        Slot(int index, BlockingQueue<Slot> done) {
+        Slot(int index, int blockSize, BlockingQueue<Slot> done) {
             this.index = index;
+            this.buffer = ByteBuffer.allocateDirect(MAX_BLOCKS * blockSize);
             this.done = done;
             request.callback(r -> this.done.add(this));
         }
@@ -94,7 +95,7 @@ final class RandomIo {
         int outstanding = 0;
         for (int i = 0; i < depth; i++) {
             if (issued.getAndIncrement() < total) {
-                start(new Slot(first + i, done), random);
+                start(new Slot(first + i, blockSize, done), random);
                 outstanding++;
             }
         }
