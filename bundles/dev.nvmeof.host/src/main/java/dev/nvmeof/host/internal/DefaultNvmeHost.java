@@ -24,10 +24,10 @@ import dev.nvmeof.spi.transport.Transport;
  * The host in plain Java: transports registered by name, controllers named {@code nvme0}, {@code nvme1}, ... (the
  * lowest free number, as Linux's IDA), duplicate connects refused unless {@code duplicate_connect}. With
  * {@code workers} each controller gets a {@link ControllerWorker}; without, the caller drives
- * {@link HostController#doWork(long)} (tests). Discovery is not here yet: {@link #discover} and {@link #connectAll}
- * throw {@link UnsupportedOperationException}.
+ * {@link HostController#doWork(long)} (tests). Discovery and connect-all as nvme-cli does them ({@link Discovery}).
  */
 public final class DefaultNvmeHost implements NvmeHost {
+    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
     private static final Duration WORK_TICK = Duration.ofMillis(100);
 
     private final HostIdentity identity;
@@ -140,14 +140,62 @@ public final class DefaultNvmeHost implements NvmeHost {
         }
     }
 
+    /**
+     * {@code nvme discover}: connects a discovery controller with {@code options} (the discovery NQN, or made a
+     * discovery controller; {@code trsvcid} 8009 unless given), reads its whole Discovery Log Page and disconnects.
+     */
     @Override
-    public List<DiscoveryLogEntry> discover(ConnectOptions options) {
-        throw new UnsupportedOperationException("discovery is not implemented yet");
+    public List<DiscoveryLogEntry> discover(ConnectOptions options) throws NvmeException {
+        HostController controller = (HostController) connect(Discovery.discoveryOptions(options));
+        try {
+            return Discovery.readLog(controller);
+        } finally {
+            controller.disconnect();
+        }
     }
 
+    /**
+     * {@code nvme connect-all}: discovers, then connects every NVM subsystem entry reached over TCP that this host is
+     * not connected to yet, with the discovery options' transport, host identity, timeouts and digests. An entry that
+     * fails to connect is skipped (logged); only when every one failed is the first failure thrown.
+     *
+     * @return the controllers connected now, in the log's order
+     */
     @Override
-    public List<NvmeController> connectAll(ConnectOptions discovery) {
-        throw new UnsupportedOperationException("connect-all is not implemented yet");
+    public List<NvmeController> connectAll(ConnectOptions discovery) throws NvmeException {
+        List<NvmeController> connected = new ArrayList<>();
+        NvmeException first = null;
+        for (DiscoveryLogEntry entry : discover(discovery)) {
+            if (!Discovery.connectable(entry)) {
+                continue;
+            }
+            try {
+                ConnectOptions options = Discovery.entryOptions(discovery, entry);
+                if (isConnected(options.withDefaultHost(identity))) {
+                    continue;
+                }
+                connected.add(connect(options));
+            } catch (NvmeException e) {
+                LOG.log(System.Logger.Level.WARNING, "connect-all: {0} at {1}:{2} not connected: {3}",
+                        entry.subnqn(), entry.traddr(), entry.trsvcid(), e.getMessage());
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (connected.isEmpty() && first != null) {
+            throw first;
+        }
+        return connected;
+    }
+
+    private boolean isConnected(ConnectOptions options) {
+        for (HostController existing : controllers.values()) {
+            if (sameTarget(existing.options(), options)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

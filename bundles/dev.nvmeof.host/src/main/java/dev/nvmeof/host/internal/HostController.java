@@ -1,5 +1,6 @@
 package dev.nvmeof.host.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -7,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -15,6 +19,7 @@ import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeNamespace;
+import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.AdminCommands;
 import dev.nvmeof.protocol.AsyncEvent;
@@ -105,7 +110,8 @@ public final class HostController implements NvmeController, IoPath {
             throw new IllegalStateException(name + " is " + state.state());
         }
         try {
-            ConnectSequence.Connected result = attempt(true, () -> false);
+            // A discovery controller has no namespaces to scan: it serves only the Discovery Log Page.
+            ConnectSequence.Connected result = attempt(!options.discovery(), () -> false);
             List<NvmeNamespace> found = new ArrayList<>();
             for (ConnectSequence.NamespaceInfo info : result.namespaces()) {
                 found.add(new HostNamespace(name + "n" + info.nsid(), info.nsid(), info.blocks(), info.blockSize(),
@@ -298,6 +304,35 @@ public final class HostController implements NvmeController, IoPath {
             }
         }
         recovery.hold(owner, namespace);
+    }
+
+    /**
+     * Runs an admin command on the LIVE controller's admin queue and waits for it (discovery's Get Log Page). The
+     * admin queue's timer bounds it on a running work loop (a timeout starts error recovery, which fails the command
+     * with Host Aborted); the wait itself gives up one admin timeout and a second later.
+     *
+     * @return the completion's DW0 and DW1 ({@code dw1 << 32 | dw0})
+     */
+    long adminCommand(AdminCommand command) throws NvmeException {
+        ConnectSequence.Connected c = connected;
+        if (state.state() != ControllerState.LIVE || c == null || !c.admin().submit(command, null)) {
+            throw NvmeTransportException.connectionLost(name + ": " + command.step() + ": the controller is "
+                    + state.state(), null);
+        }
+        Duration wait = settings.adminTimeout().plusSeconds(1);
+        try {
+            return command.result().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NvmeException cause) {
+                throw cause;
+            }
+            throw NvmeTransportException.of(command.step() + " failed", null, true, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw NvmeTransportException.of(command.step() + " interrupted", null, false, e);
+        } catch (TimeoutException e) {
+            throw NvmeTimeoutException.of(command.step(), wait);
+        }
     }
 
     @Override

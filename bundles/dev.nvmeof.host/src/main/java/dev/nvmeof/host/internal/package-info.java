@@ -16,6 +16,8 @@
  *   <li>{@code HostQueue}: per queue {@link dev.nvmeof.host.internal.TagSet}, preallocated transport requests,
  *       {@link dev.nvmeof.host.internal.RequestTimer} and a bounded backlog; {@code HostBlockDevice} over each
  *       {@code HostNamespace}, validating and splitting ({@code SplitIo}).</li>
+ *   <li>{@code Discovery}: the Discovery Log Page read from a discovery controller, and the connect options of its
+ *       entries ({@code nvme discover}, {@code nvme connect-all}).</li>
  * </ul>
  *
  * Every deadline is kept on an injected {@link dev.nvmeof.protocol.NanoClock}, so tests run on a manual clock
