@@ -98,11 +98,7 @@ final class OurHost implements AutoCloseable {
             Duration timeout) throws Exception {
         int blockSize = device.blockSize();
         byte[] read = new byte[pattern.length];
-        run(plan, depth, timeout, t -> {
-            ByteBuffer destination = ByteBuffer.allocateDirect(t.blocks() * blockSize);
-            return device.read(t.lba(), destination).thenRun(() -> destination.get(0, read,
-                    (int) ((t.lba() - firstLba) * blockSize), t.blocks() * blockSize));
-        });
+        readInto(device, firstLba, read, plan, depth, timeout);
         for (Transfer t : plan) { // the first differing transfer, for a readable failure
             int from = (int) ((t.lba() - firstLba) * blockSize);
             int to = from + t.blocks() * blockSize;
@@ -111,6 +107,74 @@ final class OurHost implements AutoCloseable {
             }
         }
         assertArrayEquals(pattern, read);
+    }
+
+    /** Only reads {@code plan} into {@code read} (positions relative to {@code firstLba}). */
+    static void readInto(BlockDevice device, long firstLba, byte[] read, List<Transfer> plan, int depth,
+            Duration timeout) throws Exception {
+        int blockSize = device.blockSize();
+        run(plan, depth, timeout, t -> {
+            ByteBuffer destination = ByteBuffer.allocateDirect(t.blocks() * blockSize);
+            return device.read(t.lba(), destination).thenRun(() -> destination.get(0, read,
+                    (int) ((t.lba() - firstLba) * blockSize), t.blocks() * blockSize));
+        });
+    }
+
+    /**
+     * Runs {@code work.accept(i)} for i in 0 until {@code queues} on {@code queues} threads whose ids differ modulo
+     * {@code queues}: our host maps a submitting thread to I/O queue {@code thread id mod queue count} (blk-mq's
+     * per-CPU mapping), so every I/O queue carries traffic. Waits for them (bounded) and rethrows the first failure.
+     */
+    static void onEveryQueue(int queues, Duration timeout, IndexedWork work) throws Exception {
+        Thread[] threads = new Thread[queues];
+        Throwable[] failures = new Throwable[queues];
+        int found = 0;
+        while (found < queues) { // thread ids are assigned at construction: keep one per residue
+            int[] slot = new int[1];
+            Thread thread = new Thread(() -> {
+                try {
+                    work.run(slot[0]);
+                } catch (Throwable e) {
+                    failures[slot[0]] = e;
+                }
+            }, "interop-io");
+            int residue = (int) (thread.getId() % queues);
+            if (threads[residue] == null) {
+                slot[0] = residue;
+                threads[residue] = thread;
+                found++;
+            }
+        }
+        for (Thread thread : threads) {
+            thread.start();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, remaining(deadline) / 1_000_000));
+            if (thread.isAlive()) {
+                fail("I/O thread still running after " + timeout);
+            }
+        }
+        for (Throwable failure : failures) {
+            if (failure instanceof Exception e) {
+                throw e;
+            } else if (failure != null) {
+                throw (Error) failure;
+            }
+        }
+    }
+
+    interface IndexedWork {
+        void run(int index) throws Exception;
+    }
+
+    /** Every {@code n}-th transfer of the plan from {@code first}. */
+    static List<Transfer> strided(List<Transfer> plan, int first, int n) {
+        List<Transfer> part = new ArrayList<>();
+        for (int i = first; i < plan.size(); i += n) {
+            part.add(plan.get(i));
+        }
+        return part;
     }
 
     static ByteBuffer slice(byte[] pattern, long firstLba, Transfer t, int blockSize) {

@@ -8,6 +8,7 @@ import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeNamespace;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -96,8 +97,14 @@ class OurHostKernelTargetTest {
                 && writes.stream().anyMatch(t -> t.blocks() * blockSize > OurHost.KERNEL_IN_CAPSULE),
                 "both in-capsule and R2T writes");
 
-        OurHost.writeAll(device, firstLba, pattern, writes, 16, IO);
-        OurHost.readAndCompare(device, firstLba, pattern, reads, 16, IO);
+        // from one thread per I/O queue, 8 transfers in flight each
+        OurHost.onEveryQueue(queues, IO, i -> OurHost.writeAll(device, firstLba, pattern,
+                OurHost.strided(writes, i, queues), 8, IO));
+        byte[] read = new byte[PATTERN_BYTES];
+        OurHost.onEveryQueue(queues, IO, i -> OurHost.readInto(device, firstLba, read,
+                OurHost.strided(reads, i, queues), 8, IO));
+        assertTrue(Arrays.equals(pattern, read), "the pattern read back differs at byte "
+                + Arrays.mismatch(pattern, read));
 
         controller.disconnect();
 
