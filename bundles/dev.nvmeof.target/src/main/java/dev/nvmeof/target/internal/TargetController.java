@@ -134,9 +134,9 @@ final class TargetController {
         }
         dead = true;
         ready = false;
+        subsystem.removeController(this);
         engine.log(System.Logger.Level.INFO, "controller " + cntlid + " of " + subsystem.nqn + " for " + hostNqn
                 + " torn down: " + reason);
-        subsystem.removeController(this);
         closeIoQueues();
         admin.closeFromAnyThread();
     }
