@@ -172,8 +172,10 @@ class OurHostKernelTargetTest {
 
         LoopbackCapture capture = LoopbackCapture.reader(pcap, guest.hostPort());
         String complete = capture.completeStreams();
+        // A TCP reset when a queue's socket closes after the disconnect is an expert warning too, but not an
+        // NVMe/TCP fault (it shows up now and then, depending on what QEMU's forwarder still had in flight).
         assertEquals(List.of(), capture.tshark("expert", "-Y",
-                complete + " && (_ws.malformed || _ws.expert.severity >= warning)"));
+                complete + " && (_ws.malformed || _ws.expert.severity >= warning) && !tcp.flags.reset"));
         assertEquals(List.of(), capture.tshark("digests", "-Y",
                 complete + " && (nvme-tcp.hdgst.status == 0 || nvme-tcp.ddgst.status == 0)"));
         assertEquals(List.of(), capture.tshark("unknown", "-Y", complete + " && nvme-tcp.unknown_data"));
