@@ -3,10 +3,13 @@ package dev.nvmeof.host.internal;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.ObjIntConsumer;
 
+import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.api.NvmeTimeoutException;
+import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
 import dev.nvmeof.spi.transport.DataDirection;
@@ -75,5 +78,21 @@ final class AdminCommand implements Command {
     @Override
     public boolean requeueable() {
         return false;
+    }
+
+    /**
+     * What a caller waiting on {@link #result()} sees when the wait ended in an exception: the command's own
+     * {@link NvmeException}, or a transport error naming the step (an interrupt keeps the thread's flag set).
+     */
+    NvmeException failure(Exception waitFailure) {
+        if (waitFailure instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return NvmeTransportException.of(step() + " interrupted", null, false, waitFailure);
+        }
+        Throwable cause = waitFailure instanceof ExecutionException ? waitFailure.getCause() : waitFailure;
+        if (cause instanceof NvmeException nvme) {
+            return nvme;
+        }
+        return NvmeTransportException.of(step() + " failed", null, true, cause);
     }
 }

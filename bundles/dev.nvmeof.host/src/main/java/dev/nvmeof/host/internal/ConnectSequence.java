@@ -293,14 +293,8 @@ final class ConnectSequence {
         for (;;) {
             try {
                 return command.result().get(tick, TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof NvmeException cause) {
-                    throw cause;
-                }
-                throw NvmeTransportException.of(command.step() + " failed", null, true, e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw NvmeTransportException.of(command.step() + " interrupted", null, false, e);
+            } catch (ExecutionException | InterruptedException e) {
+                throw command.failure(e);
             } catch (TimeoutException e) {
                 if (abandoned.getAsBoolean()) {
                     throw NvmeTimeoutException.of(command.step(), settings.adminTimeout(), "attempt abandoned");

@@ -322,14 +322,8 @@ public final class HostController implements NvmeController, IoPath {
         Duration wait = settings.adminTimeout().plusSeconds(1);
         try {
             return command.result().get(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof NvmeException cause) {
-                throw cause;
-            }
-            throw NvmeTransportException.of(command.step() + " failed", null, true, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw NvmeTransportException.of(command.step() + " interrupted", null, false, e);
+        } catch (ExecutionException | InterruptedException e) {
+            throw command.failure(e);
         } catch (TimeoutException e) {
             throw NvmeTimeoutException.of(command.step(), wait);
         }
