@@ -56,7 +56,10 @@ public final class TransportRequest {
         return data == null ? 0 : data.remaining();
     }
 
-    /** Set by the transport before {@link QueueCallbacks#completed}: the CQE's status word (without phase), DW0, DW1. */
+    /**
+     * Set by the transport before {@link QueueCallbacks#completed}: the CQE's status word (without phase), DW0 and
+     * DW1.
+     */
     public void complete(int statusWord, int resultDw0, int resultDw1) {
         this.status = statusWord & 0xFFFE;
         this.dw0 = resultDw0;
