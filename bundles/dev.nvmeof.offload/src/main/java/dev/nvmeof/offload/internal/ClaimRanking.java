@@ -96,6 +96,11 @@ final class ClaimRanking {
         if (deciding == null) {
             return "equal to " + other.name() + " on every criterion";
         }
+        if (deciding == Criterion.HONOURS_OPTIONS) {
+            return self.honours()
+                    ? deciding.description + " (" + other.name() + " does not honour " + other.missing() + ")"
+                    : "does not honour " + self.missing() + " (" + other.name() + " honours every requested option)";
+        }
         return deciding.description + " " + deciding.fact(self) + " (" + other.name() + ": "
                 + deciding.fact(other) + ")";
     }
