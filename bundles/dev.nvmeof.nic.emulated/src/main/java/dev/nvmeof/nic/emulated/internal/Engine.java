@@ -1,0 +1,153 @@
+package dev.nvmeof.nic.emulated.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The offload engine of one NIC function: a single thread running a selector. It owns every socket and all
+ * receive/send state; drivers reach it only through doorbells and tasks. Per loop: run tasks, serve ready sockets,
+ * consume rung rings, check deadlines, then notify each queue pair with new completions once.
+ */
+public final class Engine implements Runnable, AutoCloseable {
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Queue<EngineQueuePair> rung = new ConcurrentLinkedQueue<>();
+    private final List<EngineQueuePair> queuePairs = new ArrayList<>();
+    private final List<EngineQueuePair> toNotify = new ArrayList<>();
+    final EngineCounters counters = new EngineCounters();
+    private volatile boolean running = true;
+
+    public Engine(String name) {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        thread = new Thread(this, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public EngineCounters counters() {
+        return counters;
+    }
+
+    Selector selector() {
+        return selector;
+    }
+
+    boolean inEngine() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on the engine thread. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    /** A doorbell found the ring not yet due: the one wake-up of this batch. */
+    void doorbell(EngineQueuePair qp) {
+        counters.doorbellWakeups.incrementAndGet();
+        rung.add(qp);
+        if (!inEngine()) {
+            selector.wakeup();
+        }
+    }
+
+    void register(EngineQueuePair qp) {
+        queuePairs.add(qp);
+    }
+
+    void unregister(EngineQueuePair qp) {
+        queuePairs.remove(qp);
+    }
+
+    public List<EngineQueuePair> queuePairsSnapshot() {
+        return List.copyOf(queuePairs);
+    }
+
+    /** A queue pair published completions in this batch: notify it once at the end of the batch. */
+    void completionsPublished(EngineQueuePair qp) {
+        if (!qp.notifyPending) {
+            qp.notifyPending = true;
+            toNotify.add(qp);
+        }
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                long timeout = nextTimeoutMillis();
+                if (tasks.isEmpty() && rung.isEmpty()) {
+                    selector.select(timeout);
+                } else {
+                    selector.selectNow();
+                }
+                for (Runnable t; (t = tasks.poll()) != null; ) {
+                    t.run();
+                }
+                for (SelectionKey key : selector.selectedKeys()) {
+                    ((EngineQueuePair) key.attachment()).onReady(key);
+                }
+                selector.selectedKeys().clear();
+                for (EngineQueuePair qp; (qp = rung.poll()) != null; ) {
+                    qp.consumeSubmissions();
+                }
+                long now = System.nanoTime();
+                for (EngineQueuePair qp : List.copyOf(queuePairs)) {
+                    qp.checkDeadline(now);
+                }
+                for (EngineQueuePair qp : toNotify) {
+                    qp.notifyPending = false;
+                    qp.notifyCompletions();
+                }
+                toNotify.clear();
+            } catch (IOException | RuntimeException e) {
+                // a bug in one queue pair must not stop the NIC: the queue pairs fail themselves on their own errors
+                System.getLogger(Engine.class.getName()).log(System.Logger.Level.ERROR, "NIC engine loop", e);
+            }
+        }
+        for (EngineQueuePair qp : List.copyOf(queuePairs)) {
+            qp.fail(new IOException("NIC function stopped"));
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    private long nextTimeoutMillis() {
+        long now = System.nanoTime();
+        long min = Long.MAX_VALUE;
+        for (EngineQueuePair qp : queuePairs) {
+            long d = qp.deadline();
+            if (d != Long.MAX_VALUE) {
+                min = Math.min(min, Math.max(1, (d - now) / 1_000_000 + 1));
+            }
+        }
+        return min == Long.MAX_VALUE ? 0 : min;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        if (!inEngine()) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

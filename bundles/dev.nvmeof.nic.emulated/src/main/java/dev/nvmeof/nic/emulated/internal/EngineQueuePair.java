@@ -1,0 +1,485 @@
+package dev.nvmeof.nic.emulated.internal;
+
+import dev.nvmeof.nic.emulated.CompletionHandler;
+import dev.nvmeof.nic.emulated.DataDirection;
+import dev.nvmeof.nic.emulated.QueuePair;
+import dev.nvmeof.nic.emulated.QueuePairListener;
+import dev.nvmeof.nic.emulated.QueuePairOptions;
+import dev.nvmeof.nic.emulated.SubmissionSlot;
+import dev.nvmeof.protocol.NvmeStatus;
+import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
+import dev.nvmeof.protocol.tcp.C2hDataPdu;
+import dev.nvmeof.protocol.tcp.CapsuleRespPdu;
+import dev.nvmeof.protocol.tcp.FatalPduException;
+import dev.nvmeof.protocol.tcp.HostPduHandler;
+import dev.nvmeof.protocol.tcp.IcRespPdu;
+import dev.nvmeof.protocol.tcp.PduDecoder;
+import dev.nvmeof.protocol.tcp.PduFlags;
+import dev.nvmeof.protocol.tcp.R2tPdu;
+import dev.nvmeof.protocol.tcp.TermReqPdu;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One queue pair of the engine: a kernel TCP socket bound to the port's address, ICReq/ICResp, then the rings. All
+ * state but the rings' driver side is touched only on the engine thread.
+ */
+public final class EngineQueuePair implements QueuePair, HostPduHandler {
+    static final int DATA_TRANSFER_ERROR = NvmeStatus.DATA_TRANSFER_ERROR.toStatusWord(false);
+    private static final int INVALID_FIELD = NvmeStatus.of(0, 0x02, true).toStatusWord(false);
+
+    private enum State { CONNECTING, LIVE, FAILED, DRAINED }
+
+    private final Engine engine;
+    private final String port;
+    private final QueuePairOptions options;
+    private final QueuePairListener listener;
+    private final Rings rings;
+    private final Command[] commands;
+    private final PduDecoder decoder = PduDecoder.forHost(this);
+    private final Sender sender;
+    private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    private final SubmissionQueueEntryFlyweight sqe = new SubmissionQueueEntryFlyweight();
+    private final CompletableFuture<QueuePair> ready = new CompletableFuture<>();
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private volatile State state = State.CONNECTING;
+    private volatile InetSocketAddress local;
+    private long deadline;
+    private int maxH2cData;
+    boolean notifyPending;
+    // fault injection, engine thread only
+    private boolean corruptNextDigest;
+    private boolean dropNextCompletion;
+    private boolean stalled;
+
+    /** Engine thread: opens the socket bound to {@code localAddress} and starts connecting. */
+    EngineQueuePair(Engine engine, String port, InetSocketAddress localAddress, InetSocketAddress target,
+            QueuePairOptions options, QueuePairListener listener) throws IOException {
+        this.engine = engine;
+        this.port = port;
+        this.options = options;
+        this.listener = listener;
+        this.rings = new Rings(options.depth());
+        this.commands = new Command[options.depth()];
+        for (int i = 0; i < commands.length; i++) {
+            commands[i] = new Command();
+        }
+        this.channel = SocketChannel.open();
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.bind(localAddress);
+            this.sender = new Sender(channel, engine.counters);
+            this.deadline = System.nanoTime() + options.connectTimeout().toNanos();
+            boolean now = channel.connect(target);
+            this.key = channel.register(engine.selector(), now ? 0 : SelectionKey.OP_CONNECT, this);
+            sender.key(key);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        engine.register(this);
+        if (key.interestOps() == 0) {
+            onConnected();
+        }
+    }
+
+    /** Opens a queue pair on the engine thread; the future completes after ICResp. */
+    public static CompletableFuture<QueuePair> open(Engine engine, String port, InetSocketAddress localAddress,
+            InetSocketAddress target, QueuePairOptions options, QueuePairListener listener) {
+        CompletableFuture<QueuePair> result = new CompletableFuture<>();
+        engine.execute(() -> {
+            try {
+                new EngineQueuePair(engine, port, localAddress, target, options, listener).ready.whenComplete(
+                        (qp, e) -> {
+                            if (e != null) {
+                                result.completeExceptionally(e);
+                            } else {
+                                result.complete(qp);
+                            }
+                        });
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(new IOException("queue " + options.qid() + " via " + port + " ("
+                        + localAddress.getAddress().getHostAddress() + ") to " + target + ": " + e.getMessage(), e));
+            }
+        });
+        return result;
+    }
+
+    public String port() {
+        return port;
+    }
+
+    long deadline() {
+        return state == State.CONNECTING ? deadline : Long.MAX_VALUE;
+    }
+
+    void checkDeadline(long now) {
+        if (state == State.CONNECTING && deadline - now < 0) {
+            fail(new IOException("queue " + options.qid() + ": no " + (local == null ? "TCP connection" : "ICResp")
+                    + " within " + options.connectTimeout()));
+        }
+    }
+
+    private void onConnected() throws IOException {
+        local = (InetSocketAddress) channel.getLocalAddress();
+        key.interestOps(SelectionKey.OP_READ);
+        sender.icReq(options.headerDigest(), options.dataDigest());
+    }
+
+    void onReady(SelectionKey k) {
+        try {
+            if (!k.isValid()) {
+                return;
+            }
+            if (k.isConnectable()) {
+                channel.finishConnect();
+                onConnected();
+                return;
+            }
+            if (k.isWritable()) {
+                sender.flush();
+            }
+            if (k.isReadable() && !stalled) {
+                read();
+            }
+        } catch (FatalPduException e) {
+            fail(new IOException("queue " + options.qid() + ": fatal PDU (" + e.status() + "): " + e.getMessage(), e));
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void read() throws IOException {
+        for (int i = 0; i < 16 && receiving(); i++) {
+            int n = channel.read(in);
+            if (n < 0) {
+                fail(new EOFException("queue " + options.qid() + ": the controller closed the connection"));
+                return;
+            }
+            engine.counters.bytesIn.addAndGet(n);
+            in.flip();
+            decoder.decode(in);
+            in.clear();
+            if (n < in.capacity()) {
+                return;
+            }
+        }
+    }
+
+    private boolean receiving() {
+        return state == State.LIVE || state == State.CONNECTING;
+    }
+
+    // ---- the submission side (engine) ----
+
+    void consumeSubmissions() {
+        if (state != State.LIVE || stalled) {
+            return;
+        }
+        int n = rings.beginConsume();
+        for (int i = 0; i < n; i++) {
+            SubmissionSlot slot = rings.headSlot();
+            sqe.wrap(slot.sqe(), 0);
+            int cid = sqe.cid();
+            if (cid >= commands.length || commands[cid].busy) {
+                rings.consumed();
+                publish(cid, INVALID_FIELD, 0, 0);
+                continue;
+            }
+            Command c = commands[cid].start(slot);
+            rings.consumed();
+            if (c.direction == DataDirection.NONE) {
+                sqe.sglNull();
+            } else if (c.direction == DataDirection.HOST_TO_CONTROLLER && c.length <= options.inCapsuleLimit()) {
+                sqe.sglInCapsule(0, c.length);
+                c.inCapsule = true;
+            } else {
+                sqe.sglTransportDataBlock(c.length);
+            }
+            try {
+                sender.capsule(c, slot.sqe());
+            } catch (IOException e) {
+                fail(e);
+                return;
+            }
+        }
+    }
+
+    // ---- the receive side (decoder callbacks, engine thread) ----
+
+    @Override
+    public void onIcResp(IcRespPdu pdu) {
+        engine.counters.pdusIn.incrementAndGet();
+        if (pdu.headerDigest() != options.headerDigest() || pdu.dataDigest() != options.dataDigest()) {
+            fail(new IOException("queue " + options.qid() + ": the controller granted header/data digest "
+                    + pdu.headerDigest() + "/" + pdu.dataDigest() + " for " + options.headerDigest() + "/"
+                    + options.dataDigest() + " asked"));
+            return;
+        }
+        decoder.negotiated(pdu.headerDigest(), pdu.dataDigest(), 0);
+        sender.negotiated(pdu.headerDigest(), pdu.dataDigest(), pdu.cpda(), pdu.maxH2cData());
+        maxH2cData = pdu.maxH2cData();
+        state = State.LIVE;
+        ready.complete(this);
+    }
+
+    @Override
+    public void onTermReq(TermReqPdu pdu) {
+        engine.counters.pdusIn.incrementAndGet();
+        fail(new IOException("queue " + options.qid() + ": C2HTermReq " + pdu.fes() + ", FEI " + pdu.fei()));
+    }
+
+    @Override
+    public void onCapsuleResp(CapsuleRespPdu pdu) {
+        engine.counters.pdusIn.incrementAndGet();
+        Command c = inFlight(pdu.cid(), "CapsuleResp");
+        if (c != null) {
+            ByteBuffer b = pdu.buffer();
+            int at = pdu.cqeIndex();
+            complete(pdu.cid(), c, c.dataError ? DATA_TRANSFER_ERROR : pdu.statusWord(), b.getInt(at),
+                    b.getInt(at + 4));
+        }
+    }
+
+    @Override
+    public void onR2t(R2tPdu pdu) {
+        engine.counters.pdusIn.incrementAndGet();
+        Command c = inFlight(pdu.cccid(), "R2T");
+        if (c == null) {
+            return;
+        }
+        long end = Integer.toUnsignedLong(pdu.r2to()) + Integer.toUnsignedLong(pdu.r2tl());
+        if (c.direction != DataDirection.HOST_TO_CONTROLLER || c.inCapsule || end > c.length) {
+            fail(new IOException("queue " + options.qid() + ": R2T for CID " + pdu.cccid() + " does not fit its "
+                    + c.length + "-byte write"));
+            return;
+        }
+        try {
+            sender.h2cData(pdu.cccid(), pdu.ttag(), c, pdu.r2to(), pdu.r2tl());
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public ByteBuffer onC2hData(C2hDataPdu pdu) {
+        engine.counters.pdusIn.incrementAndGet();
+        int cid = pdu.cccid();
+        if (state != State.LIVE || cid >= commands.length || !commands[cid].busy
+                || commands[cid].direction != DataDirection.CONTROLLER_TO_HOST) {
+            return null; // the decoder fails the connection: data for no read in flight
+        }
+        return commands[cid].data; // DMA: the decoder writes straight into the host buffer
+    }
+
+    @Override
+    public void onC2hDataEnd(C2hDataPdu pdu, boolean dataDigestOk) {
+        Command c = commands[pdu.cccid()];
+        if (corruptNextDigest && options.dataDigest()) {
+            corruptNextDigest = false;
+            dataDigestOk = false;
+        }
+        if (!dataDigestOk) {
+            engine.counters.digestErrors.incrementAndGet();
+            c.dataError = true;
+        }
+        if (pdu.hasFlag(PduFlags.SUCCESS)) {
+            complete(pdu.cccid(), c, c.dataError ? DATA_TRANSFER_ERROR : 0, 0, 0);
+        }
+    }
+
+    private Command inFlight(int cid, String pdu) {
+        if (cid >= commands.length || !commands[cid].busy) {
+            fail(new IOException("queue " + options.qid() + ": " + pdu + " for CID " + cid
+                    + ", which has no command in flight"));
+            return null;
+        }
+        return commands[cid];
+    }
+
+    private void complete(int cid, Command c, int status, int dw0, int dw1) {
+        c.reset();
+        if (dropNextCompletion) {
+            dropNextCompletion = false;
+            engine.counters.completionsDropped.incrementAndGet();
+            return;
+        }
+        publish(cid, status, dw0, dw1);
+    }
+
+    private void publish(int cid, int status, int dw0, int dw1) {
+        if (state != State.LIVE) {
+            return;
+        }
+        rings.complete(cid, status, dw0, dw1);
+        engine.completionsPublished(this);
+    }
+
+    void notifyCompletions() {
+        if (state == State.LIVE && listener != null && rings.pendingCompletions() > 0) {
+            engine.counters.notifications.incrementAndGet();
+            listener.completionsAvailable(this);
+        }
+    }
+
+    /** Engine thread: the queue pair is done; tells the listener once (unless drained). */
+    void fail(IOException cause) {
+        State was = state;
+        if (was == State.FAILED || was == State.DRAINED) {
+            return;
+        }
+        state = State.FAILED;
+        if (was == State.LIVE) {
+            engine.counters.connectionsReset.incrementAndGet();
+        }
+        closeChannel(false);
+        if (!ready.isDone()) {
+            ready.completeExceptionally(cause);
+        } else if (listener != null) {
+            listener.queueFailed(this, cause);
+        }
+    }
+
+    private void closeChannel(boolean reset) {
+        try {
+            if (reset && channel.isOpen()) {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0); // close sends RST
+            }
+            key.cancel();
+            channel.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        engine.unregister(this);
+    }
+
+    // ---- fault injection (engine thread) ----
+
+    public void injectReset() {
+        if (state == State.LIVE || state == State.CONNECTING) {
+            closeChannel(true);
+            fail(new SocketException("queue " + options.qid() + ": connection reset (injected on " + port + ")"));
+        }
+    }
+
+    public void injectLinkDown() {
+        if (state == State.LIVE || state == State.CONNECTING) {
+            closeChannel(true);
+            fail(new IOException("queue " + options.qid() + ": link down on " + port));
+        }
+    }
+
+    public void injectCorruptNextDataDigest() {
+        corruptNextDigest = true;
+    }
+
+    public void injectDropNextCompletion() {
+        dropNextCompletion = true;
+    }
+
+    public void injectStall(boolean stall) {
+        stalled = stall;
+        if (!stall && state == State.LIVE) {
+            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+            consumeSubmissions();
+            onReady(key);
+        }
+    }
+
+    // ---- QueuePair (driver side) ----
+
+    @Override
+    public int qid() {
+        return options.qid();
+    }
+
+    @Override
+    public int depth() {
+        return rings.depth();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public int maxH2cData() {
+        return maxH2cData;
+    }
+
+    @Override
+    public SubmissionSlot slot(int index) {
+        return rings.slot(index);
+    }
+
+    @Override
+    public void ringDoorbell(int tail) {
+        if (state != State.LIVE) {
+            throw new IllegalStateException("queue " + options.qid() + " is " + state);
+        }
+        if (rings.ringDoorbell(tail)) {
+            engine.doorbell(this);
+        }
+    }
+
+    @Override
+    public int tail() {
+        return rings.tail();
+    }
+
+    @Override
+    public int reapCompletions(CompletionHandler handler) {
+        return rings.reap(handler);
+    }
+
+    @Override
+    public boolean live() {
+        return state == State.LIVE;
+    }
+
+    @Override
+    public void drain() {
+        if (engine.inEngine()) {
+            drainHere();
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        engine.execute(() -> {
+            drainHere();
+            done.complete(null);
+        });
+        done.join();
+    }
+
+    private void drainHere() {
+        if (state != State.DRAINED) {
+            state = State.DRAINED;
+            closeChannel(false);
+            if (!ready.isDone()) {
+                ready.completeExceptionally(new IOException("queue " + options.qid() + " drained while connecting"));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        drain();
+    }
+
+    @Override
+    public String toString() {
+        return "queue " + options.qid() + " on " + port + " (" + state + ")";
+    }
+}
