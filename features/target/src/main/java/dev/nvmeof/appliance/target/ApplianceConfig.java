@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import dev.nvmeof.target.ConfigValues;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
@@ -266,22 +266,11 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
 
     /** {@code HOST:PORT}, {@code [IPv6]:PORT}; the host is resolved now (a literal address needs no lookup). */
     static InetSocketAddress address(String option, String value) throws UsageException {
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new UsageException(option + ": expected HOST:PORT, was '" + value + "'");
+        try {
+            return ConfigValues.address(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
         }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.indexOf(':') >= 0) {
-            throw new UsageException(option + ": write an IPv6 address as [ADDR]:PORT, was '" + value + "'");
-        }
-        int port = integer(option, value.substring(colon + 1), 0, 65535);
-        InetSocketAddress address = new InetSocketAddress(host, port);
-        if (address.isUnresolved()) {
-            throw new UsageException(option + ": unknown host '" + host + "'");
-        }
-        return address;
     }
 
     static int integer(String option, String value, int min, int max) throws UsageException {
@@ -298,31 +287,10 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
 
     /** Bytes with an optional binary suffix K, M, G or T (also KiB/KB, case-insensitive). */
     static long size(String option, String value) throws UsageException {
-        String s = value.trim().toUpperCase(Locale.ROOT);
-        if (s.endsWith("IB")) {
-            s = s.substring(0, s.length() - 2);
-        } else if (s.endsWith("B") && s.length() > 1 && !Character.isDigit(s.charAt(s.length() - 2))) {
-            s = s.substring(0, s.length() - 1);
-        }
-        int shift = 0;
-        if (!s.isEmpty()) {
-            switch (s.charAt(s.length() - 1)) {
-                case 'K' -> shift = 10;
-                case 'M' -> shift = 20;
-                case 'G' -> shift = 30;
-                case 'T' -> shift = 40;
-                default -> shift = 0;
-            }
-        }
-        String digits = shift == 0 ? s : s.substring(0, s.length() - 1);
         try {
-            long n = Long.parseLong(digits);
-            if (n <= 0 || n > (Long.MAX_VALUE >> shift)) {
-                throw new UsageException(option + ": size must be positive and below 8 EiB, was '" + value + "'");
-            }
-            return n << shift;
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + ": not a size (like 256M, 1G, 4096): '" + value + "'");
+            return ConfigValues.size(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
         }
     }
 

@@ -11,6 +11,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.nvmeof.target.ConfigValues;
 import dev.nvmeof.target.NamespaceConfig;
 
 /**
@@ -45,7 +46,7 @@ public final class NamespaceComponent {
     @Activate
     public NamespaceComponent(@Reference TargetComponent target, Config config) {
         this.target = target;
-        long size = Addresses.parseSize(config.size());
+        long size = ConfigValues.size(config.size());
         NamespaceConfig namespace = config.file().isEmpty()
                 ? NamespaceConfig.ram(config.nsid(), size, config.blockSize())
                 : NamespaceConfig.file(config.nsid(), Path.of(config.file()), size, config.blockSize());

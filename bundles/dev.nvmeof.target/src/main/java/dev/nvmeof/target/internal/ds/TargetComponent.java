@@ -20,6 +20,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.nvmeof.target.ConfigValues;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
@@ -64,7 +65,7 @@ public final class TargetComponent {
                 .withHandshakeTimeout(Duration.ofMillis(config.handshakeTimeoutMillis())));
         try {
             for (String address : config.listen()) {
-                InetSocketAddress bound = target.listen(Addresses.parse(address));
+                InetSocketAddress bound = target.listen(ConfigValues.address(address));
                 log.info("NVMe/TCP target listening on {}", bound);
             }
         } catch (IOException | RuntimeException e) {
