@@ -1,12 +1,16 @@
 package dev.nvmeof.itest;
 
+import static dev.nvmeof.itest.InFramework.awaitListener;
+import static dev.nvmeof.itest.InFramework.awaitService;
+import static dev.nvmeof.itest.InFramework.configure;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.util.Dictionary;
-import java.util.Hashtable;
+
+
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +30,7 @@ import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.util.tracker.ServiceTracker;
+
 
 import dev.nvmeof.api.BlockDevice;
 import dev.nvmeof.api.ControllerState;
@@ -74,23 +78,25 @@ public class HostConfigurationIT {
 
     @Test
     public void shouldPublishTheNamespacesOfAConfiguredControllerAndWithdrawThemWhenItIsDeleted() throws Exception {
-        configure("dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"}, "eventLoops", 1);
-        configure("dev.nvmeof.target.subsystem", "?", "nqn", NQN);
-        configure("dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size", "1M");
-        InetSocketAddress address = awaitListener(awaitService(NvmeTarget.class));
+        configure(configurationAdmin, "dev.nvmeof.target",
+                null, "listen", new String[] {"127.0.0.1:0"}, "eventLoops", 1);
+        configure(configurationAdmin, "dev.nvmeof.target.subsystem", "?", "nqn", NQN);
+        configure(configurationAdmin, "dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size", "1M");
+        InetSocketAddress address = awaitListener(context, awaitService(context, NvmeTarget.class));
         context.addServiceListener(listener, "(objectClass=" + BlockDevice.class.getName() + ")");
 
-        String controller = configure("dev.nvmeof.host.controller", "?", "transport", "tcp", "traddr",
+        String controller = configure(configurationAdmin, "dev.nvmeof.host.controller",
+                "?", "transport", "tcp", "traddr",
                 "127.0.0.1", "trsvcid", String.valueOf(address.getPort()), "nqn", NQN, "nr_io_queues", 1);
         assertEquals("+nvme0n1 nqn=" + NQN + " nsid=1 size=1048576 bs=512", next());
-        NvmeHost host = awaitService(NvmeHost.class);
+        NvmeHost host = awaitService(context, NvmeHost.class);
         assertEquals(1, host.controllers().size());
         NvmeController c = host.controllers().get(0);
         assertEquals(ControllerState.LIVE, c.state());
-        BlockDevice device = awaitService(BlockDevice.class);
+        BlockDevice device = awaitService(context, BlockDevice.class);
         assertEquals(1048576, device.sizeBytes());
 
-        configure("dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 2, "size", "2M");
+        configure(configurationAdmin, "dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 2, "size", "2M");
         assertEquals("a namespace added at run time is announced (AEN) and published",
                 "+nvme0n2 nqn=" + NQN + " nsid=2 size=2097152 bs=512", next());
 
@@ -107,40 +113,5 @@ public class HostConfigurationIT {
         String event = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         assertNotNull("no BlockDevice service event within " + WAIT_SECONDS + " s", event);
         return event;
-    }
-
-    /** Creates (location given: a factory configuration) or updates a configuration; returns its PID. */
-    private String configure(String pid, String location, Object... keyValues) throws Exception {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            properties.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        org.osgi.service.cm.Configuration configuration = location == null
-                ? configurationAdmin.getConfiguration(pid, "?")
-                : configurationAdmin.createFactoryConfiguration(pid, location);
-        configuration.update(properties);
-        return configuration.getPid();
-    }
-
-    private <T> T awaitService(Class<T> type) throws Exception {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        T service = tracker.waitForService(WAIT_SECONDS * 1000);
-        assertNotNull("no " + type.getSimpleName() + " service", service);
-        return service;
-    }
-
-    /** The target's ephemeral listener, once the subsystem's namespace is served. */
-    private InetSocketAddress awaitListener(NvmeTarget target) throws Exception {
-        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=dev.nvmeof.target.internal.ds.NamespaceComponent)(nsid=1))"),
-                null);
-        tracker.open();
-        try {
-            assertNotNull("the namespace did not come up", tracker.waitForService(WAIT_SECONDS * 1000));
-        } finally {
-            tracker.close();
-        }
-        return target.listeners().get(0);
     }
 }

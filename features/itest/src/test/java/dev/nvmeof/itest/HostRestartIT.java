@@ -73,7 +73,8 @@ public class HostRestartIT {
         int port = target.listeners().get(0).getPort();
 
         framework = launch(true);
-        Object configurationAdmin = awaitService(framework.getBundleContext(), "org.osgi.service.cm.ConfigurationAdmin");
+        Object configurationAdmin = awaitService(framework.getBundleContext(),
+                "org.osgi.service.cm.ConfigurationAdmin");
         Object configuration = invoke(configurationAdmin, "createFactoryConfiguration",
                 new Class<?>[] {String.class, String.class}, "dev.nvmeof.host.controller", "?");
         Dictionary<String, Object> properties = new Hashtable<>();

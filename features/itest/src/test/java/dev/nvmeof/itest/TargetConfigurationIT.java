@@ -1,16 +1,20 @@
 package dev.nvmeof.itest;
 
+import static dev.nvmeof.itest.InFramework.awaitListener;
+import static dev.nvmeof.itest.InFramework.awaitService;
+import static dev.nvmeof.itest.InFramework.configure;
+
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import java.net.InetSocketAddress;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Dictionary;
-import java.util.Hashtable;
+
+
 
 import javax.inject.Inject;
 
@@ -24,7 +28,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.util.tracker.ServiceTracker;
+
 
 import dev.nvmeof.protocol.AdminCommands;
 import dev.nvmeof.protocol.AsyncEvent;
@@ -68,16 +72,18 @@ public class TargetConfigurationIT {
 
     @Test
     public void shouldAnnounceNamespacesAddedAndRemovedByConfiguration() throws Exception {
-        configure("dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"});
-        configure("dev.nvmeof.target.subsystem", "?", "nqn", NQN);
-        String first = configure("dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size", "1M");
-        NvmeTarget target = awaitTarget();
-        host = NvmeTcpTestClient.open(awaitListener(target));
+        configure(configurationAdmin, "dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"});
+        configure(configurationAdmin, "dev.nvmeof.target.subsystem", "?", "nqn", NQN);
+        String first = configure(configurationAdmin, "dev.nvmeof.target.namespace",
+                "?", "subsystem", NQN, "nsid", 1, "size", "1M");
+        NvmeTarget target = awaitService(context, NvmeTarget.class);
+        host = NvmeTcpTestClient.open(awaitListener(context, target));
         host.connectAndEnable(NQN, 0);
         assertArrayEquals(new int[] {1}, activeNamespaces());
 
         int aer = sendAer();
-        String second = configure("dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 2, "size", "2M");
+        String second = configure(configurationAdmin, "dev.nvmeof.target.namespace",
+                "?", "subsystem", NQN, "nsid", 2, "size", "2M");
         assertNamespaceNotice(host.await(aer));
         assertArrayEquals(new int[] {2}, changedNamespaces());
         assertArrayEquals(new int[] {1, 2}, activeNamespaces());
@@ -93,11 +99,11 @@ public class TargetConfigurationIT {
 
     @Test
     public void shouldDisconnectHostsWhenTheSubsystemConfigurationIsDeleted() throws Exception {
-        configure("dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"});
-        String subsystem = configure("dev.nvmeof.target.subsystem", "?", "nqn", NQN);
-        configure("dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size", "1M");
-        NvmeTarget target = awaitTarget();
-        host = NvmeTcpTestClient.open(awaitListener(target));
+        configure(configurationAdmin, "dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"});
+        String subsystem = configure(configurationAdmin, "dev.nvmeof.target.subsystem", "?", "nqn", NQN);
+        configure(configurationAdmin, "dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size", "1M");
+        NvmeTarget target = awaitService(context, NvmeTarget.class);
+        host = NvmeTcpTestClient.open(awaitListener(context, target));
         host.connectAndEnable(NQN, 0);
         assertTrue(target.subsystems().contains(NQN));
 
@@ -131,40 +137,5 @@ public class TargetConfigurationIT {
                 LogPageId.CHANGED_NAMESPACE_LIST.code(), 0xFFFFFFFF, 4096, 0, false), null, data);
         assertTrue(c.toString(), c.ok());
         return new ChangedNamespaceListFlyweight().wrap(data, 0).toArray();
-    }
-
-    /** Creates (factoryPid given) or updates a configuration; returns its PID. */
-    private String configure(String pid, String location, Object... keyValues) throws Exception {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            properties.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        org.osgi.service.cm.Configuration configuration = location == null
-                ? configurationAdmin.getConfiguration(pid, "?")
-                : configurationAdmin.createFactoryConfiguration(pid, location);
-        configuration.update(properties);
-        return configuration.getPid();
-    }
-
-    private NvmeTarget awaitTarget() throws Exception {
-        ServiceTracker<NvmeTarget, NvmeTarget> tracker = new ServiceTracker<>(context, NvmeTarget.class, null);
-        tracker.open();
-        NvmeTarget target = tracker.waitForService(10_000);
-        assertNotNull("no NvmeTarget service", target);
-        return target;
-    }
-
-    /** The target's ephemeral listener, once the subsystem is served (bounded wait on its namespace service). */
-    private InetSocketAddress awaitListener(NvmeTarget target) throws Exception {
-        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=dev.nvmeof.target.internal.ds.NamespaceComponent)(nsid=1))"),
-                null);
-        tracker.open();
-        try {
-            assertNotNull("the namespace did not come up", tracker.waitForService(10_000));
-        } finally {
-            tracker.close();
-        }
-        return target.listeners().get(0);
     }
 }

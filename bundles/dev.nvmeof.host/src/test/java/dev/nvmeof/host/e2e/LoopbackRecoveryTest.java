@@ -129,12 +129,7 @@ class LoopbackRecoveryTest {
         System.out.printf("recovery: %d writes acknowledged across an outage of %.2f s (%d of the first %d were "
                 + "outstanding when the subsystem went)%n", all.size(), outage, outstanding, before.size());
 
-        // Every acknowledged write reads back.
-        for (Write w : all) {
-            ByteBuffer back = ByteBuffer.allocateDirect(w.data().remaining());
-            device.read(w.lba(), back).get(10, TimeUnit.SECONDS);
-            assertEquals(-1, back.mismatch(w.data()), "LBA " + w.lba());
-        }
+        assertEveryWriteReadsBack(device, all);
     }
 
     @Test
@@ -167,11 +162,7 @@ class LoopbackRecoveryTest {
         assertEquals(ControllerState.LIVE, controller.state());
         System.out.printf("target restart: %d writes acknowledged across an outage of %.2f s (%d of the first %d "
                 + "were outstanding when it went)%n", all.size(), outage, outstanding, before.size());
-        for (Write w : all) {
-            ByteBuffer back = ByteBuffer.allocateDirect(w.data().remaining());
-            device.read(w.lba(), back).get(10, TimeUnit.SECONDS);
-            assertEquals(-1, back.mismatch(w.data()), "LBA " + w.lba());
-        }
+        assertEveryWriteReadsBack(device, all);
     }
 
     @Test
@@ -214,6 +205,15 @@ class LoopbackRecoveryTest {
         } catch (ExecutionException e) {
             assertEquals(NvmeStatus.HOST_PATH_ERROR.sc(),
                     assertInstanceOf(NvmeStatusException.class, e.getCause()).status().sc());
+        }
+    }
+
+    /** Every acknowledged write reads back as written. */
+    private static void assertEveryWriteReadsBack(BlockDevice device, List<Write> writes) throws Exception {
+        for (Write w : writes) {
+            ByteBuffer back = ByteBuffer.allocateDirect(w.data().remaining());
+            device.read(w.lba(), back).get(10, TimeUnit.SECONDS);
+            assertEquals(-1, back.mismatch(w.data()), "LBA " + w.lba());
         }
     }
 }
