@@ -11,14 +11,18 @@ import java.time.Duration;
  * @param dataDigest     ask ICReq for data digests
  * @param inCapsuleLimit writes of at most this many bytes go in-capsule, larger ones through R2T/H2CData
  * @param connectTimeout deadline for TCP connect plus ICReq/ICResp
+ * @param tos            the IP type-of-service byte of the connection's packets, or -1 to leave the system's default
  */
 public record QueuePairOptions(int qid, int depth, boolean headerDigest, boolean dataDigest, int inCapsuleLimit,
-        Duration connectTimeout) {
+        Duration connectTimeout, int tos) {
 
     public QueuePairOptions {
         if (qid < 0 || qid > 0xFFFE || depth < 1 || depth > 0x10000 || inCapsuleLimit < 0) {
             throw new IllegalArgumentException("qid 0..65534, depth 1..65536, in-capsule limit >= 0; were " + qid
                     + ", " + depth + ", " + inCapsuleLimit);
+        }
+        if (tos < -1 || tos > 255) {
+            throw new IllegalArgumentException("tos is -1 (default) or 0..255, was " + tos);
         }
         if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connect timeout must be positive, was " + connectTimeout);

@@ -78,6 +78,9 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (options.tos() >= 0) {
+                channel.setOption(StandardSocketOptions.IP_TOS, options.tos());
+            }
             channel.bind(localAddress);
             this.sender = new Sender(channel, engine.counters);
             this.deadline = System.nanoTime() + options.connectTimeout().toNanos();
