@@ -80,6 +80,11 @@ public final class NvmeTarget implements AutoCloseable {
         return engine.connectionCount();
     }
 
+    /** The host address and port of every open TCP connection: where each connection came from. */
+    public List<InetSocketAddress> connectionSources() {
+        return engine.connectionPeers();
+    }
+
     /** Live controllers over all subsystems (discovery controllers included). */
     public int controllerCount() {
         return engine.controllerCount();

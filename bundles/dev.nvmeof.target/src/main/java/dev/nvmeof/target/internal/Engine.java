@@ -226,6 +226,14 @@ public final class Engine {
         return n;
     }
 
+    public List<InetSocketAddress> connectionPeers() {
+        List<InetSocketAddress> all = new ArrayList<>();
+        for (EventLoop loop : loops) {
+            all.addAll(loop.peers());
+        }
+        return all;
+    }
+
     public int controllerCount() {
         int n = discovery.controllers().size();
         for (Subsystem subsystem : subsystems.values()) {

@@ -2,6 +2,7 @@ package dev.nvmeof.target.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
@@ -9,8 +10,11 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -28,6 +32,9 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Connection> connections = new ArrayList<>();
+    /** The peer address of each open connection, readable from any thread. */
+    private final Map<Connection, InetSocketAddress> peers =
+            new ConcurrentHashMap<>();
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private volatile boolean running = true;
 
@@ -60,6 +67,7 @@ final class EventLoop implements Runnable {
             Connection connection = new Connection(engine, this, channel);
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
             connections.add(connection);
+            peers.put(connection, (InetSocketAddress) channel.getRemoteAddress());
         } catch (IOException e) {
             closeQuietly(channel);
         }
@@ -69,8 +77,13 @@ final class EventLoop implements Runnable {
         server.register(selector, SelectionKey.OP_ACCEPT, server);
     }
 
+    Collection<InetSocketAddress> peers() {
+        return peers.values();
+    }
+
     void removed(Connection connection) {
         connections.remove(connection);
+        peers.remove(connection);
     }
 
     @Override
