@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The demo's job, plain Java over the public API: connect like {@code nvme connect}, show the controller and its
@@ -26,6 +27,7 @@ public final class DemoJob {
     public static final int FAILED = 1;
     public static final int BAD_ARGUMENTS = 2;
     private static final long IO_TIMEOUT_SECONDS = 60;
+    private static final long NAMESPACE_WAIT_SECONDS = 5;
 
     private final NvmeHost host;
     private final PrintStream out;
@@ -51,6 +53,7 @@ public final class DemoJob {
             out.println("connected " + controller.name() + " to " + controller.subsystemNqn() + " with "
                     + controller.ioQueueCount() + " I/O queues");
             out.println("path: " + controller.transportDescription());
+            awaitNamespace(controller);
             printList(controller);
             if (controller.namespaces().isEmpty()) {
                 out.println("error: " + controller.subsystemNqn() + " has no namespace to check");
@@ -59,6 +62,17 @@ public final class DemoJob {
             return check(controller.namespaces().get(0), options) ? OK : FAILED;
         } finally {
             disconnect(controller);
+        }
+    }
+
+    /**
+     * A target configured a moment ago may add its namespace after the connect; the host then rescans on the
+     * Namespace Attribute Changed event. Gives that a few seconds.
+     */
+    private static void awaitNamespace(NvmeController controller) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(NAMESPACE_WAIT_SECONDS);
+        while (controller.namespaces().isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
@@ -74,16 +75,21 @@ public final class DemoComponent {
         } catch (IOException | IllegalStateException e) {
             out.println("error: " + e.getMessage());
             return DemoJob.FAILED;
+        } catch (RuntimeException bug) {
+            out.println("error: the demo failed unexpectedly: " + bug);
+            bug.printStackTrace();
+            return DemoJob.FAILED;
         }
     }
 
+    /** Namespace and subsystem first, so the target has its namespace by the time it listens. */
     private static void configureTarget(ConfigurationAdmin cm, DemoOptions options) throws IOException {
+        update(cm.createFactoryConfiguration("dev.nvmeof.target.namespace", "?"), "subsystem", options.nqn(), "nsid",
+                1, "size", "256M");
+        update(cm.createFactoryConfiguration("dev.nvmeof.target.subsystem", "?"), "nqn", options.nqn());
         String listen = "127.0.0.1:" + options.trsvcid();
         update(cm.getConfiguration("dev.nvmeof.target", "?"), "listen", options.trsvcid() == 4420
                 ? new String[] {listen, "127.0.0.1:8009"} : new String[] {listen});
-        update(cm.createFactoryConfiguration("dev.nvmeof.target.subsystem", "?"), "nqn", options.nqn());
-        update(cm.createFactoryConfiguration("dev.nvmeof.target.namespace", "?"), "subsystem", options.nqn(), "nsid",
-                1, "size", "256M");
     }
 
     private static void configureNics(ConfigurationAdmin cm) throws IOException {
@@ -115,11 +121,14 @@ public final class DemoComponent {
             throw new IllegalArgumentException(e);
         }
         CountDownLatch registered = new CountDownLatch(count);
+        AtomicReference<T> first = new AtomicReference<>();
         ServiceTracker<T, T> tracker = new ServiceTracker<>(context, f, null) {
             @Override
             public T addingService(ServiceReference<T> reference) {
+                T service = super.addingService(reference);
+                first.compareAndSet(null, service);
                 registered.countDown();
-                return super.addingService(reference);
+                return service;
             }
         };
         tracker.open();
@@ -129,7 +138,7 @@ public final class DemoComponent {
                         + " " + type.getSimpleName() + " service(s) " + (filter == null ? "" : filter + " ")
                         + "within " + STACK_TIMEOUT_MILLIS / 1000 + " s");
             }
-            return tracker.getService();
+            return first.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + type.getSimpleName());
