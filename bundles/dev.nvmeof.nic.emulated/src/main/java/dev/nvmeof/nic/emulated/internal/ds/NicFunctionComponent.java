@@ -78,7 +78,10 @@ public final class NicFunctionComponent {
                 required = false)
         boolean polling() default NicFunctionConfig.DEFAULT_POLLING;
 
-        @AttributeDefinition(description = "number of ports p1p1..p1pN", required = false)
+        @AttributeDefinition(description = "PCI slot: the ports are p<slot>p1..p<slot>pN", required = false)
+        int slot() default NicFunctionConfig.DEFAULT_SLOT;
+
+        @AttributeDefinition(description = "number of ports", required = false)
         int ports() default NicFunctionConfig.DEFAULT_PORTS;
 
         @AttributeDefinition(type = AttributeType.STRING, cardinality = 100, required = false,
@@ -96,7 +99,7 @@ public final class NicFunctionComponent {
         this.log = log;
         NicFunctionConfig config = NicFunctionConfig.parse(properties);
         NicCapabilities capabilities = config.capabilities();
-        NicFunction started = NicFunction.start(capabilities, config.ports());
+        NicFunction started = NicFunction.start(capabilities, config.slot(), config.ports());
         try {
             for (Assignment assignment : config.addresses()) {
                 try {
@@ -135,11 +138,7 @@ public final class NicFunctionComponent {
         properties.put(MAX_IO_SIZE, c.maxIoSize());
         properties.put(MAX_SEGMENTS, c.maxSegments());
         properties.put(POLLING, c.polling());
-        String[] ports = new String[config.ports()];
-        for (int i = 0; i < ports.length; i++) {
-            ports[i] = NicFunctionConfig.PORT_PREFIX + (i + 1);
-        }
-        properties.put(PORTS, ports);
+        properties.put(PORTS, config.portNames());
         return properties;
     }
 

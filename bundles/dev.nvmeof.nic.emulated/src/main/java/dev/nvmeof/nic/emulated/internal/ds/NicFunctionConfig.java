@@ -13,10 +13,11 @@ import dev.nvmeof.nic.emulated.PortAddress;
  * any {@link Number} or as a string, decimal or {@code 0x} hex (PCI ids are written in hex). Every error is an
  * {@link IllegalArgumentException} whose message starts with the property it is about.
  *
- * @param ports     how many ports the net device has ({@code p1p1 .. p1pN})
+ * @param slot      the PCI slot: its ports are {@code p<slot>p1 .. p<slot>pN}, as Linux names them
+ * @param ports     how many ports the net device has
  * @param addresses what to set on the ports, like {@code ip addr add 127.0.0.2/24 dev p1p1}, in order
  */
-record NicFunctionConfig(NicCapabilities capabilities, int ports, List<Assignment> addresses) {
+record NicFunctionConfig(NicCapabilities capabilities, int slot, int ports, List<Assignment> addresses) {
 
     static final String VENDOR_ID = "vendor.id";
     static final String DEVICE_ID = "device.id";
@@ -26,6 +27,7 @@ record NicFunctionConfig(NicCapabilities capabilities, int ports, List<Assignmen
     static final String MAX_IO_SIZE = "max.io.size";
     static final String MAX_SEGMENTS = "max.segments";
     static final String POLLING = "polling";
+    static final String SLOT = "slot";
     static final String PORTS = "ports";
     static final String ADDRESSES = "addresses";
 
@@ -34,11 +36,10 @@ record NicFunctionConfig(NicCapabilities capabilities, int ports, List<Assignmen
     static final int DEFAULT_MAX_IO_SIZE = 128 * 1024;
     static final int DEFAULT_MAX_SEGMENTS = 32;
     static final boolean DEFAULT_POLLING = true;
+    static final int DEFAULT_SLOT = 1;
     static final int DEFAULT_PORTS = 1;
     /** Enough for a lab; a typo like 1000 would start a thousand ports. */
     static final int MAX_PORTS = 16;
-    /** The net device's port names: {@code p1p1, p1p2, ...}. */
-    static final String PORT_PREFIX = "p1p";
 
     /** One {@code ip addr add CIDR dev PORT}. */
     record Assignment(String port, String cidr) {
@@ -66,10 +67,25 @@ record NicFunctionConfig(NicCapabilities capabilities, int ports, List<Assignmen
         int maxIoSize = (int) number(properties, MAX_IO_SIZE, (long) DEFAULT_MAX_IO_SIZE, 4096, Integer.MAX_VALUE);
         int maxSegments = (int) number(properties, MAX_SEGMENTS, (long) DEFAULT_MAX_SEGMENTS, 1, Integer.MAX_VALUE);
         boolean polling = bool(properties, POLLING, DEFAULT_POLLING);
+        int slot = (int) number(properties, SLOT, (long) DEFAULT_SLOT, 0, 255);
         int ports = (int) number(properties, PORTS, (long) DEFAULT_PORTS, 1, MAX_PORTS);
-        List<Assignment> addresses = addresses(properties.get(ADDRESSES), ports);
+        List<Assignment> addresses = addresses(properties.get(ADDRESSES), portPrefix(slot), ports);
         return new NicFunctionConfig(new NicCapabilities(vendorId, deviceId, serial, speed, vectors, maxIoSize,
-                maxSegments, polling), ports, addresses);
+                maxSegments, polling), slot, ports, addresses);
+    }
+
+    /** The net device's port names: {@code p<slot>p1, p<slot>p2, ...}. */
+    static String portPrefix(int slot) {
+        return "p" + slot + "p";
+    }
+
+    /** The port names, in order. */
+    String[] portNames() {
+        String[] names = new String[ports];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = portPrefix(slot) + (i + 1);
+        }
+        return names;
     }
 
     private static long number(Map<String, ?> properties, String key, Long fallback, long min, long max) {
@@ -117,7 +133,7 @@ record NicFunctionConfig(NicCapabilities capabilities, int ports, List<Assignmen
     }
 
     /** {@code "p1p1 127.0.0.2/24"} each: as a String[], a collection, or one string. */
-    private static List<Assignment> addresses(Object value, int ports) {
+    private static List<Assignment> addresses(Object value, String prefix, int ports) {
         List<String> entries = new ArrayList<>();
         if (value instanceof String s) {
             entries.add(s);
@@ -138,9 +154,9 @@ record NicFunctionConfig(NicCapabilities capabilities, int ports, List<Assignmen
                 throw new IllegalArgumentException(where + "expected PORT ADDRESS/PREFIX, e.g. 'p1p1 127.0.0.2/24'");
             }
             String port = parts[0];
-            if (!isPort(port, ports)) {
-                throw new IllegalArgumentException(where + "no port " + port + " (ports: " + PORT_PREFIX + "1.."
-                        + PORT_PREFIX + ports + ")");
+            if (!isPort(port, prefix, ports)) {
+                throw new IllegalArgumentException(where + "no port " + port + " (ports: " + prefix + "1.."
+                        + prefix + ports + ")");
             }
             try {
                 PortAddress.parse(parts[1]);
@@ -152,13 +168,13 @@ record NicFunctionConfig(NicCapabilities capabilities, int ports, List<Assignmen
         return assignments;
     }
 
-    private static boolean isPort(String name, int ports) {
-        if (!name.startsWith(PORT_PREFIX)) {
+    private static boolean isPort(String name, String prefix, int ports) {
+        if (!name.startsWith(prefix)) {
             return false;
         }
         try {
-            int index = Integer.parseInt(name.substring(PORT_PREFIX.length()));
-            return index >= 1 && index <= ports && name.equals(PORT_PREFIX + index);
+            int index = Integer.parseInt(name.substring(prefix.length()));
+            return index >= 1 && index <= ports && name.equals(prefix + index);
         } catch (NumberFormatException e) {
             return false;
         }

@@ -125,4 +125,20 @@ class NicFunctionConfigTest {
         assertEquals(true, service.get("nic.polling"));
         assertEquals(List.of("p1p1", "p1p2"), List.of((String[]) service.get("nic.ports")));
     }
+
+    @Test
+    void shouldNameThePortsAfterTheSlotAndRefuseAnotherSlotsPort() {
+        Map<String, Object> properties = minimal();
+        properties.put("slot", 2);
+        properties.put("ports", 2);
+        properties.put("addresses", new String[] {"p2p2 127.0.1.2/24"});
+        NicFunctionConfig config = NicFunctionConfig.parse(properties);
+        assertEquals(List.of("p2p1", "p2p2"), List.of(config.portNames()));
+        assertEquals(List.of(new Assignment("p2p2", "127.0.1.2/24")), config.addresses());
+
+        properties.put("addresses", new String[] {"p1p1 127.0.0.2/24"});
+        assertTrue(refusal(properties).contains("no port p1p1 (ports: p2p1..p2p2)"), refusal(properties));
+        properties.put("slot", 256);
+        assertTrue(refusal(properties).startsWith("slot: "), refusal(properties));
+    }
 }
