@@ -68,12 +68,15 @@ final class OffloadAssociation implements TransportAssociation {
         return wrapper;
     }
 
-    /** {@code tcp_offload via p1p1 from 127.0.0.2: p1p1 won: longest route prefix /24 (p2p1: /16)}. */
+    /**
+     * The path and every driver's line of the ranking, e.g. {@code tcp_offload via p1p1 from 127.0.0.2: p1p1 won:
+     * longest route prefix /24 (p2p1: /16); p2p1 lost: longest route prefix /16 (p1p1: /24)}.
+     */
     @Override
     public String describe() {
         Ranked winner = report.winner().orElseThrow();
         return OffloadTransport.NAME + " via " + deviceName + " from "
-                + winner.candidate().claim().localAddress().getHostAddress() + ": " + report.summary();
+                + winner.candidate().claim().localAddress().getHostAddress() + ": " + report;
     }
 
     /**

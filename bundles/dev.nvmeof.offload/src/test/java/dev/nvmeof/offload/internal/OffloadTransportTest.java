@@ -59,8 +59,8 @@ class OffloadTransportTest {
         transport.addDriver(p1, 0, 1);
         transport.addDriver(p2, 0, 2);
         try (TransportAssociation association = transport.associate(options())) {
-            assertEquals("tcp_offload via p1p1 from 127.0.0.2: p1p1 won: longest route prefix /24 (p2p1: /16)",
-                    association.describe());
+            assertEquals("tcp_offload via p1p1 from 127.0.0.2: p1p1 won: longest route prefix /24 (p2p1: /16);"
+                    + " p2p1 lost: longest route prefix /16 (p1p1: /24)", association.describe());
             assertEquals(new TransportLimits(8, 128 * 1024, 32, false), association.limits());
             association.createQueue(queue(0), new RecordingCallbacks());
             assertEquals(1, p1.queues.size());
