@@ -1,0 +1,52 @@
+package dev.nvmeof.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nvmeof.api.CpuAccounting.ThreadClass;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class CpuAccountingTest {
+
+    @Test
+    void shouldClassThreadsByTheirNames() {
+        assertEquals(ThreadClass.NIC_ENGINE, ThreadClass.of("nic-ACME-0001"));
+        assertEquals(ThreadClass.TARGET, ThreadClass.of("nvmeof-target-loop-0"));
+        assertEquals(ThreadClass.HOST, ThreadClass.of("nvmeof-tcp-loop-0"));
+        assertEquals(ThreadClass.HOST, ThreadClass.of("main"));
+    }
+
+    @Test
+    void shouldChargeANicThreadsWorkToTheNicAndNotToTheHost() throws Exception {
+        CountDownLatch worked = new CountDownLatch(1);
+        CountDownLatch measured = new CountDownLatch(1);
+        CompletableFuture<Long> result = new CompletableFuture<>(); // keeps the loop from being optimised away
+        Thread engine = new Thread(() -> {
+            long sum = 0;
+            for (int i = 0; i < 200_000_000; i++) {
+                sum += i ^ (sum >>> 3);
+            }
+            result.complete(sum);
+            worked.countDown();
+            try {
+                measured.await(10, TimeUnit.SECONDS); // stay alive: a dead thread's CPU is no longer counted
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "nic-TEST");
+        CpuAccounting.Snapshot before = CpuAccounting.snapshot();
+        engine.start();
+        assertTrue(worked.await(30, TimeUnit.SECONDS));
+        CpuAccounting.Snapshot delta = CpuAccounting.snapshot().minus(before);
+        measured.countDown();
+        engine.join(10_000);
+        assertTrue(delta.nicEngineNanos() > 10_000_000, "the busy nic- thread was charged: " + delta);
+        assertTrue(delta.nicEngineNanos() > delta.hostNanos(), "more NIC than host time: " + delta);
+        assertTrue(delta.totalNanos() >= delta.nicEngineNanos());
+    }
+}
