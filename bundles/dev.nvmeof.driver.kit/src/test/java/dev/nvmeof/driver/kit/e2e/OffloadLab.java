@@ -24,7 +24,8 @@ import dev.nvmeof.target.TargetOptions;
  * The whole offload stack in one JVM over loopback sockets, without a framework: our target on an ephemeral port of
  * a 127/8 address, emulated NIC functions whose ports carry addresses as {@code ip addr add} would, the kit's drivers
  * with the two vendors' profiles, the ULP ({@code tcp_offload}) and an embedded host. Everything started here is
- * closed by {@link #close()}, newest first.
+ * closed by {@link #close()}: hosts first (they disconnect while targets and NICs are still there), then the rest,
+ * newest first.
  */
 final class OffloadLab implements AutoCloseable {
     static final String NQN = "testnqn";
@@ -40,6 +41,7 @@ final class OffloadLab implements AutoCloseable {
             true);
 
     final OffloadTransport transport = new OffloadTransport();
+    private final Deque<AutoCloseable> hosts = new ArrayDeque<>();
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private long nextServiceId = 1;
 
@@ -77,12 +79,15 @@ final class OffloadLab implements AutoCloseable {
     /** A host with the ULP as its only transport; closing it disconnects its controllers. */
     EmbeddedNvmeHost host(Path state) throws IOException {
         EmbeddedNvmeHost host = EmbeddedNvmeHost.start(state, transport);
-        started.push(host);
+        hosts.push(host);
         return host;
     }
 
     @Override
     public void close() throws Exception {
+        while (!hosts.isEmpty()) {
+            hosts.pop().close();
+        }
         while (!started.isEmpty()) {
             started.pop().close();
         }
