@@ -7,6 +7,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -40,6 +41,18 @@ final class InFramework {
         T service = tracker.waitForService(WAIT_SECONDS * 1000L);
         assertNotNull("no " + type.getSimpleName() + " service", service);
         return service;
+    }
+
+    /** The first service matching {@code filter}, waiting at most {@link #WAIT_SECONDS}; fails the test when none comes. */
+    static ServiceReference<?> awaitReference(BundleContext context, String filter) throws Exception {
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
+        tracker.open();
+        try {
+            assertNotNull("no service matching " + filter, tracker.waitForService(WAIT_SECONDS * 1000L));
+            return tracker.getServiceReference();
+        } finally {
+            tracker.close();
+        }
     }
 
     /** The target's ephemeral listener, once namespace 1 of the configured subsystem is served. */

@@ -17,16 +17,27 @@ public final class NicFunction implements AutoCloseable {
     private final Engine engine;
     private final NicFaults faults;
 
-    private NicFunction(NicCapabilities capabilities, int ports) {
+    private NicFunction(NicCapabilities capabilities, int slot, int ports) {
         this.capabilities = capabilities;
-        this.netDevice = new NetDevice("p1p", ports);
+        this.netDevice = new NetDevice("p" + slot + "p", ports);
         this.engine = new Engine("nic-" + capabilities.serial());
         this.faults = new NicFaults(netDevice, engine);
     }
 
-    /** Starts a function with {@code ports} ports named {@code p1p1, p1p2, ...}, without addresses. */
+    /** Starts a function in slot 1: ports {@code p1p1, p1p2, ...}, without addresses. */
     public static NicFunction start(NicCapabilities capabilities, int ports) {
-        return new NicFunction(capabilities, ports);
+        return start(capabilities, 1, ports);
+    }
+
+    /**
+     * Starts a function in PCI slot {@code slot} with {@code ports} ports named like Linux names them,
+     * {@code p<slot>p1, p<slot>p2, ...}, without addresses; so two NICs never share a port name.
+     */
+    public static NicFunction start(NicCapabilities capabilities, int slot, int ports) {
+        if (slot < 0 || slot > 255 || ports < 1 || ports > 16) {
+            throw new IllegalArgumentException("slot 0..255 and 1..16 ports, were " + slot + " and " + ports);
+        }
+        return new NicFunction(capabilities, slot, ports);
     }
 
     public NicCapabilities capabilities() {

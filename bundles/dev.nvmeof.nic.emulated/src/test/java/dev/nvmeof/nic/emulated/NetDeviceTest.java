@@ -39,4 +39,13 @@ class NetDeviceTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> device.addAddress("eth9", "127.0.0.2/8"))
                 .getMessage().contains("no port 'eth9'"));
     }
+
+    @Test
+    void shouldNamePortsAfterTheSlotSoTwoNicsNeverShareAName() {
+        NicCapabilities caps = new NicCapabilities(0x1AC3, 0x0100, "SLOT-2", 25_000, 8, 128 << 10, 32, false);
+        try (NicFunction nic = NicFunction.start(caps, 2, 2)) {
+            assertEquals(java.util.List.of("p2p1", "p2p2"), nic.netDevice().ports().stream().map(Port::name).toList());
+        }
+        assertThrows(IllegalArgumentException.class, () -> NicFunction.start(caps, 2, 0));
+    }
 }

@@ -23,26 +23,41 @@ final class ClaimRanking {
     private ClaimRanking() {
     }
 
-    /**
-     * Ranks the candidates and records why each won, lost or declined.
-     *
-     * @param left the names of drivers that left while they were asked (skipped, but named in the report)
-     * @return the report; its winner honours every requested option
-     * @throws NvmeException {@link InvalidOptionException} naming the options and each device when devices claim
-     *                       but none honours every requested option, {@link NvmeTransportException} naming each
-     *                       driver's reason when none claims
-     */
+    /** {@link #rank(ConnectRequest, List, List, List)} before any device failed its setup. */
     static RankingReport rank(ConnectRequest request, List<Candidate> candidates, List<String> left)
             throws NvmeException {
-        RankingReport report = report(request, candidates, left);
+        return rank(request, candidates, left, List.of());
+    }
+
+    /**
+     * Ranks the candidates and records why each won, lost, declined, failed or left.
+     *
+     * @param left   the names of drivers that left while they were asked (skipped, but named in the report)
+     * @param failed devices whose claim won earlier but whose setup failed ({@link Outcome#FAILED}); not among
+     *               {@code candidates}
+     * @return the report; its winner honours every requested option
+     * @throws NvmeException {@link InvalidOptionException} naming the options and each device when devices claim
+     *                       but none honours every requested option; {@link NvmeTransportException} naming each
+     *                       device and why when every honouring claim failed its setup, or when none claims (then
+     *                       also how many drivers were asked)
+     */
+    static RankingReport rank(ConnectRequest request, List<Candidate> candidates, List<String> left,
+            List<Entry> failed) throws NvmeException {
+        RankingReport report = report(request, candidates, left, failed);
         if (report.winner().isPresent()) {
             return report;
         }
         String target = request.target().getAddress().getHostAddress() + ":" + request.target().getPort();
+        int asked = candidates.size() + left.size() + failed.size();
+        if (!failed.isEmpty()) {
+            throw NvmeTransportException.of("no offload device could set up the controller for " + target + " ("
+                    + asked + (asked == 1 ? " driver" : " drivers") + " asked): " + report, null, true, null);
+        }
         boolean anyClaim = candidates.stream().anyMatch(Candidate::claims);
         if (!anyClaim) {
-            String why = candidates.isEmpty() && left.isEmpty() ? "no offload device is registered" : report.toString();
-            throw NvmeTransportException.of("no offload device claims the connection to " + target + ": " + why,
+            String why = asked == 0 ? ": no offload device is registered"
+                    : " (" + asked + (asked == 1 ? " driver" : " drivers") + " asked): " + report;
+            throw NvmeTransportException.of("no offload device claims the connection to " + target + why,
                     null, true, null);
         }
         Set<String> unhonoured = new TreeSet<>();
@@ -56,8 +71,14 @@ final class ClaimRanking {
                 + " (" + report + ")");
     }
 
-    /** The ranking without refusing: the report has no winner when no claim honours every requested option. */
+    /** {@link #report(ConnectRequest, List, List, List)} before any device failed its setup. */
     static RankingReport report(ConnectRequest request, List<Candidate> candidates, List<String> left) {
+        return report(request, candidates, left, List.of());
+    }
+
+    /** The ranking without refusing: the report has no winner when no claim honours every requested option. */
+    static RankingReport report(ConnectRequest request, List<Candidate> candidates, List<String> left,
+            List<Entry> failed) {
         List<Ranked> ranked = new ArrayList<>();
         List<Entry> declined = new ArrayList<>();
         for (Candidate candidate : candidates) {
@@ -83,6 +104,7 @@ final class ClaimRanking {
                 entries.add(new Entry(loser.name(), Outcome.LOST, "does not honour " + loser.missing()));
             }
         }
+        entries.addAll(failed);
         entries.addAll(declined);
         for (String name : left) {
             entries.add(new Entry(name, Outcome.LEFT, "left during ranking"));

@@ -76,36 +76,44 @@ final class OffloadAssociation implements TransportAssociation {
                 + winner.candidate().claim().localAddress().getHostAddress() + ": " + report.summary();
     }
 
+    /**
+     * Closes every queue, then the controller. Under the monitor: a racing {@link #deviceLeft()} (or a second close)
+     * returns only after the teardown is done, so a leaving device is never called after its removal returns.
+     */
     @Override
     public void close() {
-        List<OffloadTransportQueue> open;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            open = new ArrayList<>(queues);
+            for (OffloadTransportQueue queue : queues) {
+                queue.close();
+            }
+            controller.close();
         }
         transport.forget(this);
-        for (OffloadTransportQueue queue : open) {
-            queue.close();
-        }
-        controller.close();
     }
 
-    /** Called while the device is leaving: the last calls it gets from this association. */
+    /**
+     * Called while the device is leaving: the last calls it gets from this association. Returns once every queue
+     * was drained and destroyed; the cores hear that their paths are gone after that, outside the monitor.
+     */
     void deviceLeft() {
-        List<OffloadTransportQueue> open;
+        List<OffloadTransportQueue> gone;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            open = new ArrayList<>(queues);
+            gone = List.copyOf(queues);
+            for (OffloadTransportQueue queue : gone) {
+                queue.closeForLeavingDevice();
+            }
+            controller.close();
         }
-        for (OffloadTransportQueue queue : open) {
-            queue.deviceLeft();
+        for (OffloadTransportQueue queue : gone) {
+            queue.pathGone();
         }
-        controller.close();
     }
 }

@@ -13,7 +13,11 @@ import dev.nvmeof.spi.transport.TransportAssociation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import dev.nvmeof.offload.internal.RankingReport.Entry;
+import dev.nvmeof.offload.internal.RankingReport.Outcome;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +26,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code tcp_offload} transport: on every (re)connect it asks each offload device to claim the connection,
- * ranks the claims ({@link ClaimRanking}) and sets the controller up on the winner. Drivers come and go at any time
- * ({@link #addDriver}/{@link #removeDriver}, thread-safe); after {@link #removeDriver} returns the driver is never
- * called again. Plain Java for now: the Declarative Services wiring comes later.
+ * ranks the claims ({@link ClaimRanking}) and sets the controller up on the winner; when the winner's
+ * {@code setupCtrl} fails, on the next claim in rank order that honours every requested option.
+ *
+ * <p>Drivers come and go at any time ({@link #addDriver}/{@link #removeDriver}, thread-safe). {@link #removeDriver}
+ * waits for the calls in progress on the driver (claim, setup), then drains and destroys the queues of its
+ * controllers; when it returns the driver is never called again (the Linux contract for an unregistered device).
+ * Plain Java; {@code dev.nvmeof.offload.internal.ds} wires it as a Declarative Services component.
  */
 public final class OffloadTransport implements Transport {
 
@@ -36,10 +44,7 @@ public final class OffloadTransport implements Transport {
                     "nr_write_queues", "nr_poll_queues", "tos", "host_iface"),
             Set.of("traddr"));
 
-    private record Registration(int serviceRanking, long serviceId) {
-    }
-
-    private final Map<OffloadDriver, Registration> drivers = new ConcurrentHashMap<>();
+    private final Map<OffloadDriver, DriverEntry> drivers = new ConcurrentHashMap<>();
     private final Set<OffloadAssociation> associations = ConcurrentHashMap.newKeySet();
 
     @Override
@@ -54,21 +59,36 @@ public final class OffloadTransport implements Transport {
 
     /** A device's driver service appeared, with its {@code service.ranking} and {@code service.id}. */
     public void addDriver(OffloadDriver driver, int serviceRanking, long serviceId) {
-        drivers.put(driver, new Registration(serviceRanking, serviceId));
+        drivers.put(driver, new DriverEntry(serviceRanking, serviceId));
+    }
+
+    /** How many drivers are registered now. */
+    public int drivers() {
+        return drivers.size();
     }
 
     /**
-     * A device's driver service is going: its controllers' queues are drained and destroyed now (the last calls it
-     * gets), their cores told the path failed; afterwards it is never called again.
+     * A device's driver service is going: waits for the calls in progress on it, then drains and destroys its
+     * controllers' queues (the last calls it gets) and tells their cores the path failed. When this returns the
+     * driver is never called again.
      */
     public void removeDriver(OffloadDriver driver) {
-        if (drivers.remove(driver) == null) {
+        DriverEntry entry = drivers.remove(driver);
+        if (entry == null) {
             return;
         }
+        entry.retire();
         for (OffloadAssociation association : associations) {
             if (association.driver() == driver && associations.remove(association)) {
                 association.deviceLeft();
             }
+        }
+    }
+
+    /** Closes every association (the component is going); drivers stay registered. */
+    public void closeAll() {
+        for (OffloadAssociation association : associations) {
+            association.close();
         }
     }
 
@@ -77,27 +97,58 @@ public final class OffloadTransport implements Transport {
         ConnectRequest request = request(options);
         List<Candidate> candidates = new ArrayList<>();
         List<String> left = new ArrayList<>();
-        for (Map.Entry<OffloadDriver, Registration> entry : drivers.entrySet()) {
+        // In service.id order, so the report lists devices that tie (or decline) the same way every time.
+        List<Map.Entry<OffloadDriver, DriverEntry>> registered = new ArrayList<>(drivers.entrySet());
+        registered.sort(Comparator.comparingLong(entry -> entry.getValue().serviceId));
+        for (Map.Entry<OffloadDriver, DriverEntry> entry : registered) {
             ask(entry.getKey(), entry.getValue(), request, candidates, left);
         }
-        RankingReport report = ClaimRanking.rank(request, candidates, left);
-        Ranked winner = report.winner().orElseThrow();
-        OffloadDriver driver = winner.candidate().driver();
-        OffloadClaim claim = winner.candidate().claim();
-        if (!drivers.containsKey(driver)) {
-            throw NvmeTransportException.connectionLost("offload device " + winner.name()
-                    + " left right after winning the claim (" + report + ")", null);
+        List<Entry> failed = new ArrayList<>();
+        while (true) {
+            // Each round ranks what is left: the next winner is the next claim in rank order.
+            RankingReport report = ClaimRanking.rank(request, candidates, left, failed);
+            Ranked winner = report.winner().orElseThrow();
+            Candidate candidate = winner.candidate();
+            candidates.remove(candidate);
+            try {
+                OffloadAssociation association = setUp(request, candidate, report);
+                if (association != null) {
+                    return association;
+                }
+                left.add(candidate.name());
+            } catch (NvmeException | RuntimeException setupFailed) {
+                failed.add(new Entry(candidate.name(), Outcome.FAILED, "setupCtrl failed: "
+                        + setupFailed.getMessage()));
+            }
         }
-        OffloadController controller = driver.setupCtrl(request, claim);
-        OffloadAssociation association = new OffloadAssociation(this, driver, winner.name(), controller,
-                QueueCount.transportLimits(driver.limits()), report);
-        associations.add(association);
-        if (!drivers.containsKey(driver) && associations.remove(association)) {
-            // It left while we set up: removeDriver may have missed this association.
-            association.deviceLeft();
-            throw NvmeTransportException.connectionLost("offload device " + winner.name() + " left during setup", null);
+    }
+
+    /**
+     * Sets the controller up on the winning device and registers the association, both while the driver cannot
+     * finish leaving; null when it left before.
+     */
+    private OffloadAssociation setUp(ConnectRequest request, Candidate winner, RankingReport report)
+            throws NvmeException {
+        OffloadDriver driver = winner.driver();
+        DriverEntry entry = drivers.get(driver);
+        if (entry == null || !entry.enter()) {
+            return null;
         }
-        return association;
+        try {
+            OffloadController controller = driver.setupCtrl(request, winner.claim());
+            OffloadAssociation association;
+            try {
+                association = new OffloadAssociation(this, driver, winner.name(), controller,
+                        QueueCount.transportLimits(driver.limits()), report);
+            } catch (RuntimeException badLimits) {
+                controller.close();
+                throw badLimits;
+            }
+            associations.add(association);
+            return association;
+        } finally {
+            entry.exit();
+        }
     }
 
     void forget(OffloadAssociation association) {
@@ -105,9 +156,12 @@ public final class OffloadTransport implements Transport {
     }
 
     /** Asks one driver; a driver that throws declines with its message, one that left meanwhile is skipped. */
-    private void ask(OffloadDriver driver, Registration registration, ConnectRequest request,
+    private void ask(OffloadDriver driver, DriverEntry registration, ConnectRequest request,
             List<Candidate> candidates, List<String> left) {
         String name = "?";
+        if (!registration.enter()) {
+            return;
+        }
         try {
             name = driver.deviceName();
             Optional<OffloadClaim> claim = driver.claimDev(request);
@@ -115,19 +169,66 @@ public final class OffloadTransport implements Transport {
             if (!drivers.containsKey(driver)) {
                 left.add(name);
             } else if (claim.isPresent()) {
-                candidates.add(Candidate.claimed(driver, name, claim.get(), policy, registration.serviceRanking(),
-                        registration.serviceId()));
+                candidates.add(Candidate.claimed(driver, name, claim.get(), policy, registration.serviceRanking,
+                        registration.serviceId));
             } else {
                 candidates.add(Candidate.declined(driver, name, "cannot reach "
                         + request.target().getAddress().getHostAddress() + " through its port",
-                        registration.serviceRanking(), registration.serviceId()));
+                        registration.serviceRanking, registration.serviceId));
             }
         } catch (RuntimeException failure) {
             if (!drivers.containsKey(driver)) {
                 left.add(name);
             } else {
                 candidates.add(Candidate.declined(driver, name, "claimDev failed: " + failure.getMessage(),
-                        registration.serviceRanking(), registration.serviceId()));
+                        registration.serviceRanking, registration.serviceId));
+            }
+        } finally {
+            registration.exit();
+        }
+    }
+
+    /**
+     * A registered driver and the threads calling it on the control path (claim, setup): {@link #retire()} waits
+     * for them, except for the retiring thread itself (a driver may leave from inside its own claimDev).
+     */
+    private static final class DriverEntry {
+        final int serviceRanking;
+        final long serviceId;
+        private final Map<Thread, Integer> callers = new HashMap<>();
+        private boolean retired;
+
+        DriverEntry(int serviceRanking, long serviceId) {
+            this.serviceRanking = serviceRanking;
+            this.serviceId = serviceId;
+        }
+
+        synchronized boolean enter() {
+            if (retired) {
+                return false;
+            }
+            callers.merge(Thread.currentThread(), 1, Integer::sum);
+            return true;
+        }
+
+        synchronized void exit() {
+            callers.computeIfPresent(Thread.currentThread(), (thread, depth) -> depth == 1 ? null : depth - 1);
+            notifyAll();
+        }
+
+        synchronized void retire() {
+            retired = true;
+            boolean interrupted = false;
+            while (callers.size() > (callers.containsKey(Thread.currentThread()) ? 1 : 0)) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    // Leaving early would break the contract; finish waiting, keep the interrupt.
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -4,17 +4,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Why each driver won, lost, declined or was skipped on one connect; what the shell and the demo print, one line
+ * Why each driver won, lost, failed, declined or was skipped on one connect; what the shell and the demo print, one line
  * per driver, e.g. {@code p1p1 won: longest route prefix /24 (p2p1: /16)}.
  *
  * @param winner  the winning claim, empty when none can carry the connection
- * @param entries every driver asked, the winner first, then the losers in rank order, then those that declined,
- *                then those that left during ranking
+ * @param entries every driver asked, the winner first, then the losers in rank order, then those whose claim won
+ *                but whose setup failed, then those that declined, then those that left during ranking
  */
 record RankingReport(Optional<Ranked> winner, List<Entry> entries) {
 
     enum Outcome {
-        WON, LOST, DECLINED, LEFT
+        WON, LOST, FAILED, DECLINED, LEFT
     }
 
     /** One driver's line. */

@@ -1,5 +1,6 @@
 package dev.nvmeof.offload.internal;
 
+import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.OptionPolicy;
 import dev.nvmeof.spi.offload.ConnectRequest;
 import dev.nvmeof.spi.offload.OffloadClaim;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /** An in-memory offload device for the ULP's tests: it states the facts it is told and records every call. */
 final class FakeDriver implements OffloadDriver {
@@ -35,9 +37,16 @@ final class FakeDriver implements OffloadDriver {
     RuntimeException claimFailure;
     /** Runs inside claimDev, e.g. to remove this driver while it is being asked. */
     Runnable duringClaim;
+    /** Thrown by setupCtrl when set (an NvmeException or a RuntimeException). */
+    Exception setupFailure;
+    /** Runs inside setupCtrl, e.g. to block it until a test lets it go on. */
+    Runnable duringSetup;
+    /** Builds the hardware queues when set, e.g. one that completes on its own thread. */
+    Function<OffloadQueueHandle, OffloadQueue> queueFactory;
+    final List<OffloadQueue> created = new ArrayList<>();
     final AtomicInteger calls = new AtomicInteger();
     final List<FakeQueue> queues = new ArrayList<>();
-    int controllersClosed;
+    volatile int controllersClosed;
 
     FakeDriver(String name) {
         this.name = name;
@@ -90,14 +99,29 @@ final class FakeDriver implements OffloadDriver {
     }
 
     @Override
-    public OffloadController setupCtrl(ConnectRequest request, OffloadClaim claim) {
+    public OffloadController setupCtrl(ConnectRequest request, OffloadClaim claim) throws NvmeException {
         calls.incrementAndGet();
+        if (duringSetup != null) {
+            duringSetup.run();
+        }
+        if (setupFailure instanceof NvmeException nvme) {
+            throw nvme;
+        }
+        if (setupFailure != null) {
+            throw (RuntimeException) setupFailure;
+        }
         return new OffloadController() {
             @Override
             public OffloadQueue createQueue(QueueParameters parameters, OffloadQueueHandle handle) {
                 calls.incrementAndGet();
+                if (queueFactory != null) {
+                    OffloadQueue queue = queueFactory.apply(handle);
+                    created.add(queue);
+                    return queue;
+                }
                 FakeQueue queue = new FakeQueue(handle);
                 queues.add(queue);
+                created.add(queue);
                 return queue;
             }
 

@@ -83,8 +83,8 @@ class OffloadTransportTest {
         transport.removeDriver(fine);
         NvmeTransportException refused = assertThrows(NvmeTransportException.class,
                 () -> transport.associate(options()));
-        assertEquals("no offload device claims the connection to 127.0.0.1:4420: p1p1 declined: claimDev failed: "
-                + "firmware not ready", refused.getMessage());
+        assertEquals("no offload device claims the connection to 127.0.0.1:4420 (1 driver asked): p1p1 declined:"
+                + " claimDev failed: firmware not ready", refused.getMessage());
     }
 
     @Test

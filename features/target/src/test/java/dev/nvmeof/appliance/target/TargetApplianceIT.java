@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import dev.nvmeof.testkit.ApplianceProcess;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(60) // a safety net: every wait below is bounded on its own
 class TargetApplianceIT {
+    static final Path JAR = Path.of(System.getProperty("nvmeof.target.jar", "target/nvmeof-target.jar"));
     private final List<ApplianceProcess> processes = new ArrayList<>();
 
     @TempDir
@@ -44,7 +47,7 @@ class TargetApplianceIT {
     }
 
     private ApplianceProcess start(String... args) throws IOException {
-        ApplianceProcess p = ApplianceProcess.start(args);
+        ApplianceProcess p = ApplianceProcess.start(JAR, args);
         processes.add(p);
         return p;
     }

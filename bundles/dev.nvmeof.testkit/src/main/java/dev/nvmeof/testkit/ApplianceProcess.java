@@ -1,7 +1,5 @@
-package dev.nvmeof.appliance.target;
+package dev.nvmeof.testkit;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,17 +22,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The packaged appliance jar running as a real process: stdout and stderr are read line by line on their own
- * threads, so every wait here is bounded (a future's timeout, {@link Process#waitFor(long, TimeUnit)}).
+ * A packaged appliance jar running as a real process, for the appliances' integration tests: stdout and stderr are
+ * read line by line on their own threads, so every wait here is bounded (a future's timeout,
+ * {@link Process#waitFor(long, TimeUnit)}). Failures are {@link AssertionError}s carrying what the process said.
  */
-final class ApplianceProcess implements AutoCloseable {
-    static final Path JAR = Path.of(System.getProperty("nvmeof.target.jar", "target/nvmeof-target.jar"));
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
-    static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+public final class ApplianceProcess implements AutoCloseable {
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    public static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
 
-    final Process process;
-    final List<String> stdout = new CopyOnWriteArrayList<>();
-    final List<String> stderr = new CopyOnWriteArrayList<>();
+    public final Process process;
+    public final List<String> stdout = new CopyOnWriteArrayList<>();
+    public final List<String> stderr = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> stdoutDone;
     private final CompletableFuture<Void> stderrDone;
@@ -52,18 +50,21 @@ final class ApplianceProcess implements AutoCloseable {
                 new IllegalStateException("stdout ended before 'ready'")));
     }
 
-    static ApplianceProcess start(String... args) throws IOException {
-        assertTrue(Files.isRegularFile(JAR), "the appliance jar is built first (package phase): " + JAR);
+    /** Starts {@code java -jar jar args...} with this JVM's java; {@link #awaitReady} waits for a line "ready". */
+    public static ApplianceProcess start(Path jar, String... args) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("the appliance jar is built first (package phase): " + jar);
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
-        command.add(JAR.toString());
+        command.add(jar.toString());
         command.addAll(List.of(args));
         return new ApplianceProcess(new ProcessBuilder(command).start());
     }
 
     /** A loopback port nothing listens on right now. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
@@ -87,11 +88,12 @@ final class ApplianceProcess implements AutoCloseable {
     }
 
     /** Waits for the {@code ready} line; fails with what the process said if it exits or hangs instead. */
-    void awaitReady() throws InterruptedException {
+    public void awaitReady() throws InterruptedException {
         try {
             ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            fail("no 'ready' within " + READY_TIMEOUT + " (" + e + "); stdout " + stdout + ", stderr " + stderr);
+            throw new AssertionError("no 'ready' within " + READY_TIMEOUT + " (" + e + "); stdout " + stdout
+                    + ", stderr " + stderr);
         }
     }
 
@@ -100,15 +102,16 @@ final class ApplianceProcess implements AutoCloseable {
      * {@link Process#destroy()} on Linux, but leaves the pipes open, so what the appliance writes while it stops is
      * still read ({@code Process.destroy()} closes them).
      */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.toHandle().destroy();
         return awaitExit();
     }
 
     /** The exit status, within {@link #EXIT_TIMEOUT}; both streams are read to their end before it returns. */
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            fail("still running after " + EXIT_TIMEOUT + "; stdout " + stdout + ", stderr " + stderr);
+            throw new AssertionError("still running after " + EXIT_TIMEOUT + "; stdout " + stdout + ", stderr "
+                    + stderr);
         }
         try {
             CompletableFuture.allOf(stdoutDone, stderrDone).get(5, TimeUnit.SECONDS);

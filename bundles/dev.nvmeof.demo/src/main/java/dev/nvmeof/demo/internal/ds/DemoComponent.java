@@ -1,0 +1,154 @@
+package dev.nvmeof.demo.internal.ds;
+
+import dev.nvmeof.api.NvmeHost;
+import dev.nvmeof.demo.internal.DemoJob;
+import dev.nvmeof.demo.internal.DemoOptions;
+import dev.nvmeof.spi.offload.OffloadDriver;
+import dev.nvmeof.spi.transport.Transport;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The demo appliance's main job. It exists only under the bnd launcher, which publishes the command line as the
+ * {@code launcher.arguments} property of a service. It configures the embedded target (unless {@code -a} points
+ * elsewhere) and two emulated NICs of different vendors, waits for the stack, runs {@link DemoJob} on its own thread
+ * and exits the process with the job's status.
+ */
+@Component(immediate = true)
+public final class DemoComponent {
+    static final long STACK_TIMEOUT_MILLIS = 20_000;
+    /** The demo's two NIC functions, one per vendor driver, on the subnet of the embedded target. */
+    static final String[][] NICS = {
+        // vendor, device, serial, slot, link Mbit/s, vectors, max I/O, polling, address
+        {"0x1AC3", "0x0100", "ACME-0001", "1", "25000", "8", "131072", "false", "p1p1 127.0.0.2/24"},
+        {"0x1F7A", "0x0200", "VRTX-0001", "2", "100000", "4", "1048576", "true", "p2p1 127.0.0.3/24"},
+    };
+
+    @Activate
+    public DemoComponent(BundleContext context,
+            @Reference(service = Object.class, target = "(launcher.arguments=*)") Map<String, Object> launcher,
+            @Reference ConfigurationAdmin configurationAdmin) {
+        Thread job = new Thread(() -> exit(runJob(context, configurationAdmin,
+                (String[]) launcher.get("launcher.arguments"), System.out)), "nvmeof-demo");
+        job.start();
+    }
+
+    private static int runJob(BundleContext context, ConfigurationAdmin configurationAdmin, String[] args,
+            PrintStream out) {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args == null ? new String[0] : args);
+        } catch (IllegalArgumentException bad) {
+            out.println("error: " + bad.getMessage());
+            return DemoJob.BAD_ARGUMENTS;
+        }
+        try {
+            if (options.embeddedTarget()) {
+                configureTarget(configurationAdmin, options);
+            }
+            configureNics(configurationAdmin);
+            NvmeHost host = await(context, NvmeHost.class, null, 1);
+            await(context, Transport.class, "(" + Transport.NAME_PROPERTY + "=" + options.transport() + ")", 1);
+            if (options.transport().equals("tcp_offload")) {
+                await(context, OffloadDriver.class, null, NICS.length);
+            }
+            return new DemoJob(host, out).run(options);
+        } catch (IOException | IllegalStateException e) {
+            out.println("error: " + e.getMessage());
+            return DemoJob.FAILED;
+        } catch (RuntimeException bug) {
+            out.println("error: the demo failed unexpectedly: " + bug);
+            bug.printStackTrace();
+            return DemoJob.FAILED;
+        }
+    }
+
+    /** Namespace and subsystem first, so the target has its namespace by the time it listens. */
+    private static void configureTarget(ConfigurationAdmin cm, DemoOptions options) throws IOException {
+        update(cm.createFactoryConfiguration("dev.nvmeof.target.namespace", "?"), "subsystem", options.nqn(), "nsid",
+                1, "size", "256M");
+        update(cm.createFactoryConfiguration("dev.nvmeof.target.subsystem", "?"), "nqn", options.nqn());
+        String listen = "127.0.0.1:" + options.trsvcid();
+        update(cm.getConfiguration("dev.nvmeof.target", "?"), "listen", options.trsvcid() == 4420
+                ? new String[] {listen, "127.0.0.1:8009"} : new String[] {listen});
+    }
+
+    private static void configureNics(ConfigurationAdmin cm) throws IOException {
+        for (String[] nic : NICS) {
+            update(cm.createFactoryConfiguration("dev.nvmeof.nic.emulated.function", "?"),
+                    "vendor.id", Integer.decode(nic[0]), "device.id", Integer.decode(nic[1]), "serial", nic[2],
+                    "slot", Integer.parseInt(nic[3]), "link.speed.mbps", Long.parseLong(nic[4]),
+                    "hardware.vectors", Integer.parseInt(nic[5]), "max.io.size", Integer.parseInt(nic[6]),
+                    "max.segments", 256, "polling", Boolean.parseBoolean(nic[7]), "ports", 1,
+                    "addresses", new String[] {nic[8]});
+        }
+    }
+
+    private static void update(Configuration configuration, Object... keyValues) throws IOException {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        configuration.update(properties);
+    }
+
+    /** Waits until {@code count} services of {@code type} are registered; returns one. */
+    private static <T> T await(BundleContext context, Class<T> type, String filter, int count) {
+        String spec = "(objectClass=" + type.getName() + ")";
+        Filter f;
+        try {
+            f = FrameworkUtil.createFilter(filter == null ? spec : "(&" + spec + filter + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+        CountDownLatch registered = new CountDownLatch(count);
+        AtomicReference<T> first = new AtomicReference<>();
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, f, null) {
+            @Override
+            public T addingService(ServiceReference<T> reference) {
+                T service = super.addingService(reference);
+                first.compareAndSet(null, service);
+                registered.countDown();
+                return service;
+            }
+        };
+        tracker.open();
+        try {
+            if (!registered.await(STACK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the stack did not come up: " + tracker.size() + " of " + count
+                        + " " + type.getSimpleName() + " service(s) " + (filter == null ? "" : filter + " ")
+                        + "within " + STACK_TIMEOUT_MILLIS / 1000 + " s");
+            }
+            return first.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + type.getSimpleName());
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private static void exit(int status) {
+        System.out.flush();
+        System.exit(status);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.nvmeof.demo.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DemoOptionsTest {
+
+    @Test
+    void shouldDefaultToTcpOffloadAgainstTheEmbeddedTestnqnOn4420() {
+        DemoOptions o = DemoOptions.parse();
+        assertEquals("tcp_offload", o.transport());
+        assertNull(o.traddr());
+        assertTrue(o.embeddedTarget());
+        assertEquals("transport=tcp_offload,traddr=127.0.0.1,trsvcid=4420,nqn=testnqn", o.fabricsOptions());
+        assertEquals(8L << 20, o.checkBytes());
+    }
+
+    @Test
+    void shouldReadNvmeCliSpellingsShortAndLong() {
+        DemoOptions o = DemoOptions.parse("-t", "tcp", "-a", "127.0.0.1", "-s", "14420", "--nqn", "nqn.x", "--size",
+                "64K");
+        assertEquals("transport=tcp,traddr=127.0.0.1,trsvcid=14420,nqn=nqn.x", o.fabricsOptions());
+        assertEquals(64 << 10, o.checkBytes());
+        assertEquals(false, o.embeddedTarget());
+        assertEquals(9000, DemoOptions.parse("--trsvcid", "9000").trsvcid());
+    }
+
+    @Test
+    void shouldRefuseBadArgumentsNamingThem() {
+        assertTrue(message("-t", "rdma").contains("-t: transport must be tcp or tcp_offload, was rdma"));
+        assertTrue(message("-s", "70000").contains("-s: a port is 1..65535, was 70000"));
+        assertTrue(message("-a").contains("-a needs a value"));
+        assertTrue(message("--size", "1000").contains("--size: a size is a positive multiple of 4096"));
+        assertTrue(message("--bogus").startsWith("unknown argument --bogus"));
+    }
+
+    private static String message(String... args) {
+        return assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse(args)).getMessage();
+    }
+}

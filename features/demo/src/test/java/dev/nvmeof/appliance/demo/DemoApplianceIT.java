@@ -1,0 +1,69 @@
+package dev.nvmeof.appliance.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.nvmeof.testkit.ApplianceProcess;
+
+/**
+ * The built demo jar as a new user runs it (the README's main job), on a per-test loopback port: its exit status and
+ * the lines it promises (the nvme list row, the path and why, the data check).
+ */
+@Timeout(90) // a safety net: every wait below is bounded on its own
+class DemoApplianceIT {
+    static final Path JAR = Path.of(System.getProperty("nvmeof.demo.jar", "target/demo.jar"));
+    private final List<ApplianceProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        processes.forEach(ApplianceProcess::close);
+    }
+
+    @Test
+    void shouldConnectOverTcpListTheNamespaceAndCheckDataAgainstItsEmbeddedTarget() throws Exception {
+        int port = ApplianceProcess.freePort();
+        ApplianceProcess demo = run("-t", "tcp", "-s", String.valueOf(port));
+        assertEquals(0, demo.awaitExit(), String.join("\n", demo.stdout));
+        assertLine(demo, l -> l.equals("nvme connect -t tcp -a 127.0.0.1 -s " + port + " -n testnqn"));
+        assertLine(demo, l -> l.startsWith("path: tcp 127.0.0.1:" + port + " from 127.0.0.1:"));
+        assertLine(demo, l -> l.matches("nvme0n1 +\\S+ +nvmeof-offload target +1 +268\\.44 MB / 268\\.44 MB +512 .*"));
+        assertLine(demo, l -> l.equals("data check: wrote 8 MiB at LBA 0 of nvme0n1 and read it back: OK"));
+        assertLine(demo, l -> l.equals("disconnected nvme0"));
+    }
+
+    @Test
+    void shouldExitTwoNamingTheArgumentWhenAnArgumentIsBad() throws Exception {
+        ApplianceProcess demo = run("-t", "rdma");
+        assertEquals(2, demo.awaitExit(), String.join("\n", demo.stdout));
+        assertLine(demo, l -> l.equals("error: -t: transport must be tcp or tcp_offload, was rdma"));
+    }
+
+    @Test
+    void shouldExitOneSayingWhyWhenTheTargetIsUnreachable() throws Exception {
+        int closed = ApplianceProcess.freePort();
+        ApplianceProcess demo = run("-t", "tcp", "-a", "127.0.0.1", "-s", String.valueOf(closed));
+        assertEquals(1, demo.awaitExit(), String.join("\n", demo.stdout));
+        assertLine(demo, l -> l.startsWith("error: connect failed: ") && l.contains("127.0.0.1:" + closed));
+    }
+
+    private ApplianceProcess run(String... args) throws IOException {
+        ApplianceProcess p = ApplianceProcess.start(JAR, args);
+        processes.add(p);
+        return p;
+    }
+
+    private static void assertLine(ApplianceProcess demo, Predicate<String> line) {
+        assertTrue(demo.stdout.stream().anyMatch(line), "expected line missing; stdout:\n"
+                + String.join("\n", demo.stdout) + "\nstderr:\n" + String.join("\n", demo.stderr));
+    }
+}
