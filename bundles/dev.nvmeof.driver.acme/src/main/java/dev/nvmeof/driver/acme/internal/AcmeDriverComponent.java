@@ -1,0 +1,62 @@
+package dev.nvmeof.driver.acme.internal;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import dev.nvmeof.driver.kit.DriverRegistrations;
+import dev.nvmeof.driver.kit.NicOffloadDriver;
+import dev.nvmeof.driver.kit.VendorProfile;
+import dev.nvmeof.nic.emulated.NicFunction;
+
+/**
+ * The Acme driver: probes every {@link NicFunction} service with Acme's PCI ids (1ac3:0100) and registers one
+ * {@code OffloadDriver} per function while it is there. Acme devices honour {@code tos} and do not poll.
+ */
+@Component(service = {}, immediate = true)
+public final class AcmeDriverComponent {
+    static final int VENDOR_ID = 0x1AC3;
+    static final int DEVICE_ID = 0x0100;
+    /** The probe: {@link VendorProfile#probeFilter()} of {@link #PROFILE}, as a constant for the annotation. */
+    static final String PROBE = "(&(" + VendorProfile.VENDOR_ID_PROPERTY + "=" + VENDOR_ID + ")("
+            + VendorProfile.DEVICE_ID_PROPERTY + "=" + DEVICE_ID + "))";
+    public static final VendorProfile PROFILE = VendorProfile.of("acme", VENDOR_ID, DEVICE_ID, "tos");
+
+    private final Logger log;
+    private final DriverRegistrations registrations;
+
+    @Activate
+    public AcmeDriverComponent(BundleContext context, @Reference(service = LoggerFactory.class) Logger log) {
+        this.log = log;
+        this.registrations = new DriverRegistrations(context, PROFILE);
+    }
+
+    @Reference(service = NicFunction.class, target = PROBE, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindNic(NicFunction nic) {
+        NicOffloadDriver driver = registrations.add(nic);
+        if (driver != null) {
+            log.info("offload device {} on NIC {} ({})", driver.deviceName(), nic.capabilities().serial(),
+                    driver.limits());
+        }
+    }
+
+    void unbindNic(NicFunction nic) {
+        if (registrations.remove(nic)) {
+            log.info("offload device on NIC {} gone", nic.capabilities().serial());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        registrations.close();
+        log.info("acme driver stopped");
+    }
+}

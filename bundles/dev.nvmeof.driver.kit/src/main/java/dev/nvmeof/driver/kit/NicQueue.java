@@ -1,0 +1,219 @@
+package dev.nvmeof.driver.kit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import dev.nvmeof.nic.emulated.CompletionHandler;
+import dev.nvmeof.nic.emulated.DataDirection;
+import dev.nvmeof.nic.emulated.QueuePair;
+import dev.nvmeof.nic.emulated.QueuePairListener;
+import dev.nvmeof.nic.emulated.SubmissionSlot;
+import dev.nvmeof.spi.offload.OffloadQueue;
+import dev.nvmeof.spi.offload.OffloadQueueHandle;
+import dev.nvmeof.spi.transport.TransportRequest;
+
+/**
+ * One hardware queue: a queue pair's rings driven for the ULP.
+ *
+ * <p><b>Submission</b> ({@link #sendReq}, any thread, lock-free, no allocation): a sender claims the next ring index,
+ * copies the SQE into that slot, names the data buffer, marks the slot filled, then publishes. The ring's driver side
+ * takes one thread at a time, so publishing is a drain loop: whoever finds {@code publishing} at 0 advances the tail
+ * over every contiguously filled slot and rings the doorbell once for all of them; others only count themselves in,
+ * and the owner goes round again for them. A slot is reusable once the engine consumed it, which the ring's
+ * outstanding-command bound guarantees: the core never has more requests out than the ring is deep.
+ *
+ * <p><b>Completions</b> (engine thread via the listener, or {@link #pollQueue}): the same drain loop on
+ * {@code reaping} keeps reaps from running concurrently and loses no notification. CID -> request by array; each
+ * request completes exactly once; after a failure or a drain nothing more is handed to the ULP.
+ */
+final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandler {
+    private final String deviceName;
+    private final int qid;
+    private final OffloadQueueHandle handle;
+    private final boolean polled;
+    private final Runnable onDestroyed;
+    private final TransportRequest[] inFlight;
+    /** Per slot: the ring index last filled into it; a slot is ready to publish when it holds the next index. */
+    private final AtomicIntegerArray filled;
+    private final AtomicInteger claimed = new AtomicInteger();
+    private final AtomicInteger publishing = new AtomicInteger();
+    private final AtomicInteger reaping = new AtomicInteger();
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final AtomicBoolean destroyed = new AtomicBoolean();
+    private volatile boolean drained;
+    private volatile QueuePair queuePair;
+    /** The tail published so far; touched only by the thread that owns {@link #publishing}. */
+    private int published;
+
+    NicQueue(String deviceName, int qid, int depth, OffloadQueueHandle handle, boolean polled, Runnable onDestroyed) {
+        this.deviceName = deviceName;
+        this.qid = qid;
+        this.handle = handle;
+        this.polled = polled;
+        this.onDestroyed = onDestroyed;
+        this.inFlight = new TransportRequest[depth];
+        this.filled = new AtomicIntegerArray(depth);
+        for (int i = 0; i < depth; i++) {
+            filled.set(i, i - depth); // "filled" one lap ago: never equal to an index still to come
+        }
+    }
+
+    void attach(QueuePair created) {
+        this.queuePair = created;
+    }
+
+    @Override
+    public void sendReq(TransportRequest request) {
+        QueuePair qp = queuePair;
+        if (failed.get() || drained) {
+            return; // after a failure or a drain the ULP owns its requests again
+        }
+        int cid = request.sqe().cid();
+        if (cid >= inFlight.length) {
+            fail(new IllegalArgumentException(deviceName + " queue " + qid + ": CID " + cid + " beyond the ring's "
+                    + inFlight.length + " entries"));
+            return;
+        }
+        inFlight[cid] = request;
+        int index = claimed.getAndIncrement();
+        SubmissionSlot slot = qp.slot(index);
+        slot.sqe().put(0, request.sqeBuffer(), 0, SubmissionSlot.SQE_LENGTH);
+        ByteBuffer data = request.data();
+        if (data == null || !data.hasRemaining()) {
+            slot.noData();
+        } else {
+            slot.data(data, direction(request), data.remaining());
+        }
+        filled.set(Integer.remainderUnsigned(index, inFlight.length), index);
+        publish(qp);
+    }
+
+    private static DataDirection direction(TransportRequest request) {
+        return switch (request.direction()) {
+            case HOST_TO_CONTROLLER -> DataDirection.HOST_TO_CONTROLLER;
+            case CONTROLLER_TO_HOST -> DataDirection.CONTROLLER_TO_HOST;
+            case NONE -> DataDirection.NONE;
+        };
+    }
+
+    private void publish(QueuePair qp) {
+        if (publishing.getAndIncrement() != 0) {
+            return; // the owner goes round again and publishes our slot
+        }
+        int missed = 1;
+        do {
+            int tail = published;
+            while (filled.get(Integer.remainderUnsigned(tail, inFlight.length)) == tail) {
+                tail++;
+            }
+            if (tail != published) {
+                published = tail;
+                ring(qp, tail);
+            }
+            missed = publishing.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void ring(QueuePair qp, int tail) {
+        try {
+            qp.ringDoorbell(tail);
+        } catch (IllegalStateException refused) {
+            // Failed or drained underneath: that is reported on its own (queueFailed, or pollQueue for a polled
+            // queue). Refused while live is a broken ring contract.
+            if (qp.live()) {
+                fail(refused);
+            }
+        }
+    }
+
+    @Override
+    public int pollQueue() {
+        QueuePair qp = queuePair;
+        if (qp == null || failed.get() || drained) {
+            return 0;
+        }
+        int reaped = reap(qp);
+        if (polled && !qp.live() && !drained && !destroyed.get()) {
+            // A polled queue pair has no listener, so its failure is only seen here, and without its cause.
+            fail(new IOException(deviceName + " queue " + qid + ": the queue pair failed"));
+        }
+        return reaped;
+    }
+
+    private int reap(QueuePair qp) {
+        if (reaping.getAndIncrement() != 0) {
+            return 0; // the reaper running now goes round again
+        }
+        int reaped = 0;
+        int missed = 1;
+        do {
+            reaped += qp.reapCompletions(this);
+            missed = reaping.addAndGet(-missed);
+        } while (missed != 0);
+        return reaped;
+    }
+
+    @Override
+    public void onCompletion(int cid, int status, int dw0, int dw1) {
+        TransportRequest request = cid < inFlight.length ? inFlight[cid] : null;
+        if (request == null) {
+            fail(new IOException(deviceName + " queue " + qid + ": completion for CID " + cid
+                    + ", which has no request in flight"));
+            return;
+        }
+        inFlight[cid] = null;
+        if (failed.get() || drained) {
+            return;
+        }
+        request.complete(status, dw0, dw1);
+        handle.completed(request);
+    }
+
+    @Override
+    public void completionsAvailable(QueuePair qp) {
+        reap(qp);
+    }
+
+    @Override
+    public void queueFailed(QueuePair qp, IOException cause) {
+        fail(cause);
+    }
+
+    private void fail(Throwable cause) {
+        if (failed.compareAndSet(false, true)) {
+            handle.reportError(cause);
+        }
+    }
+
+    /** Stops the queue pair, hands over what completed before it stopped, and from then on nothing. */
+    @Override
+    public void drainQueue() {
+        QueuePair qp = queuePair;
+        if (qp == null || drained) {
+            return;
+        }
+        qp.drain();
+        reap(qp);
+        drained = true;
+    }
+
+    @Override
+    public void destroyQueue() {
+        if (destroyed.compareAndSet(false, true)) {
+            QueuePair qp = queuePair;
+            drained = true;
+            if (qp != null) {
+                qp.close();
+            }
+            onDestroyed.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return deviceName + " queue " + qid + (polled ? " (polled)" : "");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.nvmeof.driver.kit.e2e;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.InvalidOptionException;
+import dev.nvmeof.driver.kit.NicOffloadDriver;
+import dev.nvmeof.driver.kit.VendorProfile;
+import dev.nvmeof.host.EmbeddedNvmeHost;
+import dev.nvmeof.nic.emulated.NicCapabilities;
+import dev.nvmeof.nic.emulated.NicFunction;
+import dev.nvmeof.offload.internal.OffloadTransport;
+import dev.nvmeof.target.NamespaceConfig;
+import dev.nvmeof.target.NvmeTarget;
+import dev.nvmeof.target.SubsystemConfig;
+import dev.nvmeof.target.TargetOptions;
+
+/**
+ * The whole offload stack in one JVM over loopback sockets, without a framework: our target on an ephemeral port of
+ * a 127/8 address, emulated NIC functions whose ports carry addresses as {@code ip addr add} would, the kit's drivers
+ * with the two vendors' profiles, the ULP ({@code tcp_offload}) and an embedded host. Everything started here is
+ * closed by {@link #close()}: hosts first (they disconnect while targets and NICs are still there), then the rest,
+ * newest first.
+ */
+final class OffloadLab implements AutoCloseable {
+    static final String NQN = "testnqn";
+    static final int BLOCK = 512;
+    /** As the acme and vortex bundles declare them (the kit cannot depend on its vendors). */
+    static final VendorProfile ACME = VendorProfile.of("acme", 0x1AC3, 0x0100, "tos");
+    static final VendorProfile VORTEX = VendorProfile.of("vortex", 0x1F7A, 0x0200, "nr_poll_queues");
+    /** 8 vectors, 128 KiB, 25 Gb/s, no polling. */
+    static final NicCapabilities ACME_NIC = new NicCapabilities(0x1AC3, 0x0100, "A1", 25_000, 8, 128 * 1024, 32,
+            false);
+    /** 4 vectors, 1 MiB, 100 Gb/s, polling. */
+    static final NicCapabilities VORTEX_NIC = new NicCapabilities(0x1F7A, 0x0200, "V1", 100_000, 4, 1 << 20, 64,
+            true);
+
+    final OffloadTransport transport = new OffloadTransport();
+    private final Deque<AutoCloseable> hosts = new ArrayDeque<>();
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private long nextServiceId = 1;
+
+    /** A target serving {@link #NQN} (one RAM namespace of {@code bytes}) on an ephemeral port of {@code address}. */
+    Target target(String address, long bytes) throws IOException {
+        NvmeTarget target = NvmeTarget.start(TargetOptions.defaults().withEventLoops(1));
+        started.push(target);
+        target.addSubsystem(SubsystemConfig.of(NQN, NamespaceConfig.ram(1, bytes, BLOCK)));
+        return new Target(target, target.listen(new InetSocketAddress(address, 0)));
+    }
+
+    /**
+     * A started NIC function with one port per CIDR ({@code p1p1} gets the first, ...) and its driver added to the
+     * ULP.
+     */
+    NicOffloadDriver driver(VendorProfile profile, NicCapabilities capabilities, String... portAddresses) {
+        NicFunction nic = NicFunction.start(capabilities, portAddresses.length);
+        started.push(nic);
+        for (int i = 0; i < portAddresses.length; i++) {
+            nic.netDevice().addAddress("p1p" + (i + 1), portAddresses[i]);
+        }
+        NicOffloadDriver driver = new NicOffloadDriver(profile, nic);
+        transport.addDriver(driver, 0, nextServiceId++);
+        return driver;
+    }
+
+    NicOffloadDriver acme(String... portAddresses) {
+        return driver(ACME, ACME_NIC, portAddresses);
+    }
+
+    NicOffloadDriver vortex(String... portAddresses) {
+        return driver(VORTEX, VORTEX_NIC, portAddresses);
+    }
+
+    /** A host with the ULP as its only transport; closing it disconnects its controllers. */
+    EmbeddedNvmeHost host(Path state) throws IOException {
+        EmbeddedNvmeHost host = EmbeddedNvmeHost.start(state, transport);
+        hosts.push(host);
+        return host;
+    }
+
+    @Override
+    public void close() throws Exception {
+        while (!hosts.isEmpty()) {
+            hosts.pop().close();
+        }
+        while (!started.isEmpty()) {
+            started.pop().close();
+        }
+    }
+
+    /** A running target and where it listens. */
+    record Target(NvmeTarget server, InetSocketAddress address) {
+
+        /** {@code transport=tcp_offload,traddr=..,trsvcid=..,nqn=testnqn} and {@code extra} (comma first). */
+        ConnectOptions options(String extra) throws InvalidOptionException {
+            return ConnectOptions.parse("transport=tcp_offload,traddr=" + address.getAddress().getHostAddress()
+                    + ",trsvcid=" + address.getPort() + ",nqn=" + NQN + extra);
+        }
+
+        /** The source addresses of the target's connections, e.g. {@code [127.0.0.2, 127.0.0.2]}. */
+        List<String> sources() {
+            return server.connectionSources().stream().map(s -> s.getAddress().getHostAddress()).toList();
+        }
+    }
+}
