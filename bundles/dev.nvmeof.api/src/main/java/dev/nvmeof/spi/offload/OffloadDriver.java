@@ -30,6 +30,14 @@ public interface OffloadDriver {
     Optional<OffloadClaim> claimDev(ConnectRequest request);
 
     /**
+     * Why {@link #claimDev} declines {@code request}, in words for the user (e.g. "no port named p9p1", "link down on
+     * p1p1"); called only after an empty claim, and must return quickly. The default says the target is unreachable.
+     */
+    default String declineReason(ConnectRequest request) {
+        return "cannot reach " + request.target().getAddress().getHostAddress() + " through its net device";
+    }
+
+    /**
      * Sets up the device's state for one controller (Linux {@code setup_ctrl}); called on every (re)connect after
      * this device's claim won, paired with {@link OffloadController#close()} ({@code release_ctrl}).
      */

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeTransportException;
@@ -108,6 +109,43 @@ public final class NicOffloadDriver implements OffloadDriver {
                     nic.capabilities().linkSpeedMbps() * 1_000_000L, freeHardwareVectors(), activeQueues(),
                     honoured);
         });
+    }
+
+    /** Says which of host_iface, host_traddr, the link or the subnets stopped {@link #route} from finding a way. */
+    @Override
+    public String declineReason(ConnectRequest request) {
+        NetDevice device = nic.netDevice();
+        String iface = request.hostIface();
+        InetAddress from = request.hostAddress();
+        if (iface != null && device.ports().stream().noneMatch(p -> p.name().equals(iface))) {
+            return "no port named " + iface + " (ports: " + ports(device) + ")";
+        }
+        if (from != null && device.ports().stream().noneMatch(p -> carries(p, from))) {
+            return "no port has the address " + from.getHostAddress() + " (ports: " + ports(device) + ")";
+        }
+        for (Port p : device.ports()) {
+            if ((iface == null || p.name().equals(iface)) && (from == null || carries(p, from)) && !p.linkUp()) {
+                return "link down on " + p.name();
+            }
+        }
+        return "cannot reach " + request.target().getAddress().getHostAddress() + ": no subnet of "
+                + (iface == null ? "its ports" : iface) + " covers it (ports: " + ports(device) + ")";
+    }
+
+    private static boolean carries(Port port, InetAddress address) {
+        return port.addresses().stream().anyMatch(a -> a.address().equals(address));
+    }
+
+    /** {@code p1p1 127.0.0.2/24, p1p2 (no address)}. */
+    private static String ports(NetDevice device) {
+        StringBuilder text = new StringBuilder();
+        for (Port p : device.ports()) {
+            text.append(text.length() == 0 ? "" : ", ").append(p.name()).append(' ')
+                    .append(p.addresses().isEmpty() ? "(no address)" : p.addresses().stream()
+                            .map(Object::toString).collect(Collectors.joining(" ")))
+                    .append(p.linkUp() ? "" : " (link down)");
+        }
+        return text.toString();
     }
 
     @Override

@@ -84,12 +84,18 @@ class NicOffloadDriverTest {
         assertEquals(16, claim("127.0.1.1", ",host_iface=p1p1").routePrefixLength());
         assertEquals(Optional.empty(), acme.claimDev(request("127.0.5.1", ",host_iface=p1p2")));
         assertEquals(Optional.empty(), acme.claimDev(request("127.0.1.1", ",host_iface=eth0")));
+        assertTrue(acme.declineReason(request("127.0.1.1", ",host_iface=eth0")).startsWith("no port named eth0"
+                + " (ports: p1p1 "), acme.declineReason(request("127.0.1.1", ",host_iface=eth0")));
+        assertTrue(acme.declineReason(request("127.0.5.1", ",host_iface=p1p2")).startsWith("cannot reach 127.0.5.1:"
+                + " no subnet of p1p2 covers it"));
     }
 
     @Test
     void shouldRouteFromTheHostAddressOnlyWhenItsPortReachesTheTargetFromIt() throws Exception {
         assertEquals(InetAddress.getByName("127.0.1.2"), claim("127.0.1.1", ",host_traddr=127.0.1.2").localAddress());
         assertEquals(Optional.empty(), acme.claimDev(request("127.0.1.1", ",host_traddr=127.0.7.7")));
+        assertTrue(acme.declineReason(request("127.0.1.1", ",host_traddr=127.0.7.7"))
+                .startsWith("no port has the address 127.0.7.7"));
         assertEquals(Optional.empty(), acme.claimDev(request("127.0.5.1", ",host_traddr=127.0.1.2")));
         assertEquals(Optional.empty(), acme.claimDev(request("127.0.1.1", ",host_iface=p1p1,host_traddr=127.0.1.2")));
     }
@@ -100,6 +106,7 @@ class NicOffloadDriverTest {
 
         assertEquals(16, claim("127.0.1.1", "").routePrefixLength());
         assertEquals(Optional.empty(), acme.claimDev(request("127.0.1.1", ",host_iface=p1p2")));
+        assertEquals("link down on p1p2", acme.declineReason(request("127.0.1.1", ",host_iface=p1p2")));
     }
 
     @Test

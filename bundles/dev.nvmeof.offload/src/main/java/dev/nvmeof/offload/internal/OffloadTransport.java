@@ -172,8 +172,7 @@ public final class OffloadTransport implements Transport {
                 candidates.add(Candidate.claimed(driver, name, claim.get(), policy, registration.serviceRanking,
                         registration.serviceId));
             } else {
-                candidates.add(Candidate.declined(driver, name, "cannot reach "
-                        + request.target().getAddress().getHostAddress() + " through its port",
+                candidates.add(Candidate.declined(driver, name, driver.declineReason(request),
                         registration.serviceRanking, registration.serviceId));
             }
         } catch (RuntimeException failure) {

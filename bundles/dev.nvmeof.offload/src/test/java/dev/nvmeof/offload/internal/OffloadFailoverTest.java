@@ -68,7 +68,8 @@ class OffloadFailoverTest {
                 () -> transport.associate(options()));
         assertEquals("no offload device could set up the controller for 127.0.0.1:4420 (3 drivers asked):"
                 + " p1p1 failed: setupCtrl failed: link down; p2p1 failed: setupCtrl failed: connection lost: no free"
-                + " hardware vectors; p3p1 declined: cannot reach 127.0.0.1 through its port", refused.getMessage());
+                + " hardware vectors; p3p1 declined: cannot reach 127.0.0.1 through its net device",
+                refused.getMessage());
         assertEquals(0, p1.controllersClosed + p2.controllersClosed);
     }
 
@@ -83,7 +84,7 @@ class OffloadFailoverTest {
         NvmeTransportException refused = assertThrows(NvmeTransportException.class,
                 () -> transport.associate(options()));
         assertEquals("no offload device claims the connection to 127.0.0.1:4420 (2 drivers asked): p1p1 declined:"
-                + " cannot reach 127.0.0.1 through its port; p2p1 declined: claimDev failed: firmware not ready",
+                + " cannot reach 127.0.0.1 through its net device; p2p1 declined: claimDev failed: firmware not ready",
                 refused.getMessage());
     }
 

@@ -48,7 +48,8 @@ class OffloadClaimTest {
 
         NvmeController controller = host.connect(target.options(""));
 
-        assertEquals("tcp_offload via acme-A1 from 127.0.1.2: acme-A1 won: the only claim",
+        assertEquals("tcp_offload via acme-A1 from 127.0.1.2: acme-A1 won: the only claim; vortex-V1 declined:"
+                + " cannot reach 127.0.1.1: no subnet of its ports covers it (ports: p1p1 127.0.0.3/24)",
                 controller.transportDescription());
         assertEquals(List.of("127.0.1.2"), target.sources().stream().distinct().toList());
         assertEquals(0, vortex.activeQueues());
@@ -64,7 +65,8 @@ class OffloadClaimTest {
 
         assertTrue(refused.getMessage().contains("no offload device claims the connection to " + where),
                 refused.getMessage());
-        assertTrue(refused.getMessage().contains("acme-A1 declined: cannot reach 127.0.2.1"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("acme-A1 declined: cannot reach 127.0.2.1: no subnet of its ports"
+                + " covers it (ports: p1p1 127.0.0.2/24, p1p2 127.0.1.2/24)"), refused.getMessage());
         assertTrue(refused.getMessage().contains("vortex-V1 declined: cannot reach 127.0.2.1"), refused.getMessage());
         assertEquals(0, target.server().connectionCount());
         assertTrue(host.controllers().isEmpty());
