@@ -137,8 +137,9 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
         }
         int reaped = reap(qp);
         if (polled && !qp.live() && !drained && !destroyed.get()) {
-            // A polled queue pair has no listener, so its failure is only seen here, and without its cause.
-            fail(new IOException(deviceName + " queue " + qid + ": the queue pair failed"));
+            // A polled queue pair has no listener: its failure is seen here, with the cause the engine kept.
+            fail(qp.failure().orElseGet(() -> new IOException(deviceName + " queue " + qid
+                    + ": the queue pair failed")));
         }
         return reaped;
     }

@@ -1,6 +1,8 @@
 package dev.nvmeof.nic.emulated;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /**
  * A hardware queue pair of the offload engine: one NVMe/TCP connection, a submission ring with a doorbell and a
@@ -54,6 +56,12 @@ public interface QueuePair extends AutoCloseable {
 
     /** Whether the queue pair still serves commands (connected, not failed, not drained). */
     boolean live();
+
+    /**
+     * Why the queue pair failed (what {@link QueuePairListener#queueFailed} is told), or empty while it serves or
+     * after a drain; how a polled queue pair, which has no listener, learns the cause.
+     */
+    Optional<IOException> failure();
 
     /** Drains, then releases the engine's resources. */
     @Override

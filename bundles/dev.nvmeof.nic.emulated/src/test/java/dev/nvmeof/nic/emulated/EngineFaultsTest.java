@@ -65,6 +65,7 @@ class EngineFaultsTest {
             assertFalse(admin.queuePair().live());
             assertEquals(1, rig.nic.counters().connectionsReset());
             QueuePair qp = admin.queuePair();
+            assertEquals(cause, qp.failure().orElseThrow(), "a polling driver reads the same cause");
             assertThrows(IllegalStateException.class, () -> qp.ringDoorbell(qp.tail() + 1));
         }
     }
@@ -135,6 +136,7 @@ class EngineFaultsTest {
                 assertEquals(completed, inFlight.stream().filter(CompletableFuture::isDone).count());
                 assertFalse(io.queuePair().live());
                 assertFalse(io.failure.isDone(), "a drained queue pair is not reported as failed");
+                assertTrue(io.queuePair().failure().isEmpty());
                 QueuePair qp = io.queuePair();
                 assertThrows(IllegalStateException.class, () -> qp.ringDoorbell(qp.tail() + 1));
             }

@@ -27,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -54,6 +55,7 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
     private final SelectionKey key;
     private volatile State state = State.CONNECTING;
     private volatile InetSocketAddress local;
+    private volatile IOException failure;
     private long deadline;
     private int maxH2cData;
     boolean notifyPending;
@@ -342,6 +344,7 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
         if (was == State.FAILED || was == State.DRAINED) {
             return;
         }
+        failure = cause;
         state = State.FAILED;
         if (was == State.LIVE) {
             engine.counters.connectionsReset.incrementAndGet();
@@ -450,6 +453,11 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
     @Override
     public boolean live() {
         return state == State.LIVE;
+    }
+
+    @Override
+    public Optional<IOException> failure() {
+        return state == State.FAILED ? Optional.ofNullable(failure) : Optional.empty();
     }
 
     @Override
