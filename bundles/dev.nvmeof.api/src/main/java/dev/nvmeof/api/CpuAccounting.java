@@ -31,13 +31,14 @@ public final class CpuAccounting {
     /**
      * CPU nanoseconds by class at one moment (or between two, after {@link #minus}).
      *
-     * @param jvmNanos the process's CPU time outside Java threads (GC, JIT)
+     * @param jvmNanos the process's CPU time outside Java threads (GC, JIT); the process's total comes from the OS
+     *                 in clock ticks (10 ms on Linux), so this one is coarse
      */
     public record Snapshot(long hostNanos, long nicEngineNanos, long targetNanos, long jvmNanos) {
 
         public Snapshot minus(Snapshot earlier) {
             return new Snapshot(hostNanos - earlier.hostNanos, nicEngineNanos - earlier.nicEngineNanos,
-                    targetNanos - earlier.targetNanos, jvmNanos - earlier.jvmNanos);
+                    targetNanos - earlier.targetNanos, Math.max(0, jvmNanos - earlier.jvmNanos));
         }
 
         public long totalNanos() {

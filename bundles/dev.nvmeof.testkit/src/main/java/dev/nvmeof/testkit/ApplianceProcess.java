@@ -109,8 +109,13 @@ public final class ApplianceProcess implements AutoCloseable {
 
     /** The exit status, within {@link #EXIT_TIMEOUT}; both streams are read to their end before it returns. */
     public int awaitExit() throws InterruptedException {
-        if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("still running after " + EXIT_TIMEOUT + "; stdout " + stdout + ", stderr "
+        return awaitExit(EXIT_TIMEOUT);
+    }
+
+    /** The exit status, within {@code timeout}; both streams are read to their end before it returns. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + "; stdout " + stdout + ", stderr "
                     + stderr);
         }
         try {

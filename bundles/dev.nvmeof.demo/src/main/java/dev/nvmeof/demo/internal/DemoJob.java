@@ -2,6 +2,7 @@ package dev.nvmeof.demo.internal;
 
 import dev.nvmeof.api.BlockDevice;
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.CpuAccounting;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeHost;
@@ -104,9 +105,12 @@ public final class DemoJob {
                 await(device.read(0, saved));
                 saved.clear();
             }
-            await(device.write(0, ByteBuffer.allocateDirect(length).put(pattern).flip(), false));
+            ByteBuffer written = ByteBuffer.allocateDirect(length).put(pattern).flip();
             ByteBuffer back = ByteBuffer.allocateDirect(length);
+            CpuAccounting.Snapshot before = CpuAccounting.snapshot();
+            await(device.write(0, written, false));
             await(device.read(0, back));
+            CpuAccounting.Snapshot cpu = CpuAccounting.snapshot().minus(before);
             int mismatch = firstMismatch(pattern, back);
             String what = "wrote " + binary(length) + " at LBA 0 of " + namespace.name() + " and read it back";
             if (mismatch >= 0) {
@@ -115,6 +119,9 @@ public final class DemoJob {
                 return false;
             }
             out.println("data check: " + what + ": OK");
+            out.printf(Locale.ROOT, "cpu: host %.1f ms, NIC engine %.1f ms, target %.1f ms, JVM %.1f ms%n",
+                    cpu.hostNanos() / 1e6, cpu.nicEngineNanos() / 1e6, cpu.targetNanos() / 1e6,
+                    cpu.jvmNanos() / 1e6);
             return true;
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;

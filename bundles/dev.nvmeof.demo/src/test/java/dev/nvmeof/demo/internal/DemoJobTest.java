@@ -66,6 +66,8 @@ class DemoJobTest {
         assertTrue(out.lines().anyMatch(l -> l.startsWith("Node ") && l.contains("FW Rev")), out);
         assertTrue(out.lines().anyMatch(l -> l.matches("nvme0n1 +\\S+ +.+ +1 +16\\.78 MB / 16\\.78 MB +512 .*")), out);
         assertTrue(out.contains("data check: wrote 1 MiB at LBA 0 of nvme0n1 and read it back: OK"), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("cpu: host \\d+\\.\\d ms, NIC engine 0\\.0 ms, target \\d+\\.\\d ms,"
+                + " JVM \\d+\\.\\d ms")), out);
         assertTrue(out.contains("disconnected nvme0"), out);
         assertTrue(host.controllers().isEmpty());
     }

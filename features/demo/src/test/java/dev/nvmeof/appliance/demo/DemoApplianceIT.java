@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -22,6 +23,8 @@ import dev.nvmeof.testkit.ApplianceProcess;
 @Timeout(90) // a safety net: every wait below is bounded on its own
 class DemoApplianceIT {
     static final Path JAR = Path.of(System.getProperty("nvmeof.demo.jar", "target/demo.jar"));
+    /** The job takes a few seconds; the stack waits up to 20 s for its services before it gives up. */
+    static final Duration RUN_TIMEOUT = Duration.ofSeconds(45);
     private final List<ApplianceProcess> processes = new ArrayList<>();
 
     @AfterEach
@@ -30,10 +33,28 @@ class DemoApplianceIT {
     }
 
     @Test
+    void shouldConnectOverTcpOffloadThroughTheFasterNicAndSayWhyWithNoArgumentsButAPort() throws Exception {
+        int port = ApplianceProcess.freePort();
+        ApplianceProcess demo = run("-s", String.valueOf(port));
+        assertEquals(0, demo.awaitExit(RUN_TIMEOUT), String.join("\n", demo.stdout));
+        assertLine(demo, l -> l.equals("nvme connect -t tcp_offload -a 127.0.0.1 -s " + port + " -n testnqn"));
+        // both NICs route 127.0.0.1 with a /24; the vortex link is faster
+        assertLine(demo, l -> l.equals("path: tcp_offload via vortex-V0001 from 127.0.0.3: vortex-V0001 won:"
+                + " link speed 100 Gb/s (acme-A0001: 25 Gb/s); acme-A0001 lost: link speed 25 Gb/s"
+                + " (vortex-V0001: 100 Gb/s)"));
+        assertLine(demo, l -> l.matches("connected nvme0 to testnqn with [1-4] I/O queues"));
+        assertLine(demo, l -> l.matches("nvme0n1 +\\S+ +nvmeof-offload target +1 +268\\.44 MB / 268\\.44 MB +512 .*"));
+        assertLine(demo, l -> l.equals("data check: wrote 8 MiB at LBA 0 of nvme0n1 and read it back: OK"));
+        assertLine(demo, l -> l.matches("cpu: host [0-9.]+ ms, NIC engine [0-9.]+ ms, target [0-9.]+ ms, JVM [0-9.]+ ms")
+                && !l.contains("NIC engine 0.0 ms"));
+        assertLine(demo, l -> l.equals("disconnected nvme0"));
+    }
+
+    @Test
     void shouldConnectOverTcpListTheNamespaceAndCheckDataAgainstItsEmbeddedTarget() throws Exception {
         int port = ApplianceProcess.freePort();
         ApplianceProcess demo = run("-t", "tcp", "-s", String.valueOf(port));
-        assertEquals(0, demo.awaitExit(), String.join("\n", demo.stdout));
+        assertEquals(0, demo.awaitExit(RUN_TIMEOUT), String.join("\n", demo.stdout));
         assertLine(demo, l -> l.equals("nvme connect -t tcp -a 127.0.0.1 -s " + port + " -n testnqn"));
         assertLine(demo, l -> l.startsWith("path: tcp 127.0.0.1:" + port + " from 127.0.0.1:"));
         assertLine(demo, l -> l.matches("nvme0n1 +\\S+ +nvmeof-offload target +1 +268\\.44 MB / 268\\.44 MB +512 .*"));
@@ -44,7 +65,7 @@ class DemoApplianceIT {
     @Test
     void shouldExitTwoNamingTheArgumentWhenAnArgumentIsBad() throws Exception {
         ApplianceProcess demo = run("-t", "rdma");
-        assertEquals(2, demo.awaitExit(), String.join("\n", demo.stdout));
+        assertEquals(2, demo.awaitExit(RUN_TIMEOUT), String.join("\n", demo.stdout));
         assertLine(demo, l -> l.equals("error: -t: transport must be tcp or tcp_offload, was rdma"));
     }
 
@@ -52,7 +73,7 @@ class DemoApplianceIT {
     void shouldExitOneSayingWhyWhenTheTargetIsUnreachable() throws Exception {
         int closed = ApplianceProcess.freePort();
         ApplianceProcess demo = run("-t", "tcp", "-a", "127.0.0.1", "-s", String.valueOf(closed));
-        assertEquals(1, demo.awaitExit(), String.join("\n", demo.stdout));
+        assertEquals(1, demo.awaitExit(RUN_TIMEOUT), String.join("\n", demo.stdout));
         assertLine(demo, l -> l.startsWith("error: connect failed: ") && l.contains("127.0.0.1:" + closed));
     }
 

@@ -39,8 +39,8 @@ public final class DemoComponent {
     /** The demo's two NIC functions, one per vendor driver, on the subnet of the embedded target. */
     static final String[][] NICS = {
         // vendor, device, serial, slot, link Mbit/s, vectors, max I/O, polling, address
-        {"0x1AC3", "0x0100", "ACME-0001", "1", "25000", "8", "131072", "false", "p1p1 127.0.0.2/24"},
-        {"0x1F7A", "0x0200", "VRTX-0001", "2", "100000", "4", "1048576", "true", "p2p1 127.0.0.3/24"},
+        {"0x1AC3", "0x0100", "A0001", "1", "25000", "8", "131072", "false", "p1p1 127.0.0.2/24"},
+        {"0x1F7A", "0x0200", "V0001", "2", "100000", "4", "1048576", "true", "p2p1 127.0.0.3/24"},
     };
 
     @Activate
