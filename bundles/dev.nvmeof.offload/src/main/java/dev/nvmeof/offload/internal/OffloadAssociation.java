@@ -11,6 +11,7 @@ import dev.nvmeof.spi.transport.TransportAssociation;
 import dev.nvmeof.spi.transport.TransportLimits;
 import dev.nvmeof.spi.transport.TransportQueue;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -80,8 +81,21 @@ final class OffloadAssociation implements TransportAssociation {
     }
 
     /**
-     * Closes every queue, then the controller. Under the monitor: a racing {@link #deviceLeft()} (or a second close)
-     * returns only after the teardown is done, so a leaving device is never called after its removal returns.
+     * The queues in teardown order, under the monitor: I/O queues before the admin queue, as Linux and the host core
+     * tear down. A target tears the whole controller down when its admin queue goes, so closing that first has the
+     * target drop the I/O queues' connections under the device, and the core hears those errors (EOF, broken pipe)
+     * instead of the real reason, while the teardown is still under way.
+     */
+    private List<OffloadTransportQueue> ioQueuesFirst() {
+        List<OffloadTransportQueue> order = new ArrayList<>(queues);
+        order.sort(Comparator.comparingInt(OffloadTransportQueue::qid).reversed());
+        return order;
+    }
+
+    /**
+     * Closes every queue (I/O queues first), then the controller. Under the monitor: a racing {@link #deviceLeft()}
+     * (or a second close) returns only after the teardown is done, so a leaving device is never called after its
+     * removal returns.
      */
     @Override
     public void close() {
@@ -90,7 +104,7 @@ final class OffloadAssociation implements TransportAssociation {
                 return;
             }
             closed = true;
-            for (OffloadTransportQueue queue : queues) {
+            for (OffloadTransportQueue queue : ioQueuesFirst()) {
                 queue.close();
             }
             controller.close();
@@ -109,7 +123,7 @@ final class OffloadAssociation implements TransportAssociation {
                 return;
             }
             closed = true;
-            gone = List.copyOf(queues);
+            gone = ioQueuesFirst();
             for (OffloadTransportQueue queue : gone) {
                 queue.closeForLeavingDevice();
             }

@@ -139,6 +139,8 @@ final class FakeDriver implements OffloadDriver {
         final List<TransportRequest> sent = new ArrayList<>();
         int drained;
         int destroyed;
+        /** Runs inside destroyQueue when set, e.g. to record the teardown order. */
+        Runnable onDestroy;
 
         FakeQueue(OffloadQueueHandle handle) {
             this.handle = handle;
@@ -166,6 +168,9 @@ final class FakeDriver implements OffloadDriver {
         public void destroyQueue() {
             calls.incrementAndGet();
             destroyed++;
+            if (onDestroy != null) {
+                onDestroy.run();
+            }
         }
     }
 }

@@ -154,6 +154,31 @@ class OffloadTransportTest {
     }
 
     @Test
+    void shouldTearTheIoQueuesDownBeforeTheAdminQueueWhenTheDriverLeavesAndOnClose() throws Exception {
+        for (boolean leaving : new boolean[] {true, false}) {
+            OffloadTransport fresh = new OffloadTransport();
+            FakeDriver driver = new FakeDriver("p1p1");
+            fresh.addDriver(driver, 0, 1);
+            TransportAssociation association = fresh.associate(options());
+            for (int qid = 0; qid <= 2; qid++) {
+                association.createQueue(queue(qid), new RecordingCallbacks());
+            }
+            List<FakeDriver.FakeQueue> created = List.copyOf(driver.queues);
+            List<Integer> destroyed = new ArrayList<>();
+            for (int qid = 0; qid <= 2; qid++) {
+                int q = qid;
+                created.get(qid).onDestroy = () -> destroyed.add(q);
+            }
+            if (leaving) {
+                fresh.removeDriver(driver);
+            } else {
+                association.close();
+            }
+            assertEquals(List.of(2, 1, 0), destroyed, leaving ? "device left" : "closed");
+        }
+    }
+
+    @Test
     void shouldForwardSubmitPollDrainAndCloseToTheHardwareQueue() throws Exception {
         FakeDriver driver = new FakeDriver("p1p1");
         transport.addDriver(driver, 0, 1);
