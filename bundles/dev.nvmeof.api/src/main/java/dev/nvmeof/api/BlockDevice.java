@@ -13,6 +13,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * per I/O), and the {@code CompletableFuture} conveniences on top of it. A request the host accepted is never lost:
  * it completes, is reissued after error recovery, or fails with a precise status (Host Path Error 0x370 when the path
  * is gone, Host Aborted 0x371 when aborted while not live).
+ *
+ * <p><b>Queues.</b> Reads go to the controller's read queues when it has any ({@code nr_write_queues} given), else
+ * to its default queues, like every other command; requests marked {@link IoRequest#polled(boolean) polled} go to a
+ * poll queue when it has any ({@code nr_poll_queues}). Within each kind the submitting thread picks the queue, so one
+ * thread's requests stay on one queue.
  */
 @ProviderType
 public interface BlockDevice {
@@ -37,6 +42,23 @@ public interface BlockDevice {
      * request and its buffer belong to the host until then.
      */
     void submit(IoRequest request);
+
+    /**
+     * Reaps the completions of the calling thread's poll queue now (Linux {@code poll_queue}, io_uring
+     * {@code IORING_SETUP_IOPOLL}): the callbacks of polled requests run here, on the calling thread. A polled
+     * request completes only when someone polls its queue, so a thread that submits polled requests must call this
+     * until they have completed (it does not block). Polled requests still time out like any other (30 s); one that
+     * is never polled starts error recovery and is then reissued. After a reconnect the thread's poll queue is a new
+     * one, still found by this call.
+     *
+     * <p>Returns 0 at once when the controller has no poll queue, or is not connected. Transports that cannot poll
+     * (the software {@code tcp} transport) serve poll queues from their own threads: polled requests complete by
+     * themselves there, and this returns 0.
+     *
+     * @return how many commands completed (a request split into several commands counts each)
+     * @since 1.1
+     */
+    int poll();
 
     /** Reads {@code destination.remaining()} bytes (a multiple of the block size) from {@code lba}. */
     CompletableFuture<Void> read(long lba, ByteBuffer destination);

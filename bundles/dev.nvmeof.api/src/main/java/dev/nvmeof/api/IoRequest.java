@@ -9,6 +9,9 @@ import dev.nvmeof.protocol.NvmeStatus;
 /**
  * A caller-owned, reusable block I/O request for {@link BlockDevice#submit}: set the operation, submit, get the
  * callback, reuse. Nothing is allocated on the success path.
+ *
+ * <p>A request marked {@link #polled(boolean) polled} goes to a poll queue ({@code nr_poll_queues}) and completes
+ * only when its submitting thread calls {@link BlockDevice#poll()} (io_uring's {@code IORING_SETUP_IOPOLL}).
  */
 @ProviderType
 public final class IoRequest {
@@ -28,6 +31,7 @@ public final class IoRequest {
     private ByteBuffer buffer;
     private boolean fua;
     private boolean deallocate;
+    private boolean polled;
     private Callback callback;
     private Object attachment;
     private int status;
@@ -70,6 +74,24 @@ public final class IoRequest {
     public IoRequest callback(Callback value) {
         this.callback = value;
         return this;
+    }
+
+    /**
+     * Marks the request for a poll queue: when the controller has poll queues ({@code nr_poll_queues}), it goes to
+     * the submitting thread's poll queue and its callback runs only inside a {@link BlockDevice#poll()} by that
+     * thread; without poll queues it is ordinary I/O. Kept across reuse, like the callback: the operation setters
+     * leave it alone.
+     *
+     * @since 1.1
+     */
+    public IoRequest polled(boolean value) {
+        this.polled = value;
+        return this;
+    }
+
+    /** Whether the request is for a poll queue ({@link #polled(boolean)}). */
+    public boolean polled() {
+        return polled;
     }
 
     public IoRequest attachment(Object value) {

@@ -25,7 +25,16 @@ public interface NvmeController {
     /** How the transport carries it, e.g. {@code tcp 127.0.0.1:4420 from 127.0.0.1:40312}, or the offload claim. */
     String transportDescription();
 
+    /** The I/O queues of the current association, all kinds ({@link #queueCounts()}{@code .total()}); 0 if none. */
     int ioQueueCount();
+
+    /**
+     * How the I/O queues of the current association are split, as Linux's {@code nvmf_set_io_queues} splits what the
+     * controller granted for {@code nr_io_queues + nr_write_queues + nr_poll_queues}; all 0 while not connected.
+     *
+     * @since 1.1
+     */
+    QueueCounts queueCounts();
 
     /** Identify Controller data from the last (re)connect. */
     IdentifyController identify();

@@ -17,5 +17,5 @@
  * <p>Every type here is implemented by the platform ({@code @ProviderType}): adding to it is a minor version.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.nvmeof.api;

@@ -16,6 +16,7 @@ import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.api.QueueCounts;
 import dev.nvmeof.protocol.AdminCommands;
 import dev.nvmeof.protocol.AsyncEvent;
 import dev.nvmeof.protocol.Capabilities;
@@ -48,8 +49,10 @@ import dev.nvmeof.spi.transport.TransportQueue;
  *   <li>Property Get CAP (MQES, TO) and VS; Property Set CC (EN, IOSQES 6, IOCQES 4, MPS 0);</li>
  *   <li>Property Get CSTS until RDY, within CAP.TO on the injected clock;</li>
  *   <li>Identify Controller (MDTS, IOCCSZ, MAXCMD; SGLS must say SGLs are supported);</li>
- *   <li>Set Features Number of Queues asking {@code min(nr_io_queues, limits.maxIoQueues)}; I/O queues
- *       {@code min(asked, granted)}, each {@code min(queue_size, MQES + 1, MAXCMD)} entries, each with its Connect;</li>
+ *   <li>Set Features Number of Queues asking {@code min(nr_io_queues + nr_write_queues + nr_poll_queues,
+ *       limits.maxIoQueues)}; {@code min(asked, granted)} I/O queues split into default/read/poll ({@link IoQueues}),
+ *       each {@code min(queue_size, MQES + 1, MAXCMD)} entries, each with its Connect; poll queues polled when the
+ *       transport can poll;</li>
  *   <li>Identify Active Namespace List and Identify Namespace for each (first connect only).</li>
  * </ol>
  *
@@ -70,10 +73,12 @@ final class ConnectSequence {
     static final int SGLS_SUPPORT_MASK = 0x3;
     /** Reserved I/O tag: Connect. */
     static final int IO_RESERVED = 1;
+    /** How long a wait on a poll queue lasts between two polls. */
+    static final long POLL_WAIT_NANOS = 50_000;
 
-    /** What a successful attempt built. */
-    record Connected(TransportAssociation association, HostQueue admin, HostQueue[] io, int cntlid,
-            Capabilities capabilities, int version, IdentifyController identify, int maxTransferSize,
+    /** What a successful attempt built; {@code io} in QID order, split as {@code counts} says ({@link IoQueues}). */
+    record Connected(TransportAssociation association, HostQueue admin, HostQueue[] io, QueueCounts counts,
+            int cntlid, Capabilities capabilities, int version, IdentifyController identify, int maxTransferSize,
             List<NamespaceInfo> namespaces) {
     }
 
@@ -120,7 +125,7 @@ final class ConnectSequence {
     private Connected connect(TransportAssociation association, boolean scanNamespaces) throws NvmeException {
         TransportLimits limits = association.limits();
         HostQueue admin = createQueue(association, 0, ADMIN_QUEUE_SIZE, ADMIN_RESERVED, settings.adminTimeout(),
-                ADMIN_IN_CAPSULE);
+                ADMIN_IN_CAPSULE, false);
         int cntlid = ConnectResponse.cntlid((int) connectQueue(admin, 0xFFFF, ADMIN_QUEUE_SIZE,
                 options.keepAliveTmo() * 1000));
 
@@ -148,25 +153,32 @@ final class ConnectSequence {
         int maxTransfer = (int) Math.min(limits.maxTransferSize(), mdtsBytes == 0 ? Integer.MAX_VALUE : mdtsBytes);
 
         HostQueue[] io = new HostQueue[0];
+        QueueCounts counts = QueueCounts.NONE;
         if (options.nrIoQueues() > 0) {
-            int asked = Math.min(options.nrIoQueues(), limits.maxIoQueues());
+            int asked = IoQueues.asked(options, limits.maxIoQueues());
             int dw0 = (int) await(admin, new AdminCommand(NvmeTimeoutException.SET_FEATURES,
                     (sqe, cid) -> AdminCommands.setNumberOfQueues(sqe, cid, asked, asked)));
             int granted = Math.min(AdminCommands.grantedSubmissionQueues(dw0),
                     AdminCommands.grantedCompletionQueues(dw0));
-            int count = Math.min(asked, granted);
+            counts = IoQueues.split(options.nrIoQueues(), options.nrWriteQueues(), options.nrPollQueues(),
+                    Math.min(asked, granted));
             int size = ioQueueSize(options.queueSize(), cap, identify.maxcmd());
             int inCapsule = Math.max(0, identify.ioccsz() * 16 - 64);
-            io = new HostQueue[count];
-            for (int qid = 1; qid <= count; qid++) {
-                io[qid - 1] = createQueue(association, qid, size, IO_RESERVED, settings.ioTimeout(), inCapsule);
+            int firstPoll = counts.defaultQueues() + counts.readQueues() + 1;
+            io = new HostQueue[counts.total()];
+            for (int qid = 1; qid <= io.length; qid++) {
+                // A transport that cannot poll serves its poll queues from its own threads (see BlockDevice.poll).
+                boolean polled = qid >= firstPoll && limits.polling();
+                io[qid - 1] = createQueue(association, qid, size, IO_RESERVED, settings.ioTimeout(), inCapsule,
+                        polled);
                 connectQueue(io[qid - 1], cntlid, size, 0);
             }
         }
 
         enableAsyncEvents(admin, identify);
         List<NamespaceInfo> namespaces = scanNamespaces ? scan(admin) : List.of();
-        return new Connected(association, admin, io, cntlid, cap, version, identify, maxTransfer, namespaces);
+        return new Connected(association, admin, io, counts, cntlid, cap, version, identify, maxTransfer,
+                namespaces);
     }
 
     /** The I/O queue size: what was asked, clamped to MQES + 1 and MAXCMD (0 = no limit), at least 2. */
@@ -179,12 +191,12 @@ final class ConnectSequence {
     }
 
     private HostQueue createQueue(TransportAssociation association, int qid, int size, int reserved,
-            Duration timeout, int inCapsule) throws NvmeException {
+            Duration timeout, int inCapsule, boolean polled) throws NvmeException {
         HostQueue queue = new HostQueue(qid, size, reserved, timeout, settings.clock(), this::queueFailed);
         queues.add(queue);
         TransportQueue transportQueue = association.createQueue(new QueueParameters(qid, size, inCapsule,
-                options.hdrDigest(), options.dataDigest(), false, settings.icRespTimeout()), queue);
-        queue.attach(transportQueue);
+                options.hdrDigest(), options.dataDigest(), polled, settings.icRespTimeout()), queue);
+        queue.attach(transportQueue, polled);
         return queue;
     }
 
@@ -289,8 +301,13 @@ final class ConnectSequence {
         if (!sent) {
             throw NvmeTransportException.connectionLost(command.step() + ": queue " + queue.qid() + " closed", null);
         }
-        long tick = settings.waitTick().toNanos();
+        // A poll queue's completions, Connect's too, arrive only when polled: the waiter polls (blk_execute_rq).
+        boolean polled = queue.polled();
+        long tick = polled ? Math.min(POLL_WAIT_NANOS, settings.waitTick().toNanos()) : settings.waitTick().toNanos();
         for (;;) {
+            if (polled) {
+                queue.poll();
+            }
             try {
                 return command.result().get(tick, TimeUnit.NANOSECONDS);
             } catch (ExecutionException | InterruptedException e) {

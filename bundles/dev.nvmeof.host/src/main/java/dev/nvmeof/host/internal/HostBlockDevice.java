@@ -101,6 +101,11 @@ final class HostBlockDevice implements BlockDevice {
     }
 
     @Override
+    public int poll() {
+        return path.poll();
+    }
+
+    @Override
     public CompletableFuture<Void> read(long lba, ByteBuffer destination) {
         return start(new IoRequest().read(lba, destination));
     }

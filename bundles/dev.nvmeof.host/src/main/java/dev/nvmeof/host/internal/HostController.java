@@ -16,11 +16,13 @@ import java.util.function.Consumer;
 
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.ControllerState;
+import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeNamespace;
 import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.api.QueueCounts;
 import dev.nvmeof.protocol.AdminCommands;
 import dev.nvmeof.protocol.AsyncEvent;
 import dev.nvmeof.protocol.IdentifyController;
@@ -295,15 +297,26 @@ public final class HostController implements NvmeController, IoPath {
 
     @Override
     public void submit(Object owner, HostNamespace namespace) {
+        submit(owner, namespace, Thread.currentThread().getId());
+    }
+
+    /**
+     * Sends a request to the queue {@link IoQueues} picks for its kind and for thread {@code submitter} (the one that
+     * submitted it first, also when recovery reissues it), or holds it while not LIVE.
+     */
+    void submit(Object owner, HostNamespace namespace, long submitter) {
         ConnectSequence.Connected c = connected;
         if (state.state() == ControllerState.LIVE && c != null && c.io().length > 0) {
-            HostQueue[] queues = c.io();
-            HostQueue queue = queues[(int) (Thread.currentThread().getId() % queues.length)];
-            if (queue.submit(owner, namespace)) {
+            // A piece of a split request goes where its caller's request would.
+            IoRequest request = owner instanceof SplitIo.Piece piece ? piece.request()
+                    : owner instanceof IoRequest io ? io : null;
+            HostQueue queue = c.io()[request == null ? 0 : IoQueues.index(c.counts(), request.operation(),
+                    request.polled(), submitter)];
+            if (queue.submit(owner, namespace, submitter)) {
                 return;
             }
         }
-        recovery.hold(owner, namespace);
+        recovery.hold(owner, namespace, submitter);
     }
 
     /**
@@ -327,6 +340,16 @@ public final class HostController implements NvmeController, IoPath {
         } catch (TimeoutException e) {
             throw NvmeTimeoutException.of(command.step(), wait);
         }
+    }
+
+    /** Reaps the calling thread's poll queue (see {@link dev.nvmeof.api.BlockDevice#poll()}); 0 without one. */
+    @Override
+    public int poll() {
+        ConnectSequence.Connected c = connected;
+        if (c == null || c.counts().pollQueues() == 0) {
+            return 0;
+        }
+        return c.io()[IoQueues.pollIndex(c.counts(), Thread.currentThread().getId())].poll();
     }
 
     @Override
@@ -474,6 +497,12 @@ public final class HostController implements NvmeController, IoPath {
     public int ioQueueCount() {
         ConnectSequence.Connected c = connected;
         return c == null ? 0 : c.io().length;
+    }
+
+    @Override
+    public QueueCounts queueCounts() {
+        ConnectSequence.Connected c = connected;
+        return c == null ? QueueCounts.NONE : c.counts();
     }
 
     @Override

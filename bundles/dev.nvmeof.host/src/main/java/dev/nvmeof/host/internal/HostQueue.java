@@ -47,8 +47,12 @@ final class HostQueue implements QueueCallbacks {
         void queueFailed(HostQueue queue, NvmeTransportException cause);
     }
 
-    /** A request taken off a torn-down queue, to be reissued or failed by the controller. */
-    record Pending(Object owner, HostNamespace namespace) {
+    /**
+     * A request taken off a torn-down queue (or held), to be reissued or failed by the controller; {@code submitter}
+     * is the id of the thread that submitted it, so a reissue from another thread picks the same queue (a polled
+     * request's completion must reach the thread that polls for it).
+     */
+    record Pending(Object owner, HostNamespace namespace, long submitter) {
     }
 
     private final int qid;
@@ -60,17 +64,21 @@ final class HostQueue implements QueueCallbacks {
     private final TransportRequest[] requests;
     private final Object[] owners;
     private final HostNamespace[] namespaces;
+    private final long[] submitters;
     /** The owner was already completed (timed out while not LIVE); the late completion only frees the tag. */
     private final boolean[] abandoned;
     private final ByteBuffer[] dsmRanges;
     private final Object[] backlogOwners;
     private final HostNamespace[] backlogNamespaces;
+    private final long[] backlogSubmitters;
     private final AtomicBoolean failed = new AtomicBoolean();
     private final IntConsumer onExpired = this::onExpired;
     private int backlogHead;
     private int backlogCount;
-    private TransportQueue transport;
-    private boolean closed;
+    /** Written under the monitor; volatile for {@link #poll()}, which reads them without it. */
+    private volatile TransportQueue transport;
+    private volatile boolean closed;
+    private volatile boolean polled;
     private List<Object> expiredOwners;
     private boolean expiredWhileLive;
     private boolean live;
@@ -90,6 +98,7 @@ final class HostQueue implements QueueCallbacks {
         this.requests = new TransportRequest[size];
         this.owners = new Object[size];
         this.namespaces = new HostNamespace[size];
+        this.submitters = new long[size];
         this.abandoned = new boolean[size];
         this.dsmRanges = new ByteBuffer[size];
         for (int tag = 0; tag < size; tag++) {
@@ -101,6 +110,7 @@ final class HostQueue implements QueueCallbacks {
         int backlog = BACKLOG_PER_TAG * tags.capacity();
         this.backlogOwners = new Object[backlog];
         this.backlogNamespaces = new HostNamespace[backlog];
+        this.backlogSubmitters = new long[backlog];
     }
 
     int qid() {
@@ -111,9 +121,18 @@ final class HostQueue implements QueueCallbacks {
         return tags.size();
     }
 
-    /** Connects the queue to its transport queue, created with this object as its callbacks. */
-    synchronized void attach(TransportQueue transportQueue) {
+    /**
+     * Connects the queue to its transport queue, created with this object as its callbacks; {@code polled} when its
+     * completions arrive only through {@link #poll()}.
+     */
+    synchronized void attach(TransportQueue transportQueue, boolean polled) {
         this.transport = transportQueue;
+        this.polled = polled;
+    }
+
+    /** Whether completions arrive only through {@link #poll()}. */
+    boolean polled() {
+        return polled;
     }
 
     /** Whether command timeouts now start recovery (LIVE) or abort the command (not LIVE). */
@@ -129,19 +148,25 @@ final class HostQueue implements QueueCallbacks {
      *         backlogged, or completed at once because the backlog was full)
      */
     boolean submit(Object owner, HostNamespace namespace) {
+        return submit(owner, namespace, Thread.currentThread().getId());
+    }
+
+    /** {@link #submit(Object, HostNamespace)} for a request first submitted by thread {@code submitter}. */
+    boolean submit(Object owner, HostNamespace namespace, long submitter) {
         synchronized (this) {
             if (closed || transport == null) {
                 return false;
             }
             int tag = tags.acquire();
             if (tag >= 0) {
-                start(tag, owner, namespace);
+                start(tag, owner, namespace, submitter, true);
                 return true;
             }
             if (backlogCount < backlogOwners.length) {
                 int index = (backlogHead + backlogCount++) % backlogOwners.length;
                 backlogOwners[index] = owner;
                 backlogNamespaces[index] = namespace;
+                backlogSubmitters[index] = submitter;
                 return true;
             }
         }
@@ -175,21 +200,17 @@ final class HostQueue implements QueueCallbacks {
             if (owners[tag] != null) {
                 throw new IllegalStateException("reserved tag " + tag + " of queue " + qid + " is outstanding");
             }
-            start(tag, command, null, timed);
+            start(tag, command, null, 0, timed);
             return true;
         }
     }
 
     /** Holding the monitor. */
-    private void start(int tag, Object owner, HostNamespace namespace) {
-        start(tag, owner, namespace, true);
-    }
-
-    /** Holding the monitor. */
-    private void start(int tag, Object owner, HostNamespace namespace, boolean timed) {
+    private void start(int tag, Object owner, HostNamespace namespace, long submitter, boolean timed) {
         TransportRequest request = requests[tag].reset();
         owners[tag] = owner;
         namespaces[tag] = namespace;
+        submitters[tag] = submitter;
         abandoned[tag] = false;
         try {
             if (owner instanceof IoRequest io) {
@@ -257,12 +278,22 @@ final class HostQueue implements QueueCallbacks {
         while (!closed && backlogCount > 0 && tags.available() > 0) {
             Object owner = backlogOwners[backlogHead];
             HostNamespace namespace = backlogNamespaces[backlogHead];
+            long submitter = backlogSubmitters[backlogHead];
             backlogOwners[backlogHead] = null;
             backlogNamespaces[backlogHead] = null;
             backlogHead = (backlogHead + 1) % backlogOwners.length;
             backlogCount--;
-            start(tags.acquire(), owner, namespace);
+            start(tags.acquire(), owner, namespace, submitter, true);
         }
+    }
+
+    /**
+     * Reaps the transport queue's completions on the calling thread (a poll queue). Outside the monitor, which each
+     * completion takes; 0 once the queue is torn down.
+     */
+    int poll() {
+        TransportQueue t = transport;
+        return closed || t == null ? 0 : t.poll();
     }
 
     @Override
@@ -339,13 +370,14 @@ final class HostQueue implements QueueCallbacks {
             for (int tag = 0; tag < owners.length; tag++) {
                 if (owners[tag] != null) {
                     if (!abandoned[tag]) {
-                        pending.add(new Pending(owners[tag], namespaces[tag]));
+                        pending.add(new Pending(owners[tag], namespaces[tag], submitters[tag]));
                     }
                     free(tag);
                 }
             }
             while (backlogCount > 0) {
-                pending.add(new Pending(backlogOwners[backlogHead], backlogNamespaces[backlogHead]));
+                pending.add(new Pending(backlogOwners[backlogHead], backlogNamespaces[backlogHead],
+                        backlogSubmitters[backlogHead]));
                 backlogOwners[backlogHead] = null;
                 backlogNamespaces[backlogHead] = null;
                 backlogHead = (backlogHead + 1) % backlogOwners.length;

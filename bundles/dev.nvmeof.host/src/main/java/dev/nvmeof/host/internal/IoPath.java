@@ -11,6 +11,9 @@ interface IoPath {
      */
     void submit(Object owner, HostNamespace namespace);
 
+    /** Reaps the calling thread's poll queue; 0 when there is none ({@link dev.nvmeof.api.BlockDevice#poll()}). */
+    int poll();
+
     /** The most bytes one command moves now (MDTS and the transport's limit). */
     int maxTransferSize();
 

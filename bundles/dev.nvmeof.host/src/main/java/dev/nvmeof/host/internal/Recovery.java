@@ -72,13 +72,16 @@ final class Recovery {
         return cause;
     }
 
-    /** Holds a request while the controller is not LIVE, or fails it when the path is gone. */
-    void hold(Object owner, HostNamespace namespace) {
+    /**
+     * Holds a request of thread {@code submitter} while the controller is not LIVE, or fails it when the path is
+     * gone.
+     */
+    void hold(Object owner, HostNamespace namespace, long submitter) {
         synchronized (held) {
             ControllerState now = state().state();
             if (!now.isTerminal() && !(failFast && now != ControllerState.LIVE)) {
                 // LIVE here is a race with a queue just torn down or just installed: the next turn reissues it.
-                held.addLast(new HostQueue.Pending(owner, namespace));
+                held.addLast(new HostQueue.Pending(owner, namespace, submitter));
                 return;
             }
         }
@@ -107,7 +110,7 @@ final class Recovery {
             held.clear();
         }
         for (HostQueue.Pending pending : reissue) {
-            controller.submit(pending.owner(), pending.namespace());
+            controller.submit(pending.owner(), pending.namespace(), pending.submitter());
         }
         return true;
     }

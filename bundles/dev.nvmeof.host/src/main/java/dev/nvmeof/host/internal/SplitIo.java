@@ -67,6 +67,11 @@ final class SplitIo {
             this.slice = slice;
         }
 
+        /** The caller's request this piece belongs to (its operation and polled flag choose the queue). */
+        IoRequest request() {
+            return request;
+        }
+
         @Override
         public void prepare(TransportRequest transportRequest, int cid) {
             if (request.operation() == IoRequest.Operation.DISCARD && dsm == null) {

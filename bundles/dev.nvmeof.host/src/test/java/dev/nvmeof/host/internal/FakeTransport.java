@@ -42,6 +42,8 @@ final class FakeTransport implements Transport {
     private final List<String> commands = new ArrayList<>();
     private final List<FakeQueue> queues = new ArrayList<>();
     private final List<QueueParameters> parameters = new ArrayList<>();
+    /** I/O commands by QID; an array, since the fake's I/O path allocates nothing. */
+    private final int[] ioByQueue = new int[1024];
     private int ioCommands;
     private int associations;
 
@@ -57,7 +59,7 @@ final class FakeTransport implements Transport {
     @Override
     public OptionPolicy optionPolicy() {
         return new OptionPolicy("fake", Set.of("traddr", "trsvcid", "reconnect_delay", "ctrl_loss_tmo",
-                "hdr_digest", "data_digest"), Set.of("traddr"));
+                "hdr_digest", "data_digest", "nr_write_queues", "nr_poll_queues"), Set.of("traddr"));
     }
 
     @Override
@@ -83,6 +85,11 @@ final class FakeTransport implements Transport {
 
     synchronized int ioCommands() {
         return ioCommands;
+    }
+
+    /** I/O commands sent on queue {@code qid} (any association). */
+    synchronized int ioCommands(int qid) {
+        return ioByQueue[qid];
     }
 
     synchronized int associations() {
@@ -144,6 +151,7 @@ final class FakeTransport implements Transport {
     private synchronized boolean record(int qid, SubmissionQueueEntryFlyweight sqe, boolean io) {
         if (io) {
             ioCommands++;
+            ioByQueue[qid]++;
             return dropIo;
         }
         String name = "q" + qid + " " + describe(sqe);
@@ -193,7 +201,7 @@ final class FakeTransport implements Transport {
 
         @Override
         public TransportQueue createQueue(QueueParameters p, QueueCallbacks callbacks) {
-            FakeQueue queue = new FakeQueue(p.qid(), callbacks);
+            FakeQueue queue = new FakeQueue(p.qid(), p.polled(), callbacks);
             synchronized (FakeTransport.this) {
                 queues.add(queue);
                 parameters.add(p);
@@ -211,16 +219,20 @@ final class FakeTransport implements Transport {
         }
     }
 
+    /** A queue of the fake; a polled one keeps every completion, Connect's too, until {@link #poll()}. */
     final class FakeQueue implements TransportQueue {
         final int qid;
+        final boolean polled;
         private final QueueCallbacks callbacks;
+        private final List<TransportRequest> completions = new ArrayList<>();
         private final List<TransportRequest> pending = new ArrayList<>();
         private final List<TransportRequest> dropped = new ArrayList<>();
         private final List<TransportRequest> asyncEvents = new ArrayList<>();
         private boolean dead;
 
-        FakeQueue(int qid, QueueCallbacks callbacks) {
+        FakeQueue(int qid, boolean polled, QueueCallbacks callbacks) {
             this.qid = qid;
+            this.polled = polled;
             this.callbacks = callbacks;
         }
 
@@ -249,9 +261,19 @@ final class FakeTransport implements Transport {
                     pending.add(request);
                     return;
                 }
+                if (polled) {
+                    target.execute(qid, request);
+                    completions.add(request);
+                    return;
+                }
             }
             target.execute(qid, request);
             callbacks.completed(request);
+        }
+
+        /** Completions a poll would reap now. */
+        synchronized int reapable() {
+            return completions.size();
         }
 
         void completePending() {
@@ -297,18 +319,31 @@ final class FakeTransport implements Transport {
                 pending.clear();
                 dropped.clear();
                 asyncEvents.clear();
+                completions.clear();
             }
             callbacks.failed(NvmeTransportException.connectionLost(why, null));
         }
 
         @Override
         public int poll() {
-            return 0;
+            int reaped = 0;
+            for (;;) { // one at a time and outside the monitor, allocating nothing, as a transport's reap does
+                TransportRequest request;
+                synchronized (this) {
+                    if (dead || completions.isEmpty()) {
+                        return reaped;
+                    }
+                    request = completions.remove(0);
+                }
+                callbacks.completed(request);
+                reaped++;
+            }
         }
 
         @Override
         public synchronized void drain() {
             dead = true;
+            completions.clear();
             pending.clear();
             dropped.clear();
             asyncEvents.clear();
