@@ -55,6 +55,11 @@ final class OffloadAssociation implements TransportAssociation {
 
     @Override
     public TransportQueue createQueue(QueueParameters parameters, QueueCallbacks callbacks) throws NvmeException {
+        if (parameters.polled() && !limits.polling()) {
+            // The core asks for polled queues only when limits() says so; a device that cannot poll never gets one.
+            throw NvmeTransportException.of("offload device " + deviceName + " cannot poll: queue "
+                    + parameters.qid() + " refused", null, false, null);
+        }
         OffloadTransportQueue wrapper = new OffloadTransportQueue(parameters.qid(), deviceName, callbacks);
         synchronized (this) {
             if (closed) {

@@ -139,7 +139,7 @@ public final class OffloadTransport implements Transport {
             OffloadAssociation association;
             try {
                 association = new OffloadAssociation(this, driver, winner.name(), controller,
-                        QueueCount.transportLimits(driver.limits()), report);
+                        DeviceLimits.transportLimits(driver.limits()), report);
             } catch (RuntimeException badLimits) {
                 controller.close();
                 throw badLimits;

@@ -46,6 +46,8 @@ final class FakeDriver implements OffloadDriver {
     final List<OffloadQueue> created = new ArrayList<>();
     final AtomicInteger calls = new AtomicInteger();
     final List<FakeQueue> queues = new ArrayList<>();
+    /** What each createQueue was asked, in order. */
+    final List<QueueParameters> queueParameters = new ArrayList<>();
     volatile int controllersClosed;
 
     FakeDriver(String name) {
@@ -114,6 +116,7 @@ final class FakeDriver implements OffloadDriver {
             @Override
             public OffloadQueue createQueue(QueueParameters parameters, OffloadQueueHandle handle) {
                 calls.incrementAndGet();
+                queueParameters.add(parameters);
                 if (queueFactory != null) {
                     OffloadQueue queue = queueFactory.apply(handle);
                     created.add(queue);
@@ -137,6 +140,7 @@ final class FakeDriver implements OffloadDriver {
     final class FakeQueue implements OffloadQueue {
         final OffloadQueueHandle handle;
         final List<TransportRequest> sent = new ArrayList<>();
+        int polls;
         int drained;
         int destroyed;
         /** Runs inside destroyQueue when set, e.g. to record the teardown order. */
@@ -155,6 +159,7 @@ final class FakeDriver implements OffloadDriver {
         @Override
         public int pollQueue() {
             calls.incrementAndGet();
+            polls++;
             return 0;
         }
 

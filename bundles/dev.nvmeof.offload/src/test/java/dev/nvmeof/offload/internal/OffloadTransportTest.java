@@ -1,6 +1,7 @@
 package dev.nvmeof.offload.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.spi.offload.OffloadLimits;
 import dev.nvmeof.spi.transport.QueueCallbacks;
 import dev.nvmeof.spi.transport.QueueParameters;
 import dev.nvmeof.spi.transport.TransportAssociation;
@@ -201,6 +203,38 @@ class OffloadTransportTest {
             queue.close();
             queue.close();
             assertEquals(1, hardware.destroyed);
+        }
+    }
+
+    @Test
+    void shouldPassAPolledQueueToADeviceThatPollsAndPollItThere() throws Exception {
+        FakeDriver driver = new FakeDriver("p1p1");
+        driver.limits = new OffloadLimits(128 * 1024, 32, 4, true);
+        transport.addDriver(driver, 0, 1);
+        try (TransportAssociation association = transport.associate(options())) {
+            assertTrue(association.limits().polling());
+            QueueParameters polled = new QueueParameters(3, 32, 8192, false, false, true, Duration.ofSeconds(10));
+            TransportQueue queue = association.createQueue(polled, new RecordingCallbacks());
+
+            assertEquals(List.of(polled), driver.queueParameters);
+            queue.poll();
+            assertEquals(1, driver.queues.get(0).polls);
+        }
+    }
+
+    @Test
+    void shouldNeverGiveAPolledQueueToADeviceThatCannotPoll() throws Exception {
+        FakeDriver driver = new FakeDriver("p1p1");
+        transport.addDriver(driver, 0, 1);
+        try (TransportAssociation association = transport.associate(options())) {
+            assertFalse(association.limits().polling());
+            QueueParameters polled = new QueueParameters(1, 32, 8192, false, false, true, Duration.ofSeconds(10));
+
+            NvmeTransportException refused = assertThrows(NvmeTransportException.class,
+                    () -> association.createQueue(polled, new RecordingCallbacks()));
+
+            assertTrue(refused.getMessage().contains("p1p1 cannot poll: queue 1 refused"), refused.getMessage());
+            assertTrue(driver.queueParameters.isEmpty(), "the device was not asked");
         }
     }
 
