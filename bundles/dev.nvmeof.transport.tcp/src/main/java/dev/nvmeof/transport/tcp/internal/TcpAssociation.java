@@ -80,6 +80,7 @@ final class TcpAssociation implements TransportAssociation {
         throw new SocketException("interface " + name + " has no address of the target's family");
     }
 
+    /** No polling: the event loop delivers every completion (see {@link TcpQueue#poll()}). */
     @Override
     public TransportLimits limits() {
         return new TransportLimits(MAX_IO_QUEUES, MAX_TRANSFER_SIZE, 1, false);

@@ -249,7 +249,12 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
         send.submit(slot, request); // false when the queue is no longer live: the request is the core's again
     }
 
-    /** All queues are interrupt-style for now: completions are delivered by the event loop, never here. */
+    /**
+     * Nothing to reap: this transport says it cannot poll ({@code TransportLimits.polling} false), so the core never
+     * asks for a polled queue; its poll queues ({@code nr_poll_queues}) are served by the event loop like the others,
+     * and polled requests complete by themselves. Reading the socket on the caller's thread would split one queue's
+     * receive state (and the R2T-driven send) between two owners.
+     */
     @Override
     public int poll() {
         return 0;
