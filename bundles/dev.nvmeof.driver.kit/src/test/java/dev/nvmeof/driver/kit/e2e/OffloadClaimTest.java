@@ -48,8 +48,8 @@ class OffloadClaimTest {
 
         NvmeController controller = host.connect(target.options(""));
 
-        assertEquals("tcp_offload via acme-A1 from 127.0.1.2: acme-A1 won: the only claim",
-                controller.transportDescription());
+        assertEquals("tcp_offload via acme-A1 from 127.0.1.2: acme-A1 won: the only claim; vortex-V1 declined:"
+                + " cannot reach 127.0.1.1 through its port", controller.transportDescription());
         assertEquals(List.of("127.0.1.2"), target.sources().stream().distinct().toList());
         assertEquals(0, vortex.activeQueues());
     }

@@ -54,7 +54,8 @@ class OffloadOptionRoutingTest {
         NvmeController controller = host.connect(target.options(",tos=184"));
 
         assertEquals("tcp_offload via acme-A1 from 127.0.0.2: acme-A1 won: honours every requested option"
-                + " (vortex-V1 does not honour tos)", controller.transportDescription());
+                + " (vortex-V1 does not honour tos); vortex-V1 lost: does not honour tos (acme-A1 honours every"
+                + " requested option)", controller.transportDescription());
         assertEquals(List.of("127.0.0.2"), target.sources().stream().distinct().toList());
     }
 
