@@ -11,12 +11,13 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 import dev.nvmeof.api.ControllerState;
+import dev.nvmeof.api.NvmeNamespace;
 import dev.nvmeof.host.internal.HostController;
 import dev.nvmeof.host.internal.HostListener;
 
 /**
- * What a host shows while it recovers: every controller state change (as {@code LIVE->RESETTING}), heard through the
- * core's {@link HostListener}, and the reason each error recovery started, which the core logs as a warning
+ * What a host shows while it recovers: every controller state change (as {@code LIVE->RESETTING}) and namespace
+ * withdrawn, heard through the core's {@link HostListener}, and the reason each error recovery started, which the core logs as a warning
  * ({@code nvme0: error recovery: <cause>}) and has no other handle for. Waits are bounded and sleep-free.
  */
 final class HostWatch extends Handler implements HostListener, AutoCloseable {
@@ -26,6 +27,7 @@ final class HostWatch extends Handler implements HostListener, AutoCloseable {
     private final SimpleFormatter formatter = new SimpleFormatter();
     private final List<String> transitions = new ArrayList<>();
     private final List<String> recoveries = new ArrayList<>();
+    private final List<String> removed = new ArrayList<>();
 
     HostWatch() {
         setLevel(Level.WARNING);
@@ -36,6 +38,14 @@ final class HostWatch extends Handler implements HostListener, AutoCloseable {
     public void stateChanged(HostController controller, ControllerState from, ControllerState to) {
         synchronized (this) {
             transitions.add(from + "->" + to);
+            notifyAll();
+        }
+    }
+
+    @Override
+    public void namespaceRemoved(HostController controller, NvmeNamespace namespace) {
+        synchronized (this) {
+            removed.add(namespace.name());
             notifyAll();
         }
     }
@@ -59,6 +69,18 @@ final class HostWatch extends Handler implements HostListener, AutoCloseable {
     /** The cause of each error recovery so far, in order. */
     synchronized List<String> recoveries() {
         return List.copyOf(recoveries);
+    }
+
+    /** Waits until the namespace {@code name} was withdrawn (a DEAD controller's, after the host forgot it). */
+    synchronized void awaitRemoved(String name, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!removed.contains(name)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("waited " + timeout + " for " + name + " to go; removed " + removed);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
     }
 
     /** Waits until the last transition is {@code last} after at least one {@code LIVE->RESETTING}. */

@@ -113,6 +113,7 @@ class OffloadHotSwapTest {
         for (CompletableFuture<Void> request : all) {
             assertHostPathError(request);
         }
+        watch.awaitRemoved(device.name(), WAIT); // after the host forgot the controller
         assertTrue(host.controllers().isEmpty(), "a DEAD controller is forgotten");
         assertEquals(0, acme.activeQueues());
     }
