@@ -5,7 +5,11 @@ import dev.nvmeof.nic.emulated.internal.EngineQueuePair;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One emulated NIC function: its capabilities, its paired {@link NetDevice} and its offload engine (one thread named
@@ -54,6 +58,26 @@ public final class NicFunction implements AutoCloseable {
 
     public NicFaults faults() {
         return faults;
+    }
+
+    /**
+     * The queue pairs the engine serves now (connecting or live), in creation order: to find the one under a driver's
+     * queue, e.g. to inject a fault with {@link #faults()}.
+     *
+     * @throws IllegalStateException when the engine does not answer within 5 s (it was closed)
+     */
+    public List<QueuePair> queuePairs() {
+        CompletableFuture<List<QueuePair>> snapshot = new CompletableFuture<>();
+        // The engine's list is confined to its thread: copy it there.
+        engine.execute(() -> snapshot.complete(List.copyOf(engine.queuePairsSnapshot())));
+        try {
+            return snapshot.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing the queue pairs of " + capabilities.serial(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the engine of " + capabilities.serial() + " did not answer", e);
+        }
     }
 
     /**

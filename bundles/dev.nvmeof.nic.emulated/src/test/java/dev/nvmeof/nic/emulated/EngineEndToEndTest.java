@@ -8,13 +8,15 @@ import dev.nvmeof.protocol.AdminCommands;
 import dev.nvmeof.protocol.IdentifyCns;
 import dev.nvmeof.protocol.IdentifyControllerFlyweight;
 import dev.nvmeof.protocol.NvmCommands;
-import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.target.NvmeTarget;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,19 +88,20 @@ class EngineEndToEndTest {
     }
 
     @Test
-    void shouldFailOnlyTheReadWhoseDataDigestIsCorrupted() throws Exception {
+    void shouldFailTheQueuePairWithItsCauseWhenADataDigestIsCorrupted() throws Exception {
         try (RingClient admin = RingClient.open(nic, "p1p1", address, 0, true)) {
             admin.connectAdmin(NQN);
             ByteBuffer identify = ByteBuffer.allocateDirect(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             nic.faults().corruptNextDataDigest(admin.queuePair());
-            RingClient.Completion bad = admin.run(s -> AdminCommands.identify(s, 0, IdentifyCns.CONTROLLER, 0),
-                    identify, DataDirection.CONTROLLER_TO_HOST);
-            assertEquals(NvmeStatus.DATA_TRANSFER_ERROR.toStatusWord(false) & 0xFFFE, bad.status());
+            CompletableFuture<RingClient.Completion> bad = admin.submit(
+                    s -> AdminCommands.identify(s, 0, IdentifyCns.CONTROLLER, 0), identify,
+                    DataDirection.CONTROLLER_TO_HOST);
+
+            IOException cause = admin.failure.get(15, TimeUnit.SECONDS);
+            assertTrue(cause.getMessage().contains("data digest error in C2HData for CID"), cause.getMessage());
             assertEquals(1, nic.counters().digestErrors());
-            RingClient.Completion good = admin.run(s -> AdminCommands.identify(s, 0, IdentifyCns.CONTROLLER, 0),
-                    identify, DataDirection.CONTROLLER_TO_HOST);
-            assertTrue(good.ok(), "the next command is served on the same connection");
-            assertFalse(admin.failure.isDone());
+            assertFalse(admin.queuePair().live());
+            assertFalse(bad.isDone(), "left outstanding for the driver to hand back");
         }
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +38,14 @@ import org.osgi.util.tracker.ServiceTracker;
 public final class DemoComponent {
     static final long STACK_TIMEOUT_MILLIS = 20_000;
     /** The demo's two NIC functions, one per vendor driver, on the subnet of the embedded target. */
-    static final String[][] NICS = {
-        // vendor, device, serial, slot, link Mbit/s, vectors, max I/O, polling, address
-        {"0x1AC3", "0x0100", "A0001", "1", "25000", "8", "131072", "false", "p1p1 127.0.0.2/24"},
-        {"0x1F7A", "0x0200", "V0001", "2", "100000", "4", "1048576", "true", "p2p1 127.0.0.3/24"},
-    };
+    static final List<DemoNic> NICS = List.of(
+            new DemoNic(0x1AC3, 0x0100, "A0001", 1, 25_000, 8, 128 << 10, false, "p1p1 127.0.0.2/24"),
+            new DemoNic(0x1F7A, 0x0200, "V0001", 2, 100_000, 4, 1 << 20, true, "p2p1 127.0.0.3/24"));
+
+    /** One NIC function of the demo, as its factory configuration says it. */
+    record DemoNic(int vendorId, int deviceId, String serial, int slot, long linkSpeedMbps, int hardwareVectors,
+            int maxIoSize, boolean polling, String address) {
+    }
 
     @Activate
     public DemoComponent(BundleContext context,
@@ -69,7 +73,7 @@ public final class DemoComponent {
             NvmeHost host = await(context, NvmeHost.class, null, 1);
             await(context, Transport.class, "(" + Transport.NAME_PROPERTY + "=" + options.transport() + ")", 1);
             if (options.transport().equals("tcp_offload")) {
-                await(context, OffloadDriver.class, null, NICS.length);
+                await(context, OffloadDriver.class, null, NICS.size());
             }
             return new DemoJob(host, out).run(options);
         } catch (IOException | IllegalStateException e) {
@@ -93,13 +97,12 @@ public final class DemoComponent {
     }
 
     private static void configureNics(ConfigurationAdmin cm) throws IOException {
-        for (String[] nic : NICS) {
+        for (DemoNic nic : NICS) {
             update(cm.createFactoryConfiguration("dev.nvmeof.nic.emulated.function", "?"),
-                    "vendor.id", Integer.decode(nic[0]), "device.id", Integer.decode(nic[1]), "serial", nic[2],
-                    "slot", Integer.parseInt(nic[3]), "link.speed.mbps", Long.parseLong(nic[4]),
-                    "hardware.vectors", Integer.parseInt(nic[5]), "max.io.size", Integer.parseInt(nic[6]),
-                    "max.segments", 256, "polling", Boolean.parseBoolean(nic[7]), "ports", 1,
-                    "addresses", new String[] {nic[8]});
+                    "vendor.id", nic.vendorId(), "device.id", nic.deviceId(), "serial", nic.serial(),
+                    "slot", nic.slot(), "link.speed.mbps", nic.linkSpeedMbps(),
+                    "hardware.vectors", nic.hardwareVectors(), "max.io.size", nic.maxIoSize(), "max.segments", 256,
+                    "polling", nic.polling(), "ports", 1, "addresses", new String[] {nic.address()});
         }
     }
 

@@ -3,18 +3,30 @@ package dev.nvmeof.driver.kit.e2e;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.InvalidOptionException;
+import dev.nvmeof.api.NvmeController;
+import dev.nvmeof.api.NvmeException;
+import dev.nvmeof.api.OptionPolicy;
 import dev.nvmeof.driver.kit.NicOffloadDriver;
 import dev.nvmeof.driver.kit.VendorProfile;
 import dev.nvmeof.host.EmbeddedNvmeHost;
+import dev.nvmeof.host.internal.DefaultNvmeHost;
+import dev.nvmeof.host.internal.HostListener;
+import dev.nvmeof.host.internal.HostSettings;
 import dev.nvmeof.nic.emulated.NicCapabilities;
 import dev.nvmeof.nic.emulated.NicFunction;
+import dev.nvmeof.nic.emulated.QueuePair;
 import dev.nvmeof.offload.internal.OffloadTransport;
+import dev.nvmeof.spi.transport.Transport;
+import dev.nvmeof.spi.transport.TransportAssociation;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
@@ -41,6 +53,8 @@ final class OffloadLab implements AutoCloseable {
             true);
 
     final OffloadTransport transport = new OffloadTransport();
+    /** {@link #transport} as the hosts made by {@link #host(Path, Duration, HostListener)} use it. */
+    final Attempts attempts = new Attempts(transport);
     private final Deque<AutoCloseable> hosts = new ArrayDeque<>();
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private long nextServiceId = 1;
@@ -83,6 +97,36 @@ final class OffloadLab implements AutoCloseable {
         return host;
     }
 
+    /**
+     * A host with a short I/O command timeout (a host-wide setting: no connect option carries it), the ULP as its only
+     * transport, seen through {@link #attempts}, and {@code listener} told of every state change. Closing the lab
+     * disconnects its controllers.
+     */
+    DefaultNvmeHost host(Path state, Duration ioTimeout, HostListener listener) throws IOException {
+        HostSettings d = HostSettings.defaults();
+        HostSettings settings = new HostSettings(d.clock(), ioTimeout, d.adminTimeout(), d.icRespTimeout(),
+                d.shutdownTimeout(), d.pollInterval(), d.pause(), d.waitTick());
+        DefaultNvmeHost host = new DefaultNvmeHost(HostIdentity.loadOrCreate(state), settings, true);
+        host.addTransport(attempts);
+        host.addListener(listener);
+        hosts.push(() -> {
+            for (NvmeController controller : host.controllers()) {
+                controller.disconnect();
+            }
+        });
+        return host;
+    }
+
+    /** The live I/O queue pair {@code qid} on {@code driver}'s NIC (the newest, after a reconnect). */
+    static QueuePair queuePair(NicOffloadDriver driver, int qid) {
+        List<QueuePair> live = driver.nic().queuePairs().stream().filter(qp -> qp.qid() == qid && qp.live())
+                .toList();
+        if (live.isEmpty()) {
+            throw new AssertionError("no live queue pair " + qid + " on " + driver.deviceName());
+        }
+        return live.get(live.size() - 1);
+    }
+
     @Override
     public void close() throws Exception {
         while (!hosts.isEmpty()) {
@@ -90,6 +134,67 @@ final class OffloadLab implements AutoCloseable {
         }
         while (!started.isEmpty()) {
             started.pop().close();
+        }
+    }
+
+    /**
+     * The ULP, recording each association the core asks for (first connect and every reconnect): the path it got, or
+     * {@code refused: <why>}.
+     */
+    static final class Attempts implements Transport {
+        private final Transport ulp;
+        private final List<String> outcomes = new ArrayList<>();
+
+        Attempts(Transport ulp) {
+            this.ulp = ulp;
+        }
+
+        @Override
+        public String name() {
+            return ulp.name();
+        }
+
+        @Override
+        public OptionPolicy optionPolicy() {
+            return ulp.optionPolicy();
+        }
+
+        @Override
+        public TransportAssociation associate(ConnectOptions options) throws NvmeException {
+            try {
+                TransportAssociation association = ulp.associate(options);
+                record(association.describe());
+                return association;
+            } catch (NvmeException | RuntimeException refused) {
+                record("refused: " + refused.getMessage());
+                throw refused;
+            }
+        }
+
+        private synchronized void record(String outcome) {
+            outcomes.add(outcome);
+            notifyAll();
+        }
+
+        synchronized List<String> outcomes() {
+            return List.copyOf(outcomes);
+        }
+
+        /** Waits until some attempt was refused; returns why. */
+        synchronized String awaitRefused(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (;;) {
+                for (String outcome : outcomes) {
+                    if (outcome.startsWith("refused: ")) {
+                        return outcome;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no attempt refused within " + timeout + ": " + outcomes);
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
         }
     }
 

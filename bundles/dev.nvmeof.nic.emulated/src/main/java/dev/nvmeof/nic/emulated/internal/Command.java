@@ -13,7 +13,6 @@ final class Command {
     DataDirection direction = DataDirection.NONE;
     int length;
     boolean inCapsule;
-    boolean dataError;
     boolean busy;
 
     /** Reads the slot (the "DMA descriptor") once: the host buffer's bytes [position, position + length). */
@@ -24,7 +23,6 @@ final class Command {
         ByteBuffer b = slot.dataBuffer();
         data = b == null ? null : b.slice(b.position(), length).order(ByteOrder.LITTLE_ENDIAN);
         inCapsule = false;
-        dataError = false;
         return this;
     }
 

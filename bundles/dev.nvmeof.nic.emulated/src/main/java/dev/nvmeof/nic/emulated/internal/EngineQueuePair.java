@@ -35,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
  * state but the rings' driver side is touched only on the engine thread.
  */
 public final class EngineQueuePair implements QueuePair, HostPduHandler {
-    static final int DATA_TRANSFER_ERROR = NvmeStatus.DATA_TRANSFER_ERROR.toStatusWord(false);
     private static final int INVALID_FIELD = NvmeStatus.of(0, 0x02, true).toStatusWord(false);
 
     private enum State { CONNECTING, LIVE, FAILED, DRAINED }
@@ -252,8 +251,7 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
         if (c != null) {
             ByteBuffer b = pdu.buffer();
             int at = pdu.cqeIndex();
-            complete(pdu.cid(), c, c.dataError ? DATA_TRANSFER_ERROR : pdu.statusWord(), b.getInt(at),
-                    b.getInt(at + 4));
+            complete(pdu.cid(), c, pdu.statusWord(), b.getInt(at), b.getInt(at + 4));
         }
     }
 
@@ -297,10 +295,14 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
         }
         if (!dataDigestOk) {
             engine.counters.digestErrors.incrementAndGet();
-            c.dataError = true;
+            // Bad data already sits in the host buffer: a queue error with its cause lets the host reissue the
+            // command after recovery instead of failing its caller.
+            fail(new IOException("queue " + options.qid() + ": data digest error in C2HData for CID "
+                    + pdu.cccid()));
+            return;
         }
         if (pdu.hasFlag(PduFlags.SUCCESS)) {
-            complete(pdu.cccid(), c, c.dataError ? DATA_TRANSFER_ERROR : 0, 0, 0);
+            complete(pdu.cccid(), c, 0, 0, 0);
         }
     }
 
