@@ -28,6 +28,7 @@ import dev.nvmeof.api.CpuAccounting;
  * <pre>
  * java -cp features/benchmarks/target/benchmarks.jar dev.nvmeof.benchmarks.cpu.CpuPerIo [options]
  *   --rounds 5 --round 10 --warmup 3      rounds, seconds per variant per round, warm-up seconds per variant
+ *   --calibrate 3                         seconds per round of the load alone ({@link NullDevice}) at each rate
  *   --iops4k 20000 --iops128k 7630        offered load (7630 x 128 KiB = 1.0 GB/s)
  *   --sizes 4k,128k,128k-dd               which pairs to run
  *   --placement none|colocated[:cpu]|split[:host,far]   see {@link Placement}
@@ -75,58 +76,47 @@ public final class CpuPerIo {
     /** Others' CPU above this (% of one CPU) flags a round as noisy. */
     public static final double NOISY_PERCENT = 5.0;
     static final String[] TRANSPORTS = {"tcp", "tcp_offload"};
+    /** The calibration variant: the load against {@link NullDevice}, what the load itself costs at a rate. */
+    static final String LOAD_ONLY = "load-only";
 
-    /** How to run. Durations in seconds. */
-    public record Config(int rounds, double roundSeconds, double warmupSeconds, double iops4k, double iops128k,
-            List<Size> sizes, String placement, int depth, int namespaceMiB, int sampleEvery) {
+    /** How to run. Durations in seconds; {@code calibrateSeconds} 0 skips the load-only rounds. */
+    public record Config(int rounds, double roundSeconds, double warmupSeconds, double calibrateSeconds,
+            double iops4k, double iops128k, List<Size> sizes, String placement, int depth, int namespaceMiB,
+            int sampleEvery) {
 
         public static Config defaults() {
-            return new Config(5, 10, 3, 20_000, 7_630, List.of(Size.values()), "none", 32, 64, 64);
+            return parse(new String[0]);
         }
 
         static Config parse(String[] args) {
-            Config c = defaults();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("-h") || a.equals("--help")) {
-                    throw new IllegalArgumentException("help");
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("--rounds", "5");
+            o.put("--round", "10");
+            o.put("--warmup", "3");
+            o.put("--calibrate", "3");
+            o.put("--iops4k", "20000");
+            o.put("--iops128k", "7630");
+            o.put("--sizes", "4k,128k,128k-dd");
+            o.put("--placement", "none");
+            o.put("--depth", "32");
+            o.put("--namespace-mib", "64");
+            o.put("--sample-every", "64");
+            for (int i = 0; i < args.length; i += 2) {
+                if (!o.containsKey(args[i])) {
+                    throw new IllegalArgumentException(args[i].equals("-h") || args[i].equals("--help") ? "help"
+                            : "unknown option " + args[i]);
                 }
                 if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(a + " needs a value");
+                    throw new IllegalArgumentException(args[i] + " needs a value");
                 }
-                String v = args[++i];
-                c = switch (a) {
-                    case "--rounds" -> c.with(Integer.parseInt(v), c.roundSeconds, c.warmupSeconds, c.iops4k,
-                            c.iops128k, c.sizes, c.placement, c.depth, c.namespaceMiB, c.sampleEvery);
-                    case "--round" -> c.with(c.rounds, Double.parseDouble(v), c.warmupSeconds, c.iops4k, c.iops128k,
-                            c.sizes, c.placement, c.depth, c.namespaceMiB, c.sampleEvery);
-                    case "--warmup" -> c.with(c.rounds, c.roundSeconds, Double.parseDouble(v), c.iops4k, c.iops128k,
-                            c.sizes, c.placement, c.depth, c.namespaceMiB, c.sampleEvery);
-                    case "--iops4k" -> c.with(c.rounds, c.roundSeconds, c.warmupSeconds, Double.parseDouble(v),
-                            c.iops128k, c.sizes, c.placement, c.depth, c.namespaceMiB, c.sampleEvery);
-                    case "--iops128k" -> c.with(c.rounds, c.roundSeconds, c.warmupSeconds, c.iops4k,
-                            Double.parseDouble(v), c.sizes, c.placement, c.depth, c.namespaceMiB, c.sampleEvery);
-                    case "--sizes" -> c.with(c.rounds, c.roundSeconds, c.warmupSeconds, c.iops4k, c.iops128k,
-                            Arrays.stream(v.split(",")).map(Size::of).toList(), c.placement, c.depth, c.namespaceMiB,
-                            c.sampleEvery);
-                    case "--placement" -> c.with(c.rounds, c.roundSeconds, c.warmupSeconds, c.iops4k, c.iops128k,
-                            c.sizes, v, c.depth, c.namespaceMiB, c.sampleEvery);
-                    case "--depth" -> c.with(c.rounds, c.roundSeconds, c.warmupSeconds, c.iops4k, c.iops128k,
-                            c.sizes, c.placement, Integer.parseInt(v), c.namespaceMiB, c.sampleEvery);
-                    case "--namespace-mib" -> c.with(c.rounds, c.roundSeconds, c.warmupSeconds, c.iops4k, c.iops128k,
-                            c.sizes, c.placement, c.depth, Integer.parseInt(v), c.sampleEvery);
-                    case "--sample-every" -> c.with(c.rounds, c.roundSeconds, c.warmupSeconds, c.iops4k, c.iops128k,
-                            c.sizes, c.placement, c.depth, c.namespaceMiB, Integer.parseInt(v));
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                };
+                o.put(args[i], args[i + 1]);
             }
-            return c;
-        }
-
-        public Config with(int rounds, double roundSeconds, double warmupSeconds, double iops4k, double iops128k,
-                List<Size> sizes, String placement, int depth, int namespaceMiB, int sampleEvery) {
-            return new Config(rounds, roundSeconds, warmupSeconds, iops4k, iops128k, sizes, placement, depth,
-                    namespaceMiB, sampleEvery);
+            return new Config(Integer.parseInt(o.get("--rounds")), Double.parseDouble(o.get("--round")),
+                    Double.parseDouble(o.get("--warmup")), Double.parseDouble(o.get("--calibrate")),
+                    Double.parseDouble(o.get("--iops4k")), Double.parseDouble(o.get("--iops128k")),
+                    Arrays.stream(o.get("--sizes").split(",")).map(Size::of).toList(), o.get("--placement"),
+                    Integer.parseInt(o.get("--depth")), Integer.parseInt(o.get("--namespace-mib")),
+                    Integer.parseInt(o.get("--sample-every")));
         }
 
         double rate(Size size) {
@@ -179,12 +169,18 @@ public final class CpuPerIo {
         }
     }
 
-    /** One round's ratios for one size: {@code tcp_offload} over {@code tcp}. */
-    public record Ratio(int round, Size size, double host, double hostPlusNic, double all, boolean noisy) {
+    /**
+     * One round's ratios for one size, {@code tcp_offload} over {@code tcp}: host CPU per I/O; host + NIC engine; all
+     * four classes; and the first two again with the load's own cost at that rate (the same round's
+     * {@link #LOAD_ONLY} host figure, NaN without one) taken out of both host figures: the stack alone.
+     */
+    public record Ratio(int round, Size size, double host, double hostPlusNic, double all, double hostStack,
+            double hostStackPlusNic, boolean noisy) {
     }
 
-    /** Median, min and max of a size's per-round ratios. */
-    public record Summary(Size size, double[] host, double[] hostPlusNic, double[] all, int rounds, int noisyRounds) {
+    /** {median, min, max} of a size's per-round ratios. */
+    public record Summary(Size size, double[] host, double[] hostPlusNic, double[] all, double[] hostStack,
+            double[] hostStackPlusNic, int rounds, int noisyRounds) {
     }
 
     /** Everything one run measured. */
@@ -202,11 +198,12 @@ public final class CpuPerIo {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage().equals("help") ? "" : e.getMessage());
             System.err.println("usage: CpuPerIo [--rounds N] [--round S] [--warmup S] [--iops4k R] [--iops128k R]"
-                    + " [--sizes 4k,128k,128k-dd] [--placement none|colocated[:cpu]|split[:host,far]] [--depth N]"
+                    + " [--calibrate S] [--sizes 4k,128k,128k-dd] [--placement none|colocated[:cpu]|split[:host,far]] [--depth N]"
                     + " [--namespace-mib N] [--sample-every N]");
             System.exit(2);
             return;
         }
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING); // connect/teardown INFO
         Report report = run(config, System.out);
         boolean bad = report.rows.stream().anyMatch(r -> r.load.failures() > 0 || r.load.verifyFailures() > 0);
         System.exit(bad ? 1 : 0);
@@ -218,10 +215,11 @@ public final class CpuPerIo {
         long namespaceBytes = (long) config.namespaceMiB << 20;
         out.printf(Locale.ROOT, "# benchmark c: CPU per I/O, tcp vs tcp_offload (%s)%n%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        out.printf(Locale.ROOT, "%s; %d rounds x %.1f s per variant after %.1f s warm-up per variant; offered %,.0f"
+        out.printf(Locale.ROOT, "%s; %d rounds x %.1f s per variant (load-only %.1f s) after %.1f s warm-up per"
+                + " variant; offered %,.0f"
                 + " IOPS at 4 KiB, %,.0f IOPS at 128 KiB (%.2f GB/s); %d slots; namespace %d MiB RAM; every %d-th read"
                 + " verified; placement: %s; java %s, %d CPUs%n%n", "random reads", config.rounds,
-                config.roundSeconds, config.warmupSeconds, config.iops4k, config.iops128k,
+                config.roundSeconds, config.calibrateSeconds, config.warmupSeconds, config.iops4k, config.iops128k,
                 config.iops128k * 131072 / 1e9, config.depth, config.namespaceMiB, config.sampleEvery,
                 placement.describe(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         List<Row> rows = new ArrayList<>();
@@ -255,25 +253,23 @@ public final class CpuPerIo {
                     check(warm, "warm-up " + size.key + " " + TRANSPORTS[t]);
                 }
             }
+            NullDevice nothing = new NullDevice(namespaceBytes);
             for (int round = 1; round <= config.rounds; round++) {
+                if (config.calibrateSeconds > 0) {
+                    List<Double> rates = new ArrayList<>();
+                    for (Size size : config.sizes) {
+                        if (!rates.contains(config.rate(size))) {
+                            rates.add(config.rate(size));
+                            rows.add(measure(config, placement, load, round, size, LOAD_ONLY, nothing, namespaceBytes,
+                                    config.calibrateSeconds, 0, threadNanos, variantCompletions));
+                        }
+                    }
+                }
                 for (Size size : config.sizes) {
                     for (int t = 0; t < TRANSPORTS.length; t++) {
-                        placement.apply();
-                        ProcCpu proc0 = ProcCpu.sample();
-                        Map<Long, Object[]> threads0 = threadCpu();
-                        CpuAccounting.Snapshot cpu0 = CpuAccounting.snapshot();
-                        PacedReads.Result result = load.run(devices.get(size)[t], namespaceBytes, size.ioSize,
-                                config.rate(size), seconds(config.roundSeconds), config.sampleEvery);
-                        CpuAccounting.Snapshot cpu = CpuAccounting.snapshot().minus(cpu0);
-                        Map<Long, Object[]> threads1 = threadCpu();
-                        ProcCpu.Noise noise = ProcCpu.sample().since(proc0);
-                        check(result, "round " + round + " " + size.key + " " + TRANSPORTS[t]);
-                        Row row = new Row(round, size, TRANSPORTS[t], result, cpu, noise, config.rate(size));
-                        rows.add(row);
-                        String variant = size.key + " " + TRANSPORTS[t];
-                        addThreadDeltas(threadNanos.computeIfAbsent(variant, k -> new TreeMap<>()), threads0,
-                                threads1);
-                        variantCompletions.merge(variant, result.completions(), Long::sum);
+                        rows.add(measure(config, placement, load, round, size, TRANSPORTS[t], devices.get(size)[t],
+                                namespaceBytes, config.roundSeconds, config.sampleEvery, threadNanos,
+                                variantCompletions));
                     }
                 }
             }
@@ -291,6 +287,27 @@ public final class CpuPerIo {
         Report report = new Report(rows, ratios, summaries, threadUs);
         print(report, out);
         return report;
+    }
+
+    /** One variant, one round: CPU by class around the load, noise from /proc around that. */
+    private static Row measure(Config config, Placement placement, PacedReads load, int round, Size size,
+            String transport, BlockDevice device, long namespaceBytes, double seconds, int sampleEvery,
+            Map<String, Map<String, Long>> threadNanos, Map<String, Long> variantCompletions) throws Exception {
+        placement.apply();
+        ProcCpu proc0 = ProcCpu.sample();
+        Map<Long, Object[]> threads0 = threadCpu();
+        CpuAccounting.Snapshot cpu0 = CpuAccounting.snapshot();
+        PacedReads.Result result = load.run(device, namespaceBytes, size.ioSize, config.rate(size), seconds(seconds),
+                sampleEvery);
+        CpuAccounting.Snapshot cpu = CpuAccounting.snapshot().minus(cpu0);
+        Map<Long, Object[]> threads1 = threadCpu();
+        ProcCpu.Noise noise = ProcCpu.sample().since(proc0);
+        check(result, "round " + round + " " + size.key + " " + transport);
+        String variant = transport.equals(LOAD_ONLY) ? LOAD_ONLY + " " + (int) config.rate(size) + "/s"
+                : size.key + " " + transport;
+        addThreadDeltas(threadNanos.computeIfAbsent(variant, k -> new TreeMap<>()), threads0, threads1);
+        variantCompletions.merge(variant, result.completions(), Long::sum);
+        return new Row(round, size, transport, result, cpu, noise, config.rate(size));
     }
 
     private static long seconds(double s) {
@@ -331,17 +348,23 @@ public final class CpuPerIo {
     static List<Ratio> ratios(List<Row> rows) {
         List<Ratio> ratios = new ArrayList<>();
         Map<String, Row> tcp = new HashMap<>();
+        Map<String, Row> loadOnly = new HashMap<>();
         for (Row r : rows) {
-            String key = r.round + "/" + r.size;
-            if (r.transport.equals("tcp")) {
-                tcp.put(key, r);
+            if (r.transport.equals(LOAD_ONLY)) {
+                loadOnly.put(r.round + "/" + r.offeredRate, r);
+            } else if (r.transport.equals("tcp")) {
+                tcp.put(r.round + "/" + r.size, r);
             } else {
-                Row base = tcp.get(key);
+                Row base = tcp.get(r.round + "/" + r.size);
                 if (base != null) {
+                    Row idle = loadOnly.get(r.round + "/" + r.offeredRate);
+                    double load = idle == null ? Double.NaN : idle.hostUs();
                     double all = (r.hostUs() + r.nicUs() + r.targetUs() + r.jvmUs())
                             / (base.hostUs() + base.nicUs() + base.targetUs() + base.jvmUs());
                     ratios.add(new Ratio(r.round, r.size, r.hostUs() / base.hostUs(),
                             (r.hostUs() + r.nicUs()) / (base.hostUs() + base.nicUs()), all,
+                            (r.hostUs() - load) / (base.hostUs() - load),
+                            (r.hostUs() - load + r.nicUs()) / (base.hostUs() - load + base.nicUs()),
                             r.noisy() || base.noisy()));
                 }
             }
@@ -355,7 +378,9 @@ public final class CpuPerIo {
             List<Ratio> of = ratios.stream().filter(r -> r.size == size).toList();
             summaries.add(new Summary(size, stats(of.stream().mapToDouble(Ratio::host).toArray()),
                     stats(of.stream().mapToDouble(Ratio::hostPlusNic).toArray()),
-                    stats(of.stream().mapToDouble(Ratio::all).toArray()), of.size(),
+                    stats(of.stream().mapToDouble(Ratio::all).toArray()),
+                    stats(of.stream().mapToDouble(Ratio::hostStack).toArray()),
+                    stats(of.stream().mapToDouble(Ratio::hostStackPlusNic).toArray()), of.size(),
                     (int) of.stream().filter(Ratio::noisy).count()));
         }
         return summaries;
@@ -383,7 +408,9 @@ public final class CpuPerIo {
             String flags = (r.noisy() ? "noisy " : "") + (r.unsustained() ? "unsustained " : "")
                     + (r.load.skipped() > 0 ? "skipped " + r.load.skipped() : "");
             out.printf(Locale.ROOT, "| %d | %s | %s | %,d | %,.0f | %.2f | %.2f | %.2f | %.2f | %d (%d) | %.3f | %.1f %%"
-                    + " | %.1f %% | %.1f %% | %s |%n", r.round, r.size.label, r.transport, r.completions(),
+                    + " | %.1f %% | %.1f %% | %s |%n", r.round,
+                    r.transport.equals(LOAD_ONLY) ? String.format(Locale.ROOT, "any, %,.0f/s", r.offeredRate)
+                            : r.size.label, r.transport, r.completions(),
                     r.achievedRate(), r.hostUs(), r.nicUs(), r.targetUs(), r.jvmUs(), r.load.verified(),
                     r.load.verifyFailures(), r.perIo(r.load.verifyCpuNanos()), r.noise.othersPercent(),
                     r.noise.irqPercent(), r.noise.stealPercent(), flags.trim());
@@ -391,21 +418,25 @@ public final class CpuPerIo {
         out.println();
         out.println("## Per-round ratios, tcp_offload / tcp");
         out.println();
-        out.println("| round | size | host | host + NIC | all classes | noisy |");
-        out.println("|---|---|---|---|---|---|");
+        out.println("| round | size | host | host + NIC | all classes | host, load taken out | host + NIC, load taken"
+                + " out | noisy |");
+        out.println("|---|---|---|---|---|---|---|---|");
         for (Ratio r : report.ratios) {
-            out.printf(Locale.ROOT, "| %d | %s | %.3f | %.3f | %.3f | %s |%n", r.round, r.size.label, r.host,
-                    r.hostPlusNic, r.all, r.noisy ? "yes" : "");
+            out.printf(Locale.ROOT, "| %d | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %s |%n", r.round, r.size.label,
+                    r.host, r.hostPlusNic, r.all, r.hostStack, r.hostStackPlusNic, r.noisy ? "yes" : "");
         }
         out.println();
         out.println("## Summary: median (min-max) of the per-round ratios, tcp_offload / tcp");
         out.println();
-        out.println("| size | host CPU/IO | target | (host + NIC) CPU/IO | target | all classes | rounds (noisy) |");
-        out.println("|---|---|---|---|---|---|---|");
+        out.println("| size | host CPU/IO | target | (host + NIC) CPU/IO | target | all classes | host, load taken out"
+                + " | host + NIC, load taken out | rounds (noisy) |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
         for (Summary s : report.summaries) {
-            out.printf(Locale.ROOT, "| %s | %s | %s | %s | <= %.1f | %s | %d (%d) |%n", s.size.label, range(s.host),
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | <= %.1f | %s | %s | %s | %d (%d) |%n", s.size.label,
+                    range(s.host),
                     Double.isNaN(s.size.hostTarget) ? "-" : String.format(Locale.ROOT, "<= %.1f", s.size.hostTarget),
-                    range(s.hostPlusNic), TOTAL_TARGET, range(s.all), s.rounds, s.noisyRounds);
+                    range(s.hostPlusNic), TOTAL_TARGET, range(s.all), range(s.hostStack), range(s.hostStackPlusNic),
+                    s.rounds, s.noisyRounds);
         }
         out.println();
         out.println("## CPU by thread, us per completed read (all measured rounds)");
