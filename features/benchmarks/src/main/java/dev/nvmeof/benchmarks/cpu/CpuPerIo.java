@@ -185,7 +185,7 @@ public final class CpuPerIo {
 
     /** Everything one run measured. */
     public record Report(List<Row> rows, List<Ratio> ratios, List<Summary> summaries,
-            Map<String, Map<String, Double>> threadUsPerIo) {
+            Map<String, Map<String, Double>> threadUsPerIo, Map<String, Map<String, Double>> threadWakesPerIo) {
     }
 
     private CpuPerIo() {
@@ -224,6 +224,7 @@ public final class CpuPerIo {
                 placement.describe(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         List<Row> rows = new ArrayList<>();
         Map<String, Map<String, Long>> threadNanos = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> threadSwitches = new LinkedHashMap<>();
         Map<String, Long> variantCompletions = new HashMap<>();
         try (Rig rig = Rig.start(namespaceBytes); PacedReads load = new PacedReads(config.depth, 128 * 1024)) {
             Map<Size, BlockDevice[]> devices = new EnumMap<>(Size.class);
@@ -261,14 +262,14 @@ public final class CpuPerIo {
                         if (!rates.contains(config.rate(size))) {
                             rates.add(config.rate(size));
                             rows.add(measure(config, placement, load, round, size, LOAD_ONLY, nothing, namespaceBytes,
-                                    config.calibrateSeconds, 0, threadNanos, variantCompletions));
+                                    config.calibrateSeconds, 0, threadNanos, threadSwitches, variantCompletions));
                         }
                     }
                 }
                 for (Size size : config.sizes) {
                     for (int t = 0; t < TRANSPORTS.length; t++) {
                         rows.add(measure(config, placement, load, round, size, TRANSPORTS[t], devices.get(size)[t],
-                                namespaceBytes, config.roundSeconds, config.sampleEvery, threadNanos,
+                                namespaceBytes, config.roundSeconds, config.sampleEvery, threadNanos, threadSwitches,
                                 variantCompletions));
                     }
                 }
@@ -277,14 +278,22 @@ public final class CpuPerIo {
         List<Ratio> ratios = ratios(rows);
         List<Summary> summaries = summaries(config.sizes, ratios);
         Map<String, Map<String, Double>> threadUs = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> threadWakes = new LinkedHashMap<>();
         threadNanos.forEach((variant, byThread) -> {
             Map<String, Double> us = new LinkedHashMap<>();
+            Map<String, Double> wakes = new LinkedHashMap<>();
             long completions = Math.max(1, variantCompletions.getOrDefault(variant, 1L));
+            Map<String, Long> switches = threadSwitches.getOrDefault(variant, Map.of());
             byThread.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .forEach(e -> us.put(e.getKey(), e.getValue() / 1e3 / completions));
+                    .forEach(e -> {
+                        us.put(e.getKey(), e.getValue() / 1e3 / completions);
+                        String comm = e.getKey().length() > 15 ? e.getKey().substring(0, 15) : e.getKey();
+                        wakes.put(e.getKey(), switches.getOrDefault(comm, 0L) / (double) completions);
+                    });
             threadUs.put(variant, us);
+            threadWakes.put(variant, wakes);
         });
-        Report report = new Report(rows, ratios, summaries, threadUs);
+        Report report = new Report(rows, ratios, summaries, threadUs, threadWakes);
         print(report, out);
         return report;
     }
@@ -292,20 +301,30 @@ public final class CpuPerIo {
     /** One variant, one round: CPU by class around the load, noise from /proc around that. */
     private static Row measure(Config config, Placement placement, PacedReads load, int round, Size size,
             String transport, BlockDevice device, long namespaceBytes, double seconds, int sampleEvery,
-            Map<String, Map<String, Long>> threadNanos, Map<String, Long> variantCompletions) throws Exception {
+            Map<String, Map<String, Long>> threadNanos, Map<String, Map<String, Long>> threadSwitches,
+            Map<String, Long> variantCompletions) throws Exception {
         placement.apply();
         ProcCpu proc0 = ProcCpu.sample();
         Map<Long, Object[]> threads0 = threadCpu();
+        Map<String, Long> switches0 = ProcCpu.threadSwitches();
         CpuAccounting.Snapshot cpu0 = CpuAccounting.snapshot();
         PacedReads.Result result = load.run(device, namespaceBytes, size.ioSize, config.rate(size), seconds(seconds),
                 sampleEvery);
         CpuAccounting.Snapshot cpu = CpuAccounting.snapshot().minus(cpu0);
+        Map<String, Long> switches1 = ProcCpu.threadSwitches();
         Map<Long, Object[]> threads1 = threadCpu();
         ProcCpu.Noise noise = ProcCpu.sample().since(proc0);
         check(result, "round " + round + " " + size.key + " " + transport);
         String variant = transport.equals(LOAD_ONLY) ? LOAD_ONLY + " " + (int) config.rate(size) + "/s"
                 : size.key + " " + transport;
         addThreadDeltas(threadNanos.computeIfAbsent(variant, k -> new TreeMap<>()), threads0, threads1);
+        Map<String, Long> variantSwitches = threadSwitches.computeIfAbsent(variant, k -> new TreeMap<>());
+        switches1.forEach((name, n) -> {
+            long delta = n - switches0.getOrDefault(name, 0L);
+            if (delta > 0) {
+                variantSwitches.merge(name, delta, Long::sum);
+            }
+        });
         variantCompletions.merge(variant, result.completions(), Long::sum);
         return new Row(round, size, transport, result, cpu, noise, config.rate(size));
     }
@@ -439,13 +458,16 @@ public final class CpuPerIo {
                     s.rounds, s.noisyRounds);
         }
         out.println();
-        out.println("## CPU by thread, us per completed read (all measured rounds)");
+        out.println("## CPU by thread: us (and sleeps, i.e. voluntary context switches) per completed read, all"
+                + " measured rounds");
         out.println();
         report.threadUsPerIo.forEach((variant, byThread) -> {
             StringBuilder line = new StringBuilder("- " + variant + ":");
+            Map<String, Double> wakes = report.threadWakesPerIo.getOrDefault(variant, Map.of());
             byThread.forEach((thread, us) -> {
                 if (us >= 0.05) {
-                    line.append(String.format(Locale.ROOT, " %s %.2f;", thread, us));
+                    line.append(String.format(Locale.ROOT, " %s %.2f (%.2f);", thread, us,
+                            wakes.getOrDefault(thread, 0.0)));
                 }
             });
             out.println(line);

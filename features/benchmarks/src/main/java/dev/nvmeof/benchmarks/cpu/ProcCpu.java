@@ -63,6 +63,36 @@ record ProcCpu(long othersTicks, long irqTicks, long stealTicks, long nanoTime) 
         }
     }
 
+    /**
+     * Context switches of this JVM's threads, summed by thread name ({@code /proc/self/task/<tid>/comm}, 15
+     * characters): voluntary ones are the thread going to sleep, so per I/O they count its wake-ups. Empty without
+     * {@code /proc}.
+     */
+    static java.util.Map<String, Long> threadSwitches() {
+        java.util.Map<String, Long> byName = new java.util.HashMap<>();
+        if (!available()) {
+            return byName;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            byName.merge(comm, Long.parseLong(line.substring(line.indexOf(':') + 1).trim()),
+                                    Long::sum);
+                        }
+                    }
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // no figure
+        }
+        return byName;
+    }
+
     /** What happened between {@code earlier} and this sample, in % of one CPU. */
     Noise since(ProcCpu earlier) {
         double seconds = (nanoTime - earlier.nanoTime) / 1e9;
