@@ -58,7 +58,9 @@ public interface BlockDevice {
      * @return how many commands completed (a request split into several commands counts each)
      * @since 1.1
      */
-    int poll();
+    default int poll() {
+        return 0; // a device without poll queues: polled requests are ordinary I/O there
+    }
 
     /** Reads {@code destination.remaining()} bytes (a multiple of the block size) from {@code lba}. */
     CompletableFuture<Void> read(long lba, ByteBuffer destination);
