@@ -52,7 +52,7 @@ public final class DemoJob {
         }
         try {
             out.println("connected " + controller.name() + " to " + controller.subsystemNqn() + " with "
-                    + controller.ioQueueCount() + " I/O queues");
+                    + controller.ioQueueCount() + " I/O queues (" + controller.queueCounts() + ")");
             out.println("path: " + controller.transportDescription());
             awaitNamespace(controller);
             printList(controller);

@@ -42,7 +42,8 @@ class DemoApplianceIT {
         assertLine(demo, l -> l.equals("path: tcp_offload via vortex-V0001 from 127.0.0.3: vortex-V0001 won:"
                 + " link speed 100 Gb/s (acme-A0001: 25 Gb/s); acme-A0001 lost: link speed 25 Gb/s"
                 + " (vortex-V0001: 100 Gb/s)"));
-        assertLine(demo, l -> l.matches("connected nvme0 to testnqn with [1-4] I/O queues"));
+        assertLine(demo, l -> l.matches("connected nvme0 to testnqn with ([1-4]) I/O queues"
+                + " \\(\\1 default, 0 read, 0 poll\\)"));
         assertLine(demo, l -> l.matches("nvme0n1 +\\S+ +nvmeof-offload target +1 +268\\.44 MB / 268\\.44 MB +512 .*"));
         assertLine(demo, l -> l.equals("data check: wrote 8 MiB at LBA 0 of nvme0n1 and read it back: OK"));
         assertLine(demo, l -> l.matches("cpu: host [0-9.]+ ms, NIC engine [0-9.]+ ms, target [0-9.]+ ms, JVM [0-9.]+ ms")
