@@ -1,6 +1,7 @@
 package dev.nvmeof.api;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -16,6 +17,14 @@ public interface NvmeController {
     ConnectOptions options();
 
     ControllerState state();
+
+    /**
+     * Why the controller last went into error recovery (RESETTING) or was given up (DEAD); kept after it recovers,
+     * so {@code nvme list}-like tools can show it. Empty if that never happened.
+     *
+     * @since 1.2
+     */
+    Optional<ControllerFailure> lastFailure();
 
     String subsystemNqn();
 

@@ -38,4 +38,19 @@ public interface NvmeHost {
 
     /** This host's NQN and ID, generated once and persisted. */
     HostIdentity identity();
+
+    /**
+     * From now on, {@code listener} hears every state change of every controller of this host, as
+     * {@link ControllerListener} describes. Adding one listener twice has no further effect.
+     *
+     * @since 1.2
+     */
+    void addListener(ControllerListener listener);
+
+    /**
+     * {@code listener} hears no more changes, except at most one already being delivered to it when this returns.
+     *
+     * @since 1.2
+     */
+    void removeListener(ControllerListener listener);
 }

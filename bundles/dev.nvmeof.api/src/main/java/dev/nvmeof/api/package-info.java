@@ -14,8 +14,13 @@
  * <li>{@link dev.nvmeof.api.InvalidOptionException}: a bad or unsupported option; nothing was created.</li>
  * </ul>
  *
- * <p>Every type here is implemented by the platform ({@code @ProviderType}): adding to it is a minor version.
+ * <p>Controller state changes and their causes: a {@link dev.nvmeof.api.ControllerListener} (added to the
+ * {@link dev.nvmeof.api.NvmeHost}, or registered as an OSGi service) hears each {@link dev.nvmeof.api.ControllerEvent},
+ * with a {@link dev.nvmeof.api.ControllerFailure} for error recovery and for giving up (since 1.2).
+ *
+ * <p>Every type here but {@link dev.nvmeof.api.ControllerListener} (which users implement, {@code @ConsumerType})
+ * is implemented by the platform ({@code @ProviderType}): adding to it is a minor version.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package dev.nvmeof.api;

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.ControllerListener;
 import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
@@ -68,6 +69,16 @@ public final class EmbeddedNvmeHost implements NvmeHost, AutoCloseable {
     @Override
     public HostIdentity identity() {
         return host.identity();
+    }
+
+    @Override
+    public void addListener(ControllerListener listener) {
+        host.addListener(listener);
+    }
+
+    @Override
+    public void removeListener(ControllerListener listener) {
+        host.removeListener(listener);
     }
 
     /** Disconnects every controller (CC.SHN first), best effort. */

@@ -1,12 +1,13 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.api.ControllerFailure;
 import dev.nvmeof.api.ControllerState;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The one place a controller's {@link ControllerState} changes: lock-free, by compare-and-set, so when several
+ * The one place a controller's {@link ControllerState} changes: by compare-and-set, so when several
  * threads race (a transport error, a command timeout and a lost keep-alive all noticing the same dead connection)
  * exactly one wins and only the winner acts. In particular error recovery starts only for the caller whose
  * {@code transition(LIVE, RESETTING)} returned true, as the Linux transports start recovery only when
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Every change is reported to the {@link Listener} (for the DEBUG log line STYLE.md asks for) on the thread that
  * made it, after the change is visible. Listeners run outside any lock, so two changes made in quick succession by
  * different threads may be reported out of order; {@link #state()} is the truth.
+ *
+ * <p>The {@link Sink} hears every change in order, with its cause: the compare-and-set and the hand-over share the
+ * machine's monitor (changes are rare, so it is never contended on the I/O path; reading the state takes no lock).
  */
 public final class ControllerStateMachine {
     /** Told about every change that happened; must not throw (the change has already been made). */
@@ -36,11 +40,27 @@ public final class ControllerStateMachine {
         Listener NONE = (from, to) -> { };
     }
 
+    /** Hears every change in the order made, under the machine's monitor: must only hand it on, never block. */
+    @FunctionalInterface
+    public interface Sink {
+        /** @param failure why, or null */
+        void changed(ControllerState from, ControllerState to, ControllerFailure failure);
+
+        Sink NONE = (from, to, failure) -> { };
+    }
+
     private final AtomicReference<ControllerState> state = new AtomicReference<>(ControllerState.NEW);
     private final Listener listener;
+    private final Sink sink;
+    private final Object order = new Object();
 
     public ControllerStateMachine(Listener listener) {
+        this(listener, Sink.NONE);
+    }
+
+    public ControllerStateMachine(Listener listener, Sink sink) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.sink = Objects.requireNonNull(sink, "sink");
     }
 
     public ControllerState state() {
@@ -54,34 +74,42 @@ public final class ControllerStateMachine {
      * @throws IllegalArgumentException if the table never allows {@code from -> to}
      */
     public boolean transition(ControllerState from, ControllerState to) {
+        return transition(from, to, null);
+    }
+
+    /** {@link #transition(ControllerState, ControllerState)} with the change's cause for the {@link Sink}. */
+    public boolean transition(ControllerState from, ControllerState to, ControllerFailure failure) {
         if (!from.canTransitionTo(to)) {
             throw new IllegalArgumentException("illegal controller state transition " + from + " -> " + to);
         }
-        if (!state.compareAndSet(from, to)) {
-            return false;
+        synchronized (order) {
+            if (!state.compareAndSet(from, to)) {
+                return false;
+            }
+            sink.changed(from, to, failure);
         }
         listener.changed(from, to);
         return true;
     }
 
     /**
-     * Moves to {@code to} from the current state if the table allows it, retrying only if the state changed under
-     * us to another state that also allows it.
+     * Moves to {@code to} from the current state if the table allows it.
      *
      * @return true if this call made the change; false if the current state may not go to {@code to}
      */
     public boolean changeTo(ControllerState to) {
         Objects.requireNonNull(to, "to");
-        for (;;) {
-            ControllerState from = state.get();
+        ControllerState from;
+        synchronized (order) {
+            from = state.get();
             if (!from.canTransitionTo(to)) {
                 return false;
             }
-            if (state.compareAndSet(from, to)) {
-                listener.changed(from, to);
-                return true;
-            }
+            state.set(to); // under the monitor nothing else changes it
+            sink.changed(from, to, null);
         }
+        listener.changed(from, to);
+        return true;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.ControllerListener;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.InvalidOptionException;
@@ -37,6 +38,7 @@ public final class DefaultNvmeHost implements NvmeHost {
     private final Map<String, HostController> controllers = new ConcurrentHashMap<>();
     private final Map<HostController, ControllerWorker> running = new ConcurrentHashMap<>();
     private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
+    private final ControllerEvents events = new ControllerEvents();
     /** Hands every controller's events to the listeners added here. */
     private final HostListener fanOut = new HostListener() {
         @Override
@@ -85,6 +87,16 @@ public final class DefaultNvmeHost implements NvmeHost {
     }
 
     @Override
+    public void addListener(ControllerListener listener) {
+        events.add(listener);
+    }
+
+    @Override
+    public void removeListener(ControllerListener listener) {
+        events.remove(listener);
+    }
+
+    @Override
     public NvmeController connect(ConnectOptions given) throws NvmeException {
         if (given.transport() == null) {
             throw InvalidOptionException.missing("transport");
@@ -108,6 +120,7 @@ public final class DefaultNvmeHost implements NvmeHost {
             }
             controller = new HostController(nextName(), options, transport, settings, this::forget);
             controller.listener(fanOut);
+            controller.events(events);
             controllers.put(controller.name(), controller);
         }
         if (workers) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.ControllerEvent;
+import dev.nvmeof.api.ControllerFailure;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.api.NvmeController;
@@ -62,6 +65,10 @@ public final class HostController implements NvmeController, IoPath {
     private volatile Runnable wakeup = () -> { };
     private volatile boolean keepAliveFailed;
     private volatile HostListener listener = HostListener.NONE;
+    private volatile Consumer<ControllerEvent> events = event -> { };
+    private volatile ControllerFailure lastFailure;
+    /** Held back until the host forgot the controller ({@link #dead()}): nothing follows DEAD, so order holds. */
+    private volatile ControllerEvent deadEvent;
     /** A notice or a reconnect asked for a rescan; the work loop starts it. */
     private volatile boolean rescanRequested;
     private volatile boolean identifyAll;
@@ -89,7 +96,7 @@ public final class HostController implements NvmeController, IoPath {
         this.state = new ControllerStateMachine((from, to) -> {
             LOG.log(System.Logger.Level.DEBUG, "{0}: {1} -> {2}", name, from, to);
             listener.stateChanged(this, from, to);
-        });
+        }, this::changed);
         this.recovery = new Recovery(this, options, settings);
     }
 
@@ -101,6 +108,24 @@ public final class HostController implements NvmeController, IoPath {
     /** Who hears of state changes and namespaces (set before {@link #connect()}). */
     void listener(HostListener value) {
         this.listener = Objects.requireNonNull(value, "listener");
+    }
+
+    /** Where public {@link ControllerEvent}s go, in order; must only queue them (set before {@link #connect()}). */
+    void events(Consumer<ControllerEvent> value) {
+        this.events = Objects.requireNonNull(value, "events");
+    }
+
+    /** From the state machine, under its monitor, in the order of the changes. */
+    private void changed(ControllerState from, ControllerState to, ControllerFailure failure) {
+        if (failure != null) {
+            lastFailure = failure;
+        }
+        ControllerEvent event = ControllerEvent.of(this, from, to, failure);
+        if (to == ControllerState.DEAD) {
+            deadEvent = event;
+        } else {
+            events.accept(event);
+        }
     }
 
     /**
@@ -130,9 +155,12 @@ public final class HostController implements NvmeController, IoPath {
                 }
             }
         } catch (NvmeException | RuntimeException e) {
+            NvmeException why = e instanceof NvmeException n ? n
+                    : NvmeTransportException.of("connect failed: " + e, null, false, e);
             state.changeTo(ControllerState.DELETING);
-            state.transition(ControllerState.DELETING, ControllerState.DEAD);
-            onDead.accept(this);
+            state.transition(ControllerState.DELETING, ControllerState.DEAD,
+                    ControllerFailure.of(ControllerFailure.Reason.CONNECT_FAILED, why));
+            dead();
             throw e;
         }
     }
@@ -378,7 +406,8 @@ public final class HostController implements NvmeController, IoPath {
                 expired |= queue.checkTimeouts(now);
             }
             if (expired) {
-                errorRecovery(NvmeTransportException.of("command timeout", null, true, null));
+                errorRecovery(ControllerFailure.Reason.COMMAND_TIMEOUT,
+                        NvmeTransportException.of("command timeout", null, true, null));
                 work++;
             } else {
                 work += keepAlive(c, now);
@@ -394,7 +423,8 @@ public final class HostController implements NvmeController, IoPath {
             keepAlive.completed(doneAt);
         }
         if (keepAliveFailed || keepAlive.lost(now)) {
-            errorRecovery(NvmeTransportException.connectionLost("keep-alive lost", null));
+            errorRecovery(ControllerFailure.Reason.KEEP_ALIVE_LOST,
+                    NvmeTransportException.connectionLost("keep-alive lost", null));
             return 1;
         }
         if (!keepAlive.due(now)) {
@@ -419,8 +449,10 @@ public final class HostController implements NvmeController, IoPath {
      * Starts error recovery if this call wins {@code LIVE -> RESETTING} (a queue failed, a command timed out, the
      * keep-alive was lost); otherwise someone else already did, or the controller is not LIVE: nothing to do.
      */
-    void errorRecovery(NvmeTransportException cause) {
-        if (state.transition(ControllerState.LIVE, ControllerState.RESETTING)) {
+    void errorRecovery(ControllerFailure.Reason reason, NvmeTransportException cause) {
+        if (state.state() == ControllerState.LIVE // lost the race already: allocate nothing
+                && state.transition(ControllerState.LIVE, ControllerState.RESETTING,
+                        ControllerFailure.of(reason, cause))) {
             LOG.log(System.Logger.Level.WARNING, "{0}: error recovery: {1}", name, cause.getMessage());
             recovery.requested(cause);
             wakeup.run();
@@ -428,7 +460,7 @@ public final class HostController implements NvmeController, IoPath {
     }
 
     private void queueFailed(HostQueue queue, NvmeTransportException cause) {
-        errorRecovery(cause);
+        errorRecovery(ControllerFailure.Reason.TRANSPORT_ERROR, cause);
     }
 
     ControllerStateMachine stateMachine() {
@@ -442,13 +474,18 @@ public final class HostController implements NvmeController, IoPath {
         return c;
     }
 
-    /** DEAD: the host forgets the controller, then its namespaces are withdrawn. */
+    /** DEAD: the host forgets the controller, its namespaces are withdrawn, then listeners hear of DEAD. */
     void dead() {
         onDead.accept(this);
         synchronized (namespaceLock) {
             for (NvmeNamespace namespace : namespaces) {
                 listener.namespaceRemoved(this, namespace);
             }
+        }
+        ControllerEvent event = deadEvent;
+        deadEvent = null;
+        if (event != null) {
+            events.accept(event);
         }
     }
 
@@ -474,6 +511,11 @@ public final class HostController implements NvmeController, IoPath {
     @Override
     public ControllerState state() {
         return state.state();
+    }
+
+    @Override
+    public Optional<ControllerFailure> lastFailure() {
+        return Optional.ofNullable(lastFailure);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.ControllerFailure;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.api.NvmeException;
@@ -49,11 +50,15 @@ final class Recovery {
     private final ArrayDeque<HostQueue.Pending> held = new ArrayDeque<>();
     private volatile boolean requested;
     private volatile NvmeTransportException cause;
+    /** The last reconnect attempt's error, for the DEAD event's cause; owned by the work loop. */
+    private Exception lastAttemptError;
+    private final long ctrlLossTmo;
     private boolean failFast;
 
     Recovery(HostController controller, ConnectOptions options, HostSettings settings) {
         this.controller = controller;
         this.settings = settings;
+        this.ctrlLossTmo = options.ctrlLossTmo();
         this.policy = new ReconnectPolicy(options.reconnectDelay(), options.ctrlLossTmo(), options.fastIoFailTmo());
     }
 
@@ -166,8 +171,10 @@ final class Recovery {
                         () -> policy.giveUp(settings.clock().nanoTime()));
                 if (controller.goLive(result)) {
                     policy.reconnected();
+                    lastAttemptError = null;
                 }
             } catch (NvmeException | RuntimeException e) {
+                lastAttemptError = e;
                 long failedAt = settings.clock().nanoTime();
                 policy.attemptFailed(failedAt);
                 if (policy.giveUp(failedAt)) {
@@ -180,6 +187,11 @@ final class Recovery {
 
     /** {@code ctrl_loss_tmo} passed: DELETING -> DEAD, every request fails with Host Path Error. */
     private void giveUp() {
+        NvmeTransportException lost = cause;
+        NvmeTransportException why = NvmeTransportException.of("ctrl_loss_tmo (" + ctrlLossTmo
+                + " s) passed without a reconnect" + (lost == null ? "" : " since " + lost.getMessage())
+                + (lastAttemptError == null ? "" : "; last attempt: " + lastAttemptError.getMessage()), null, false,
+                lastAttemptError);
         state().changeTo(ControllerState.DELETING);
         List<HostQueue.Pending> failed;
         synchronized (held) {
@@ -187,7 +199,8 @@ final class Recovery {
             held.clear();
         }
         failAll(failed, IoCommands.HOST_PATH_ERROR);
-        state().transition(ControllerState.DELETING, ControllerState.DEAD);
+        state().transition(ControllerState.DELETING, ControllerState.DEAD,
+                ControllerFailure.of(ControllerFailure.Reason.CONTROLLER_LOSS_TIMEOUT, why));
         controller.dead();
     }
 

@@ -27,6 +27,7 @@ import org.osgi.service.log.LoggerFactory;
 
 import dev.nvmeof.api.BlockDevice;
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.ControllerListener;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.NvmeController;
@@ -50,6 +51,9 @@ import dev.nvmeof.spi.transport.Transport;
  * use is unbound, every controller on it is disconnected before the unbind returns (and its wrapper refuses new
  * associations at once), so the core never calls it again; declared controllers then wait for a transport of that
  * name and connect again on it.
+ *
+ * <p><b>Controller listeners.</b> Every {@link ControllerListener} service (the whiteboard) is added to the host while
+ * it is registered, and hears state changes as {@link dev.nvmeof.api.NvmeHost#addListener} describes.
  *
  * <p><b>Threads.</b> Connect attempts of declared controllers run on one thread of this component
  * ({@code nvme-host-connect}), one at a time, so DS and ConfigAdmin threads never wait for a target.
@@ -203,6 +207,18 @@ public final class HostComponent {
         if (next != null) {
             attemptAll(name);
         }
+    }
+
+    // ---- controller listeners (the whiteboard) ----
+
+    @Reference(service = ControllerListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void bindControllerListener(ControllerListener listener) {
+        host.addListener(listener);
+    }
+
+    void unbindControllerListener(ControllerListener listener) {
+        host.removeListener(listener);
     }
 
     // ---- declared controllers ----
