@@ -4,62 +4,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
+import dev.nvmeof.api.ControllerEvent;
+import dev.nvmeof.api.ControllerListener;
 import dev.nvmeof.api.ControllerState;
-import dev.nvmeof.api.NvmeNamespace;
-import dev.nvmeof.host.internal.HostController;
-import dev.nvmeof.host.internal.HostListener;
 
 /**
- * What a host shows while it recovers: every controller state change (as {@code LIVE->RESETTING}) and namespace
- * withdrawn, heard through the core's {@link HostListener}, and the reason each error recovery started, which the core logs as a warning
- * ({@code nvme0: error recovery: <cause>}) and has no other handle for. Waits are bounded and sleep-free.
+ * What a host shows while it recovers, heard through the public {@link ControllerListener}: every controller state
+ * change (as {@code LIVE->RESETTING}), the cause of each error recovery, and which controllers ended DEAD. Waits are
+ * bounded and sleep-free.
  */
-final class HostWatch extends Handler implements HostListener, AutoCloseable {
-    private static final String HOST_LOGGER = "dev.nvmeof.host";
-
-    private final Logger logger = Logger.getLogger(HOST_LOGGER);
-    private final SimpleFormatter formatter = new SimpleFormatter();
+final class HostWatch implements ControllerListener {
     private final List<String> transitions = new ArrayList<>();
     private final List<String> recoveries = new ArrayList<>();
-    private final List<String> removed = new ArrayList<>();
-
-    HostWatch() {
-        setLevel(Level.WARNING);
-        logger.addHandler(this);
-    }
+    private final List<String> dead = new ArrayList<>();
 
     @Override
-    public void stateChanged(HostController controller, ControllerState from, ControllerState to) {
-        synchronized (this) {
-            transitions.add(from + "->" + to);
-            notifyAll();
+    public synchronized void stateChanged(ControllerEvent event) {
+        transitions.add(event.from() + "->" + event.to());
+        if (event.to() == ControllerState.RESETTING) {
+            recoveries.add(event.failure().orElseThrow().message());
+        } else if (event.to() == ControllerState.DEAD) {
+            dead.add(event.controller().name());
         }
-    }
-
-    @Override
-    public void namespaceRemoved(HostController controller, NvmeNamespace namespace) {
-        synchronized (this) {
-            removed.add(namespace.name());
-            notifyAll();
-        }
-    }
-
-    @Override
-    public void publish(LogRecord record) {
-        String message = formatter.formatMessage(record);
-        int at = message.indexOf(": error recovery: ");
-        if (at >= 0) {
-            synchronized (this) {
-                recoveries.add(message.substring(at + ": error recovery: ".length()));
-                notifyAll();
-            }
-        }
+        notifyAll();
     }
 
     synchronized List<String> transitions() {
@@ -71,13 +39,13 @@ final class HostWatch extends Handler implements HostListener, AutoCloseable {
         return List.copyOf(recoveries);
     }
 
-    /** Waits until the namespace {@code name} was withdrawn (a DEAD controller's, after the host forgot it). */
-    synchronized void awaitRemoved(String name, Duration timeout) throws InterruptedException {
+    /** Waits until controller {@code name} is DEAD, which listeners hear once the host forgot it. */
+    synchronized void awaitDead(String name, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!removed.contains(name)) {
+        while (!dead.contains(name)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("waited " + timeout + " for " + name + " to go; removed " + removed);
+                throw new AssertionError("waited " + timeout + " for " + name + " to die; dead " + dead);
             }
             wait(Math.max(1, left / 1_000_000));
         }
@@ -100,14 +68,5 @@ final class HostWatch extends Handler implements HostListener, AutoCloseable {
             wait(Math.max(1, left / 1_000_000));
         }
         return List.copyOf(transitions);
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-        logger.removeHandler(this);
     }
 }

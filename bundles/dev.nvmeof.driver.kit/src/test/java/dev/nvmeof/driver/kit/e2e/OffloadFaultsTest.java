@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
+import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.driver.kit.NicOffloadDriver;
-import dev.nvmeof.host.internal.DefaultNvmeHost;
 import dev.nvmeof.nic.emulated.NicFaults;
 import dev.nvmeof.nic.emulated.QueuePair;
 
@@ -48,18 +48,14 @@ class OffloadFaultsTest {
         OffloadLab.Target target = lab.target("127.0.0.1", 16 << 20);
         acme = lab.acme("127.0.0.2/24");
         faults = acme.nic().faults();
-        DefaultNvmeHost host = lab.host(state, IO_TIMEOUT, watch);
+        NvmeHost host = lab.host(state, IO_TIMEOUT, watch);
         controller = host.connect(target.options(OPTIONS));
         run = new DataRun(controller.namespaces().get(0).device(), test.getDisplayName().hashCode());
     }
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            lab.close();
-        } finally {
-            watch.close();
-        }
+        lab.close();
     }
 
     /**

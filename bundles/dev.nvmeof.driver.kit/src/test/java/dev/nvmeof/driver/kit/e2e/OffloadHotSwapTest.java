@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.nvmeof.api.BlockDevice;
 import dev.nvmeof.api.NvmeController;
+import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.driver.kit.NicOffloadDriver;
-import dev.nvmeof.host.internal.DefaultNvmeHost;
 
 /**
  * A driver leaving under load ({@code OffloadTransport.removeDriver}, what the DS unbind does when its bundle stops):
@@ -41,7 +41,7 @@ class OffloadHotSwapTest {
     private final OffloadLab lab = new OffloadLab();
     private final HostWatch watch = new HostWatch();
     private OffloadLab.Target target;
-    private DefaultNvmeHost host;
+    private NvmeHost host;
 
     @BeforeEach
     void start() throws Exception {
@@ -51,11 +51,7 @@ class OffloadHotSwapTest {
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            lab.close();
-        } finally {
-            watch.close();
-        }
+        lab.close();
     }
 
     /** Writes the first half, then holds the I/O queue so the second half is in flight when the driver goes. */
@@ -113,7 +109,7 @@ class OffloadHotSwapTest {
         for (CompletableFuture<Void> request : all) {
             assertHostPathError(request);
         }
-        watch.awaitRemoved(device.name(), WAIT); // after the host forgot the controller
+        watch.awaitDead(controller.name(), WAIT); // heard once the host forgot it and withdrew its namespaces
         assertTrue(host.controllers().isEmpty(), "a DEAD controller is forgotten");
         assertEquals(0, acme.activeQueues());
     }

@@ -10,16 +10,17 @@ import java.util.Deque;
 import java.util.List;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.ControllerListener;
 import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.InvalidOptionException;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
+import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.api.OptionPolicy;
 import dev.nvmeof.driver.kit.NicOffloadDriver;
 import dev.nvmeof.driver.kit.VendorProfile;
 import dev.nvmeof.host.EmbeddedNvmeHost;
 import dev.nvmeof.host.internal.DefaultNvmeHost;
-import dev.nvmeof.host.internal.HostListener;
 import dev.nvmeof.host.internal.HostSettings;
 import dev.nvmeof.nic.emulated.NicCapabilities;
 import dev.nvmeof.nic.emulated.NicFunction;
@@ -53,7 +54,7 @@ final class OffloadLab implements AutoCloseable {
             true);
 
     final OffloadTransport transport = new OffloadTransport();
-    /** {@link #transport} as the hosts made by {@link #host(Path, Duration, HostListener)} use it. */
+    /** {@link #transport} as the hosts made by {@link #host(Path, Duration, ControllerListener)} use it. */
     final Attempts attempts = new Attempts(transport);
     private final Deque<AutoCloseable> hosts = new ArrayDeque<>();
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -102,7 +103,7 @@ final class OffloadLab implements AutoCloseable {
      * transport, seen through {@link #attempts}, and {@code listener} told of every state change. Closing the lab
      * disconnects its controllers.
      */
-    DefaultNvmeHost host(Path state, Duration ioTimeout, HostListener listener) throws IOException {
+    NvmeHost host(Path state, Duration ioTimeout, ControllerListener listener) throws IOException {
         HostSettings d = HostSettings.defaults();
         HostSettings settings = new HostSettings(d.clock(), ioTimeout, d.adminTimeout(), d.icRespTimeout(),
                 d.shutdownTimeout(), d.pollInterval(), d.pause(), d.waitTick());
