@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +78,17 @@ class DemoApplianceIT {
         ApplianceProcess demo = run("-t", "tcp", "-a", "127.0.0.1", "-s", String.valueOf(closed));
         assertEquals(1, demo.awaitExit(RUN_TIMEOUT), String.join("\n", demo.stdout));
         assertLine(demo, l -> l.startsWith("error: connect failed: ") && l.contains("127.0.0.1:" + closed));
+    }
+
+    @Test
+    void shouldRefuseToServeItsOwnTargetOnAPortSomethingElseListensOn() throws Exception {
+        try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ApplianceProcess demo = run("-s", String.valueOf(other.getLocalPort()));
+            assertEquals(1, demo.awaitExit(RUN_TIMEOUT), String.join("\n", demo.stdout));
+            assertLine(demo, l -> l.equals("error: 127.0.0.1:" + other.getLocalPort() + " is in use (another"
+                    + " target?): stop it, pick another port with -s, or point the demo at it with -a 127.0.0.1 -s "
+                    + other.getLocalPort()));
+        }
     }
 
     private ApplianceProcess run(String... args) throws IOException {

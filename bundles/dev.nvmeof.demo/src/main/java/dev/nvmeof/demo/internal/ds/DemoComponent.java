@@ -5,9 +5,13 @@ import dev.nvmeof.demo.internal.DemoJob;
 import dev.nvmeof.demo.internal.DemoOptions;
 import dev.nvmeof.spi.offload.OffloadDriver;
 import dev.nvmeof.spi.transport.Transport;
+import dev.nvmeof.target.NvmeTarget;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -67,9 +71,17 @@ public final class DemoComponent {
         }
         try {
             if (options.embeddedTarget()) {
+                ensureFree(options.trsvcid());
                 configureTarget(configurationAdmin, options);
             }
             configureNics(configurationAdmin);
+            if (options.embeddedTarget()) {
+                NvmeTarget target = await(context, NvmeTarget.class, null, 1);
+                if (target.listeners().stream().noneMatch(a -> a.getPort() == options.trsvcid())) {
+                    throw new IOException("the embedded target does not listen on 127.0.0.1:" + options.trsvcid()
+                            + " (it listens on " + target.listeners() + ")");
+                }
+            }
             NvmeHost host = await(context, NvmeHost.class, null, 1);
             await(context, Transport.class, "(" + Transport.NAME_PROPERTY + "=" + options.transport() + ")", 1);
             if (options.transport().equals("tcp_offload")) {
@@ -83,6 +95,19 @@ public final class DemoComponent {
             out.println("error: the demo failed unexpectedly: " + bug);
             bug.printStackTrace();
             return DemoJob.FAILED;
+        }
+    }
+
+    /**
+     * The demo overwrites data on its own target: if something else already listens on the port (another target),
+     * it must not connect there believing it is its own.
+     */
+    private static void ensureFree(int port) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException inUse) {
+            throw new IOException("127.0.0.1:" + port + " is in use (another target?): stop it, pick another port"
+                    + " with -s, or point the demo at it with -a 127.0.0.1 -s " + port, inUse);
         }
     }
 

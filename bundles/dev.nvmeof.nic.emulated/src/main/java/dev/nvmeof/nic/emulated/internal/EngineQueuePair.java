@@ -1,22 +1,11 @@
 package dev.nvmeof.nic.emulated.internal;
 
 import dev.nvmeof.nic.emulated.CompletionHandler;
-import dev.nvmeof.nic.emulated.DataDirection;
 import dev.nvmeof.nic.emulated.QueuePair;
 import dev.nvmeof.nic.emulated.QueuePairListener;
 import dev.nvmeof.nic.emulated.QueuePairOptions;
 import dev.nvmeof.nic.emulated.SubmissionSlot;
-import dev.nvmeof.protocol.NvmeStatus;
-import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
-import dev.nvmeof.protocol.tcp.C2hDataPdu;
-import dev.nvmeof.protocol.tcp.CapsuleRespPdu;
 import dev.nvmeof.protocol.tcp.FatalPduException;
-import dev.nvmeof.protocol.tcp.HostPduHandler;
-import dev.nvmeof.protocol.tcp.IcRespPdu;
-import dev.nvmeof.protocol.tcp.PduDecoder;
-import dev.nvmeof.protocol.tcp.PduFlags;
-import dev.nvmeof.protocol.tcp.R2tPdu;
-import dev.nvmeof.protocol.tcp.TermReqPdu;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -31,12 +20,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One queue pair of the engine: a kernel TCP socket bound to the port's address, ICReq/ICResp, then the rings. All
- * state but the rings' driver side is touched only on the engine thread.
+ * One queue pair of the engine: a kernel TCP socket bound to the port's address, ICReq/ICResp, then the rings, with
+ * the NVMe/TCP of its commands in {@link CommandFlow}; plus fault injection. All state but the rings' driver side is
+ * touched only on the engine thread.
  */
-public final class EngineQueuePair implements QueuePair, HostPduHandler {
-    private static final int INVALID_FIELD = NvmeStatus.of(0, 0x02, true).toStatusWord(false);
-
+public final class EngineQueuePair implements QueuePair {
     private enum State { CONNECTING, LIVE, FAILED, DRAINED }
 
     private final Engine engine;
@@ -44,11 +32,9 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
     private final QueuePairOptions options;
     private final QueuePairListener listener;
     private final Rings rings;
-    private final Command[] commands;
-    private final PduDecoder decoder = PduDecoder.forHost(this);
     private final Sender sender;
+    private final CommandFlow flow;
     private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-    private final SubmissionQueueEntryFlyweight sqe = new SubmissionQueueEntryFlyweight();
     private final CompletableFuture<QueuePair> ready = new CompletableFuture<>();
     private final SocketChannel channel;
     private final SelectionKey key;
@@ -71,10 +57,6 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
         this.options = options;
         this.listener = listener;
         this.rings = new Rings(options.depth());
-        this.commands = new Command[options.depth()];
-        for (int i = 0; i < commands.length; i++) {
-            commands[i] = new Command();
-        }
         this.channel = SocketChannel.open();
         try {
             channel.configureBlocking(false);
@@ -84,6 +66,7 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
             }
             channel.bind(localAddress);
             this.sender = new Sender(channel, engine.counters);
+            this.flow = new CommandFlow(options, engine.counters, sender, new FlowLink());
             this.deadline = System.nanoTime() + options.connectTimeout().toNanos();
             boolean now = channel.connect(target);
             this.key = channel.register(engine.selector(), now ? 0 : SelectionKey.OP_CONNECT, this);
@@ -173,7 +156,7 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
             }
             engine.counters.bytesIn.addAndGet(n);
             in.flip();
-            decoder.decode(in);
+            flow.receive(in);
             in.clear();
             if (n < in.capacity()) {
                 return;
@@ -194,135 +177,49 @@ public final class EngineQueuePair implements QueuePair, HostPduHandler {
         int n = rings.beginConsume();
         for (int i = 0; i < n; i++) {
             SubmissionSlot slot = rings.headSlot();
-            sqe.wrap(slot.sqe(), 0);
-            int cid = sqe.cid();
-            if (cid >= commands.length || commands[cid].busy) {
-                rings.consumed();
-                publish(cid, INVALID_FIELD, 0, 0);
-                continue;
-            }
-            Command c = commands[cid].start(slot);
+            boolean sent = flow.submit(slot);
             rings.consumed();
-            if (c.direction == DataDirection.NONE) {
-                sqe.sglNull();
-            } else if (c.direction == DataDirection.HOST_TO_CONTROLLER && c.length <= options.inCapsuleLimit()) {
-                sqe.sglInCapsule(0, c.length);
-                c.inCapsule = true;
-            } else {
-                sqe.sglTransportDataBlock(c.length);
-            }
-            try {
-                sender.capsule(c, slot.sqe());
-            } catch (IOException e) {
-                fail(e);
+            if (!sent) {
                 return;
             }
         }
     }
 
-    // ---- the receive side (decoder callbacks, engine thread) ----
-
-    @Override
-    public void onIcResp(IcRespPdu pdu) {
-        engine.counters.pdusIn.incrementAndGet();
-        if (pdu.headerDigest() != options.headerDigest() || pdu.dataDigest() != options.dataDigest()) {
-            fail(new IOException("queue " + options.qid() + ": the controller granted header/data digest "
-                    + pdu.headerDigest() + "/" + pdu.dataDigest() + " for " + options.headerDigest() + "/"
-                    + options.dataDigest() + " asked"));
-            return;
+    /** What the command flow tells this queue pair (kept off its public face). */
+    private final class FlowLink implements CommandFlow.Link {
+        @Override
+        public boolean live() {
+            return state == State.LIVE;
         }
-        decoder.negotiated(pdu.headerDigest(), pdu.dataDigest(), 0);
-        sender.negotiated(pdu.headerDigest(), pdu.dataDigest(), pdu.cpda(), pdu.maxH2cData());
-        maxH2cData = pdu.maxH2cData();
-        state = State.LIVE;
-        ready.complete(this);
-    }
 
-    @Override
-    public void onTermReq(TermReqPdu pdu) {
-        engine.counters.pdusIn.incrementAndGet();
-        fail(new IOException("queue " + options.qid() + ": C2HTermReq " + pdu.fes() + ", FEI " + pdu.fei()));
-    }
+        @Override
+        public void established(int granted) {
+            maxH2cData = granted;
+            state = State.LIVE;
+            ready.complete(EngineQueuePair.this);
+        }
 
-    @Override
-    public void onCapsuleResp(CapsuleRespPdu pdu) {
-        engine.counters.pdusIn.incrementAndGet();
-        Command c = inFlight(pdu.cid(), "CapsuleResp");
-        if (c != null) {
-            ByteBuffer b = pdu.buffer();
-            int at = pdu.cqeIndex();
-            complete(pdu.cid(), c, pdu.statusWord(), b.getInt(at), b.getInt(at + 4));
+        @Override
+        public void completed(int cid, int status, int dw0, int dw1) {
+            if (dropNextCompletion) {
+                dropNextCompletion = false;
+                engine.counters.completionsDropped.incrementAndGet();
+                return;
+            }
+            publish(cid, status, dw0, dw1);
         }
-    }
 
-    @Override
-    public void onR2t(R2tPdu pdu) {
-        engine.counters.pdusIn.incrementAndGet();
-        Command c = inFlight(pdu.cccid(), "R2T");
-        if (c == null) {
-            return;
+        @Override
+        public void fail(IOException cause) {
+            EngineQueuePair.this.fail(cause);
         }
-        long end = Integer.toUnsignedLong(pdu.r2to()) + Integer.toUnsignedLong(pdu.r2tl());
-        if (c.direction != DataDirection.HOST_TO_CONTROLLER || c.inCapsule || end > c.length) {
-            fail(new IOException("queue " + options.qid() + ": R2T for CID " + pdu.cccid() + " does not fit its "
-                    + c.length + "-byte write"));
-            return;
-        }
-        try {
-            sender.h2cData(pdu.cccid(), pdu.ttag(), c, pdu.r2to(), pdu.r2tl());
-        } catch (IOException e) {
-            fail(e);
-        }
-    }
 
-    @Override
-    public ByteBuffer onC2hData(C2hDataPdu pdu) {
-        engine.counters.pdusIn.incrementAndGet();
-        int cid = pdu.cccid();
-        if (state != State.LIVE || cid >= commands.length || !commands[cid].busy
-                || commands[cid].direction != DataDirection.CONTROLLER_TO_HOST) {
-            return null; // the decoder fails the connection: data for no read in flight
-        }
-        return commands[cid].data; // DMA: the decoder writes straight into the host buffer
-    }
-
-    @Override
-    public void onC2hDataEnd(C2hDataPdu pdu, boolean dataDigestOk) {
-        Command c = commands[pdu.cccid()];
-        if (corruptNextDigest && options.dataDigest()) {
+        @Override
+        public boolean takeCorruptDigest() {
+            boolean corrupt = corruptNextDigest;
             corruptNextDigest = false;
-            dataDigestOk = false;
+            return corrupt;
         }
-        if (!dataDigestOk) {
-            engine.counters.digestErrors.incrementAndGet();
-            // Bad data already sits in the host buffer: a queue error with its cause lets the host reissue the
-            // command after recovery instead of failing its caller.
-            fail(new IOException("queue " + options.qid() + ": data digest error in C2HData for CID "
-                    + pdu.cccid()));
-            return;
-        }
-        if (pdu.hasFlag(PduFlags.SUCCESS)) {
-            complete(pdu.cccid(), c, 0, 0, 0);
-        }
-    }
-
-    private Command inFlight(int cid, String pdu) {
-        if (cid >= commands.length || !commands[cid].busy) {
-            fail(new IOException("queue " + options.qid() + ": " + pdu + " for CID " + cid
-                    + ", which has no command in flight"));
-            return null;
-        }
-        return commands[cid];
-    }
-
-    private void complete(int cid, Command c, int status, int dw0, int dw1) {
-        c.reset();
-        if (dropNextCompletion) {
-            dropNextCompletion = false;
-            engine.counters.completionsDropped.incrementAndGet();
-            return;
-        }
-        publish(cid, status, dw0, dw1);
     }
 
     private void publish(int cid, int status, int dw0, int dw1) {
