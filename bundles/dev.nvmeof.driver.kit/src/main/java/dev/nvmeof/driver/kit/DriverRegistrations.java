@@ -5,6 +5,7 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -16,8 +17,9 @@ import dev.nvmeof.spi.offload.OffloadDriver;
  * The {@link OffloadDriver} services of one vendor bundle: one per probed {@link NicFunction}, registered through
  * the bundle's context while the function is there, with the service properties {@value #VENDOR_PROPERTY},
  * {@value #DEVICE_PROPERTY} and {@value #SERIAL_PROPERTY}. A vendor's component calls {@link #add} and
- * {@link #remove} from its bind and unbind methods and {@link #close} when it deactivates. Thread-safe; services are
- * registered and unregistered outside any lock, since their events run other bundles' code synchronously.
+ * {@link #remove} from its bind and unbind methods and {@link #close} when it deactivates, and hears what happened
+ * through {@code log}. Thread-safe; services are registered and unregistered outside any lock, since their events run
+ * other bundles' code synchronously.
  */
 public final class DriverRegistrations implements AutoCloseable {
     public static final String VENDOR_PROPERTY = "offload.vendor";
@@ -26,12 +28,15 @@ public final class DriverRegistrations implements AutoCloseable {
 
     private final BundleContext context;
     private final VendorProfile profile;
+    private final Consumer<String> log;
     private final Map<NicFunction, ServiceRegistration<OffloadDriver>> registered = new LinkedHashMap<>();
     private boolean closed;
 
-    public DriverRegistrations(BundleContext context, VendorProfile profile) {
+    /** @param log where the devices coming and going are told, e.g. the component's logger's {@code info} */
+    public DriverRegistrations(BundleContext context, VendorProfile profile, Consumer<String> log) {
         this.context = context;
         this.profile = profile;
+        this.log = log;
     }
 
     /**
@@ -66,6 +71,8 @@ public final class DriverRegistrations implements AutoCloseable {
             unregister(registration);
             return null;
         }
+        log.accept("offload device " + driver.deviceName() + " on NIC " + nic.capabilities().serial() + " ("
+                + driver.limits() + ")");
         return driver;
     }
 
@@ -79,6 +86,7 @@ public final class DriverRegistrations implements AutoCloseable {
             registration = registered.remove(nic);
         }
         unregister(registration);
+        log.accept("offload device on NIC " + nic.capabilities().serial() + " gone");
         return true;
     }
 
@@ -99,6 +107,7 @@ public final class DriverRegistrations implements AutoCloseable {
         for (ServiceRegistration<OffloadDriver> registration : all) {
             unregister(registration);
         }
+        log.accept(profile.vendor() + " driver stopped");
     }
 
     private static void unregister(ServiceRegistration<OffloadDriver> registration) {

@@ -39,8 +39,9 @@ class DriverRegistrationsTest {
     private final BundleContext context = fakeContext();
     private final NicFunction a1 = NicFunction.start(caps("A1"), 1);
     private final NicFunction a2 = NicFunction.start(caps("A2"), 1);
+    private final List<String> logged = new ArrayList<>();
     private final DriverRegistrations registrations = new DriverRegistrations(context,
-            NicOffloadDriverTest.ACME);
+            NicOffloadDriverTest.ACME, logged::add);
 
     private static NicCapabilities caps(String serial) {
         return new NicCapabilities(0x1AC3, 0x0100, serial, 25_000, 8, 128 * 1024, 32, false);
@@ -62,6 +63,7 @@ class DriverRegistrationsTest {
         Dictionary<?, ?> properties = registered.get(0).properties;
         assertEquals("acme", properties.get("offload.vendor"));
         assertEquals("acme-A1", properties.get("offload.device"));
+        assertTrue(logged.get(0).startsWith("offload device acme-A1 on NIC A1 ("), logged.get(0));
         assertEquals("A1", properties.get("nic.serial"));
         assertNull(registrations.add(a1), "a function has one driver");
         assertEquals(2, registrations.size());
@@ -77,6 +79,7 @@ class DriverRegistrationsTest {
         assertTrue(registered.get(0).unregistered);
         assertFalse(registered.get(1).unregistered);
         assertFalse(registrations.remove(a1));
+        assertEquals("offload device on NIC A1 gone", logged.get(logged.size() - 1));
     }
 
     @Test

@@ -12,7 +12,6 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import dev.nvmeof.driver.kit.DriverRegistrations;
-import dev.nvmeof.driver.kit.NicOffloadDriver;
 import dev.nvmeof.driver.kit.VendorProfile;
 import dev.nvmeof.nic.emulated.NicFunction;
 
@@ -29,34 +28,25 @@ public final class AcmeDriverComponent {
             + VendorProfile.DEVICE_ID_PROPERTY + "=" + DEVICE_ID + "))";
     public static final VendorProfile PROFILE = VendorProfile.of("acme", VENDOR_ID, DEVICE_ID, "tos");
 
-    private final Logger log;
     private final DriverRegistrations registrations;
 
     @Activate
     public AcmeDriverComponent(BundleContext context, @Reference(service = LoggerFactory.class) Logger log) {
-        this.log = log;
-        this.registrations = new DriverRegistrations(context, PROFILE);
+        this.registrations = new DriverRegistrations(context, PROFILE, log::info);
     }
 
     @Reference(service = NicFunction.class, target = PROBE, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindNic(NicFunction nic) {
-        NicOffloadDriver driver = registrations.add(nic);
-        if (driver != null) {
-            log.info("offload device {} on NIC {} ({})", driver.deviceName(), nic.capabilities().serial(),
-                    driver.limits());
-        }
+        registrations.add(nic);
     }
 
     void unbindNic(NicFunction nic) {
-        if (registrations.remove(nic)) {
-            log.info("offload device on NIC {} gone", nic.capabilities().serial());
-        }
+        registrations.remove(nic);
     }
 
     @Deactivate
     void deactivate() {
         registrations.close();
-        log.info("acme driver stopped");
     }
 }
