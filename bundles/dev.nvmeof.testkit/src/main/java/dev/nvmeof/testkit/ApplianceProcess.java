@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A packaged appliance jar running as a real process, for the appliances' integration tests: stdout and stderr are
@@ -124,6 +125,14 @@ public final class ApplianceProcess implements AutoCloseable {
             throw new UncheckedIOException(new IOException("output of the appliance not fully read", e));
         }
         return process.exitValue();
+    }
+
+    /** Fails, showing everything the process printed, unless some stdout line matches {@code line}. */
+    public void assertPrinted(Predicate<String> line) {
+        if (stdout.stream().noneMatch(line)) {
+            throw new AssertionError("expected line missing; stdout:\n" + String.join("\n", stdout) + "\nstderr:\n"
+                    + String.join("\n", stderr));
+        }
     }
 
     @Override

@@ -1,13 +1,11 @@
 package dev.nvmeof.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nvmeof.testkit.ApplianceProcess;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,18 +52,14 @@ class DemoKernelTargetTest {
         try (ApplianceProcess demo = ApplianceProcess.start(JAR, "-t", transport, "-a", "127.0.0.1", "-s",
                 String.valueOf(guest.hostPort()), "-n", NQN)) {
             assertEquals(0, demo.awaitExit(RUN), String.join("\n", demo.stdout));
-            assertLine(demo, l -> l.startsWith("path: " + transport + " "));
-            assertLine(demo, l -> l.matches("nvme0n1 +\\S+ +Linux +1 +16\\.78 MB / 16\\.78 MB +512 .*"));
-            assertLine(demo, l -> l.equals("data check: wrote 8 MiB at LBA 0 of nvme0n1 and read it back: OK"));
-            assertLine(demo, l -> l.equals("restored the 8 MiB the check overwrote"));
-            assertLine(demo, l -> l.equals("disconnected nvme0"));
+            demo.assertPrinted(l -> l.startsWith("path: " + transport + " "));
+            demo.assertPrinted(l -> l.matches("nvme0n1 +\\S+ +Linux +1 +16\\.78 MB / 16\\.78 MB +512 .*"));
+            demo.assertPrinted(l -> l.equals("data check: wrote 8 MiB at LBA 0 of nvme0n1 and read it back: OK"));
+            demo.assertPrinted(l -> l.equals("restored the 8 MiB the check overwrote"));
+            demo.assertPrinted(l -> l.equals("disconnected nvme0"));
         }
         OurHost.assertGuestConnections(guest, 0);
-        assertEquals(before, guest.execOk("head -c 8388608 /dev/ram0 | sha256sum", SHORT), "the first 8 MiB of the kernel's namespace are as they were");
-    }
-
-    private static void assertLine(ApplianceProcess demo, Predicate<String> line) {
-        assertTrue(demo.stdout.stream().anyMatch(line), "expected line missing; stdout:\n"
-                + String.join("\n", demo.stdout) + "\nstderr:\n" + String.join("\n", demo.stderr));
+        assertEquals(before, guest.execOk("head -c 8388608 /dev/ram0 | sha256sum", SHORT),
+                "the first 8 MiB of the kernel's namespace are as they were");
     }
 }
