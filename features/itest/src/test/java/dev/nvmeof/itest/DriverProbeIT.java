@@ -1,5 +1,6 @@
 package dev.nvmeof.itest;
 
+import static dev.nvmeof.itest.InFramework.NIC_FUNCTION_PID;
 import static dev.nvmeof.itest.InFramework.WAIT_SECONDS;
 import static dev.nvmeof.itest.InFramework.awaitReference;
 import static dev.nvmeof.itest.InFramework.configure;
@@ -36,8 +37,6 @@ import dev.nvmeof.spi.offload.OffloadDriver;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class DriverProbeIT {
-    private static final String FUNCTION_PID = "dev.nvmeof.nic.emulated.function";
-
     @Inject
     private BundleContext context;
 
@@ -50,7 +49,7 @@ public class DriverProbeIT {
     }
 
     private String function(int vendorId, int deviceId, String serial) throws Exception {
-        return configure(configurationAdmin, FUNCTION_PID, "?", "vendor.id", vendorId, "device.id", deviceId,
+        return configure(configurationAdmin, NIC_FUNCTION_PID, "?", "vendor.id", vendorId, "device.id", deviceId,
                 "serial", serial, "hardware.vectors", 4, "ports", 1, "addresses", new String[] {"p1p1 127.0.0.2/24"});
     }
 

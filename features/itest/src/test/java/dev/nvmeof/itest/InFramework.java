@@ -16,6 +16,8 @@ import dev.nvmeof.target.NvmeTarget;
 /** What the in-framework tests do alike: configure, wait (bounded) for services, find the target's listener. */
 final class InFramework {
     static final int WAIT_SECONDS = 20;
+    /** The factory PID of an emulated NIC function. */
+    static final String NIC_FUNCTION_PID = "dev.nvmeof.nic.emulated.function";
 
     private InFramework() {
     }

@@ -1,5 +1,6 @@
 package dev.nvmeof.itest;
 
+import static dev.nvmeof.itest.InFramework.NIC_FUNCTION_PID;
 import static dev.nvmeof.itest.InFramework.WAIT_SECONDS;
 import static dev.nvmeof.itest.InFramework.awaitListener;
 import static dev.nvmeof.itest.InFramework.awaitReference;
@@ -85,7 +86,6 @@ import dev.nvmeof.spi.transport.Transport;
 @ExamReactorStrategy(PerMethod.class)
 public class OffloadLifecycleIT {
     private static final String NQN = "nqn.2026-11.dev.nvmeof:offload-lifecycle";
-    private static final String FUNCTION_PID = "dev.nvmeof.nic.emulated.function";
     private static final String ACME_BUNDLE = "dev.nvmeof.driver.acme";
     private static final String VORTEX_BUNDLE = "dev.nvmeof.driver.vortex";
     private static final String ACME_SERIAL = "ACME0101";
@@ -249,10 +249,10 @@ public class OffloadLifecycleIT {
                 "size", "16M");
         InetSocketAddress target = awaitListener(context, awaitService(context,
                 dev.nvmeof.target.NvmeTarget.class));
-        configure(configurationAdmin, FUNCTION_PID, "?", "vendor.id", 0x1AC3, "device.id", 0x0100,
+        configure(configurationAdmin, NIC_FUNCTION_PID, "?", "vendor.id", 0x1AC3, "device.id", 0x0100,
                 "serial", ACME_SERIAL, "slot", 1, "link.speed.mbps", 100_000L, "hardware.vectors", 4, "ports", 1,
                 "addresses", new String[] {"p1p1 127.0.0.2/24"});
-        configure(configurationAdmin, FUNCTION_PID, "?", "vendor.id", 0x1F7A, "device.id", 0x0200,
+        configure(configurationAdmin, NIC_FUNCTION_PID, "?", "vendor.id", 0x1F7A, "device.id", 0x0200,
                 "serial", VORTEX_SERIAL, "slot", 2, "link.speed.mbps", 25_000L, "hardware.vectors", 4, "ports", 1,
                 "addresses", new String[] {"p2p1 127.0.0.3/24"});
         awaitUlpBound(ACME);

@@ -1,5 +1,6 @@
 package dev.nvmeof.itest;
 
+import static dev.nvmeof.itest.InFramework.NIC_FUNCTION_PID;
 import static dev.nvmeof.itest.InFramework.WAIT_SECONDS;
 import static dev.nvmeof.itest.InFramework.awaitReference;
 import static dev.nvmeof.itest.InFramework.configure;
@@ -40,8 +41,6 @@ import dev.nvmeof.spi.transport.Transport;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class OffloadWiringIT {
-    private static final String FUNCTION_PID = "dev.nvmeof.nic.emulated.function";
-
     @Inject
     private BundleContext context;
 
@@ -68,7 +67,7 @@ public class OffloadWiringIT {
 
     @Test
     public void shouldPublishAConfiguredNicFunctionWithItsIdsAndAddressesAndWithdrawItWhenDeleted() throws Exception {
-        String pid = configure(configurationAdmin, FUNCTION_PID, "?", "vendor.id", 0x1077, "device.id", 0x8070,
+        String pid = configure(configurationAdmin, NIC_FUNCTION_PID, "?", "vendor.id", 0x1077, "device.id", 0x8070,
                 "serial", "ITEST0001", "link.speed.mbps", 50_000L, "hardware.vectors", 4, "ports", 2,
                 "addresses", new String[] {"p1p1 127.0.0.2/24", "p1p2 127.0.1.2/16"});
         ServiceReference<?> reference = awaitReference(context, "(&(objectClass=" + NicFunction.class.getName()
