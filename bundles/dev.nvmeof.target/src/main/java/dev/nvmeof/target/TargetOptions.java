@@ -7,13 +7,25 @@ import dev.nvmeof.protocol.NanoClock;
 
 /**
  * How the target runs: event loop threads, the clock its deadlines use, how long a new connection may take to send
- * its ICReq and Connect, and who is told about durable writes.
+ * its ICReq and Connect, who is told about durable writes, and the caps that keep one host from taking the target
+ * down for every other host (nvmet has none; these are ours).
  *
- * @param eventLoops       NIO event loop threads; connections are spread over them (default: CPU count)
- * @param handshakeTimeout a connection that has not sent its ICReq, or its Connect after that, within this time is
- *                         closed (default 10 s, like the host's ICResp deadline)
+ * @param eventLoops               NIO event loop threads; connections are spread over them (default: CPU count)
+ * @param handshakeTimeout         a connection that has not sent its ICReq, or its Connect after that, within this
+ *                                 time is closed (default 10 s, like the host's ICResp deadline)
+ * @param maxConnections           open TCP connections in total; more are closed at accept (default 4096)
+ * @param maxConnectionsPerAddress open TCP connections from one remote IP address; more are closed at accept
+ *                                 (default 1024)
+ * @param maxControllers           controllers per subsystem; an admin Connect beyond it is refused with Connect
+ *                                 Controller Busy (default 1024)
  */
-public record TargetOptions(int eventLoops, NanoClock clock, Duration handshakeTimeout, DurabilityObserver durability) {
+public record TargetOptions(int eventLoops, NanoClock clock, Duration handshakeTimeout, DurabilityObserver durability,
+        int maxConnections, int maxConnectionsPerAddress, int maxControllers) {
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1024;
+    public static final int DEFAULT_MAX_CONTROLLERS = 1024;
+    /** Controller IDs 1..0xFFEF are valid (0xFFF0 and above are reserved, 0xFFFF asks for a dynamic one). */
+    public static final int MAX_CNTLID = 0xFFEF;
 
     public TargetOptions {
         if (eventLoops < 1) {
@@ -24,6 +36,22 @@ public record TargetOptions(int eventLoops, NanoClock clock, Duration handshakeT
             throw new IllegalArgumentException("handshakeTimeout must be positive");
         }
         durability = durability == null ? DurabilityObserver.NONE : durability;
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+        }
+        if (maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1, was "
+                    + maxConnectionsPerAddress);
+        }
+        if (maxControllers < 1 || maxControllers > MAX_CNTLID) {
+            throw new IllegalArgumentException("maxControllers must be 1.." + MAX_CNTLID + ", was " + maxControllers);
+        }
+    }
+
+    /** The options before the caps existed; the caps take their defaults. */
+    public TargetOptions(int eventLoops, NanoClock clock, Duration handshakeTimeout, DurabilityObserver durability) {
+        this(eventLoops, clock, handshakeTimeout, durability, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_MAX_CONTROLLERS);
     }
 
     public static TargetOptions defaults() {
@@ -32,18 +60,37 @@ public record TargetOptions(int eventLoops, NanoClock clock, Duration handshakeT
     }
 
     public TargetOptions withEventLoops(int n) {
-        return new TargetOptions(n, clock, handshakeTimeout, durability);
+        return new TargetOptions(n, clock, handshakeTimeout, durability, maxConnections, maxConnectionsPerAddress,
+                maxControllers);
     }
 
     public TargetOptions withClock(NanoClock c) {
-        return new TargetOptions(eventLoops, c, handshakeTimeout, durability);
+        return new TargetOptions(eventLoops, c, handshakeTimeout, durability, maxConnections, maxConnectionsPerAddress,
+                maxControllers);
     }
 
     public TargetOptions withHandshakeTimeout(Duration d) {
-        return new TargetOptions(eventLoops, clock, d, durability);
+        return new TargetOptions(eventLoops, clock, d, durability, maxConnections, maxConnectionsPerAddress,
+                maxControllers);
     }
 
     public TargetOptions withDurability(DurabilityObserver observer) {
-        return new TargetOptions(eventLoops, clock, handshakeTimeout, observer);
+        return new TargetOptions(eventLoops, clock, handshakeTimeout, observer, maxConnections,
+                maxConnectionsPerAddress, maxControllers);
+    }
+
+    public TargetOptions withMaxConnections(int max) {
+        return new TargetOptions(eventLoops, clock, handshakeTimeout, durability, max, maxConnectionsPerAddress,
+                maxControllers);
+    }
+
+    public TargetOptions withMaxConnectionsPerAddress(int max) {
+        return new TargetOptions(eventLoops, clock, handshakeTimeout, durability, maxConnections, max,
+                maxControllers);
+    }
+
+    public TargetOptions withMaxControllers(int max) {
+        return new TargetOptions(eventLoops, clock, handshakeTimeout, durability, maxConnections,
+                maxConnectionsPerAddress, max);
     }
 }

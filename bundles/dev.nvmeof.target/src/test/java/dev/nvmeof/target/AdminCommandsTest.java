@@ -37,6 +37,7 @@ class AdminCommandsTest {
 
     private TargetFixture fixture;
     private NvmeTcpTestClient admin;
+    private int cntlid;
 
     @BeforeEach
     void start() throws Exception {
@@ -46,6 +47,7 @@ class AdminCommandsTest {
         admin = fixture.open();
         NvmeTcpTestClient.Completion c = admin.connect(NQN, 0, ConnectDataFlyweight.CNTLID_DYNAMIC, 31, 0);
         assertTrue(c.ok(), c.toString());
+        cntlid = c.dw0() & 0xFFFF;
     }
 
     @AfterEach
@@ -199,7 +201,7 @@ class AdminCommandsTest {
                 false), null, error).ok());
         assertArrayEquals(new byte[64], error.array(), "no errors logged");
 
-        NvmeTcpTestClient io = fixture.ioQueue(NQN, 1, 1);
+        NvmeTcpTestClient io = fixture.ioQueue(NQN, cntlid, 1);
         TargetFixture.write(io, 1, 0, TargetFixture.pattern(4096, 3));
         ByteBuffer smart = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
         assertTrue(admin.command(sqe -> AdminCommands.getLogPage(sqe, 0, LogPageId.SMART.code(), 0xFFFFFFFF, 512, 0,

@@ -33,6 +33,8 @@ final class AdminCommandSet {
     private static final int PROPERTY_CSTS = 0x1C;
     private static final int CSTS_RDY = 0x1;
     private static final int CSTS_CFS = 0x2;
+    private static final int SHST_MASK = 0x3 << 2;
+    private static final int SHST_OCCURRING = 1 << 2;
     private static final int SHST_COMPLETE = 2 << 2;
     private static final int ERROR_LOG_ENTRY = 64;
 
@@ -139,25 +141,38 @@ final class AdminCommandSet {
             }
         } else if (!enable && wasEnabled) {
             controller.ready(false);
+            controller.shutDown(false);
             controller.csts &= ~(CSTS_RDY | CSTS_CFS);
             controller.closeIoQueues();
         }
         int shn = (cc >>> 14) & 0x3;
         if (shn != 0 && ((old >>> 14) & 0x3) == 0) {
-            flushAll(controller.subsystem);
-            controller.csts = (controller.csts & ~0xC) | SHST_COMPLETE;
+            // Shutdown: no further I/O; the namespaces are forced on a worker (a file's fsync must not stall the
+            // loop) while CSTS.SHST says "occurring", as the host expects to poll for "complete".
+            controller.shutDown(true);
+            if (controller.subsystem.namespaces().stream().noneMatch(Namespace::forcesToStorage)) {
+                controller.csts = (controller.csts & ~SHST_MASK) | SHST_COMPLETE; // nothing to force
+                return;
+            }
+            controller.csts = (controller.csts & ~SHST_MASK) | SHST_OCCURRING;
+            engine.background(() -> {
+                flushAll(controller.subsystem);
+                controller.admin.loop.execute(() -> {
+                    if ((controller.csts & SHST_MASK) == SHST_OCCURRING) {
+                        controller.csts = (controller.csts & ~SHST_MASK) | SHST_COMPLETE;
+                    }
+                });
+            });
         } else if (shn == 0) {
-            controller.csts &= ~0xC;
+            controller.csts &= ~SHST_MASK;
         }
     }
 
     private void flushAll(Subsystem subsystem) {
         for (Namespace ns : subsystem.namespaces()) {
             try {
-                if (ns.flush()) {
-                    engine.options.durability().forced(subsystem.nqn, ns.nsid());
-                }
-            } catch (IOException e) {
+                engine.force(subsystem.nqn, ns);
+            } catch (IOException | RuntimeException e) {
                 engine.log(System.Logger.Level.WARNING, "flush at shutdown failed: " + e);
             }
         }
@@ -190,7 +205,7 @@ final class AdminCommandSet {
         long requested = AdminCommands.logPageNumBytes(sqe);
         long offset = AdminCommands.logPageOffset(sqe);
         boolean retain = AdminCommands.isRetainAsyncEvent(sqe);
-        if (requested > length || offset % 4 != 0 || offset > Connection.MAX_TRANSFER) {
+        if (requested > length || offset < 0 || offset % 4 != 0 || offset > Connection.MAX_TRANSFER) {
             slot.fail(GenericStatus.INVALID_FIELD, true);
             return;
         }

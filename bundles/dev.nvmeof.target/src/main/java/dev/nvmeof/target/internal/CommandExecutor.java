@@ -22,6 +22,7 @@ final class CommandExecutor {
     /** Byte offsets named in Connect Invalid Parameters (IPO): in the SQE, and in the Connect data. */
     private static final int SQE_QID_OFFSET = 42;
     private static final int SQE_SQSIZE_OFFSET = 44;
+    private static final int DATA_HOSTID_OFFSET = ConnectDataFlyweight.HOSTID_OFFSET;
     private static final int DATA_CNTLID_OFFSET = ConnectDataFlyweight.CNTLID_OFFSET;
     private static final int DATA_SUBNQN_OFFSET = ConnectDataFlyweight.SUBNQN_OFFSET;
     private static final int DATA_HOSTNQN_OFFSET = ConnectDataFlyweight.HOSTNQN_OFFSET;
@@ -36,7 +37,7 @@ final class CommandExecutor {
         this.engine = engine;
         this.connection = connection;
         this.admin = new AdminCommandSet(engine, connection);
-        this.io = new IoCommandSet(engine, connection);
+        this.io = new IoCommandSet(connection);
     }
 
     void execute(CommandSlot slot, ByteBuffer inData) {
@@ -145,19 +146,28 @@ final class CommandExecutor {
             TargetController controller = subsystem.createController(engine, hostNqn, hostId,
                     FabricsCommands.kato(sqe), connection);
             if (controller == null) {
-                slot.fail(NvmeStatus.commandSpecific(CommandSpecificStatus.CONNECT_CONTROLLER_BUSY, false));
+                // maxControllers reached (nvmet answers a full controller ID space the same way)
+                slot.fail(NvmeStatus.commandSpecific(CommandSpecificStatus.CONNECT_CONTROLLER_BUSY, true));
+                engine.log(System.Logger.Level.WARNING, "refused a controller of " + LogText.printable(subsystemNqn)
+                        + " for " + LogText.printable(hostNqn) + ": maxControllers ("
+                        + engine.options.maxControllers() + ") reached");
                 return;
             }
             connection.connected(controller, 0, sqsize, disableSqFlowControl);
             slot.respond(0);
             slot.dw0 = ConnectResponse.successDw0(controller.cntlid, false);
-            engine.log(System.Logger.Level.INFO, "controller " + controller.cntlid + " of " + subsystemNqn
-                    + " for " + hostNqn);
+            engine.log(System.Logger.Level.INFO, "controller " + controller.cntlid + " of "
+                    + LogText.printable(subsystemNqn) + " for " + LogText.printable(hostNqn));
             return;
         }
         TargetController controller = subsystem.controller(cntlid);
         if (subsystem.discovery || controller == null || controller.isDead() || !controller.hostNqn.equals(hostNqn)) {
             invalidParameter(slot, true, DATA_CNTLID_OFFSET);
+            return;
+        }
+        if (!controller.hostId.equals(hostId)) {
+            // An I/O queue belongs to the host that created the controller: the same Host NQN and Host ID.
+            invalidParameter(slot, true, DATA_HOSTID_OFFSET);
             return;
         }
         if (!controller.isReady()) {

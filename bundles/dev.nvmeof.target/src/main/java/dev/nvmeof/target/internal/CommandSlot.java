@@ -46,6 +46,10 @@ final class CommandSlot {
     int received;
     boolean dataDigestFailed;
     boolean fua;
+    /** Byte ranges of a Write Zeroes or deallocation that runs in the background; allocated on first use. */
+    long[] rangeOffsets;
+    long[] rangeLengths;
+    int rangeCount;
 
     CommandSlot(int index) {
         this.index = index;
@@ -66,6 +70,18 @@ final class CommandSlot {
         received = 0;
         dataDigestFailed = false;
         fua = false;
+        rangeCount = 0;
+    }
+
+    /** Adds a byte range for background work; at most {@code capacity} per command. */
+    void addRange(long offset, long length, int capacity) {
+        if (rangeOffsets == null || rangeOffsets.length < capacity) {
+            rangeOffsets = new long[capacity];
+            rangeLengths = new long[capacity];
+        }
+        rangeOffsets[rangeCount] = offset;
+        rangeLengths[rangeCount] = length;
+        rangeCount++;
     }
 
     void respond(int statusWord) {

@@ -1,6 +1,7 @@
 package dev.nvmeof.target.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
@@ -28,10 +29,12 @@ import dev.nvmeof.protocol.tcp.TermReqPdu;
  * once: in-capsule and H2C data land in this connection's buffers straight from the decoder, and read data is copied
  * from the namespace straight into the send buffer behind its C2HData header.
  *
- * <p>Memory is bounded per connection: nothing but the decoder until the ICReq; then one send buffer and one
- * in-capsule buffer; the R2T staging buffer only once a write needs it. At most one R2T transfer runs at a time;
- * reads whose data does not fit in the send buffer wait, and the connection stops reading from the socket until
- * they are sent (backpressure instead of buffering).
+ * <p>Memory is bounded per connection and taken as it is used, so idle or half-open connections cost next to
+ * nothing: nothing but the decoder until the ICReq; then a small send buffer ({@link #SMALL_SEND_BUFFER}), and the
+ * in-capsule buffer only once a command carries data (under 16 KiB until Connect); the send buffer grows to at most
+ * {@link #SEND_BUFFER} when reads need it, and an R2T transfer borrows a buffer from its loop's {@link BufferPool}
+ * while it runs. At most one R2T transfer runs at a time; reads whose data does not fit in the send buffer wait, and
+ * the connection stops reading from the socket until they are sent (backpressure instead of buffering).
  */
 final class Connection implements ControllerPduHandler {
     /** Queue entries per queue: CAP.MQES + 1 and Identify MAXCMD. */
@@ -45,12 +48,15 @@ final class Connection implements ControllerPduHandler {
     /** Room kept in the send buffer for responses and R2Ts of every slot, so completions never wait for space. */
     private static final int RESPONSE_RESERVE = QUEUE_ENTRIES * 32;
     private static final int SEND_BUFFER = MAX_TRANSFER + 2 * 4096 + RESPONSE_RESERVE;
+    /** The send buffer until reads need more: the ICResp, and a response or R2T for every slot. */
+    static final int SMALL_SEND_BUFFER = RESPONSE_RESERVE + 256;
 
     enum Phase { AWAIT_IC_REQ, AWAIT_CONNECT, LIVE, CLOSED }
 
     final Engine engine;
     final EventLoop loop;
     private final SocketChannel channel;
+    private final InetAddress remote;
     SelectionKey key;
     private final PduDecoder decoder = PduDecoder.forController(this);
     private final PduEncoder encoder = new PduEncoder();
@@ -82,11 +88,14 @@ final class Connection implements ControllerPduHandler {
     private final ArrayDeque<CommandSlot> dataWaiting = new ArrayDeque<>();
     private FatalPduException handlerError;
     private boolean readPaused;
+    /** False once closed; read by the workers running this connection's background commands. */
+    private volatile boolean open = true;
 
-    Connection(Engine engine, EventLoop loop, SocketChannel channel) {
+    Connection(Engine engine, EventLoop loop, SocketChannel channel, InetAddress remote) {
         this.engine = engine;
         this.loop = loop;
         this.channel = channel;
+        this.remote = remote;
         this.createdNanos = engine.clock().nanoTime();
         this.executor = new CommandExecutor(engine, this);
         for (int i = 0; i < QUEUE_ENTRIES; i++) {
@@ -196,9 +205,8 @@ final class Connection implements ControllerPduHandler {
     public void onIcReq(IcReqPdu pdu) {
         boolean headerDigest = pdu.headerDigest();
         boolean dataDigest = pdu.dataDigest();
-        out = ByteBuffer.allocateDirect(SEND_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+        out = ByteBuffer.allocateDirect(SMALL_SEND_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
         outView = out.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        inCapsule = ByteBuffer.allocateDirect(IN_CAPSULE_DATA).order(ByteOrder.LITTLE_ENDIAN);
         // ICResp grants the digests the host asked for, wants no padding (CPDA 0) and takes H2CData up to MDTS.
         encoder.icResp(out, 0, headerDigest, dataDigest, MAXH2CDATA);
         encoder.negotiated(headerDigest, dataDigest, pdu.hpda());
@@ -234,6 +242,9 @@ final class Connection implements ControllerPduHandler {
         }
         if (pdu.dataLength() > 0) {
             receiving = slot;
+            if (inCapsule == null) {
+                inCapsule = ByteBuffer.allocateDirect(IN_CAPSULE_DATA).order(ByteOrder.LITTLE_ENDIAN);
+            }
             inCapsule.clear();
             return inCapsule;
         }
@@ -295,10 +306,17 @@ final class Connection implements ControllerPduHandler {
         if (slot.dataDigestFailed) {
             // Same rule as for in-capsule data: the command fails, the connection stays.
             slot.fail(GenericStatus.TRANSIENT_TRANSPORT_ERROR, false);
+            releaseStaging();
             complete(slot);
         } else {
             staging.limit(slot.dataLength).position(0);
-            executor.continueWithHostData(slot, staging);
+            try {
+                executor.continueWithHostData(slot, staging);
+            } catch (RuntimeException e) {
+                engine.handlerFailed(slot, e);
+                slot.fail(GenericStatus.INTERNAL_ERROR, false);
+            }
+            releaseStaging();
             after(slot);
         }
         startNextR2t();
@@ -321,17 +339,41 @@ final class Connection implements ControllerPduHandler {
         freeSlots[freeCount++] = slot.index;
     }
 
+    /** Runs a command; a handler that throws completes it with Internal Error and the queue carries on. */
     private void execute(CommandSlot slot, ByteBuffer inData) {
-        executor.execute(slot, inData);
+        try {
+            CommandSeam seam = engine.seam;
+            if (seam != null) {
+                seam.beforeExecute(qid, slot.sqe);
+            }
+            executor.execute(slot, inData);
+        } catch (RuntimeException e) {
+            engine.handlerFailed(slot, e);
+            slot.fail(GenericStatus.INTERNAL_ERROR, false);
+        }
         after(slot);
+    }
+
+    /** Runs a command's work on the engine's workers; it completes through {@link #completeHeld}. */
+    void runInBackground(CommandSlot slot, BackgroundCommand.Work work) {
+        slot.respond(0);
+        slot.outcome = CommandSlot.Outcome.HELD;
+        engine.background(new BackgroundCommand(this, slot, work));
+    }
+
+    /** Whether this queue's commands may still touch a namespace: open, and its controller enabled and alive. */
+    boolean acceptsIo() {
+        TargetController c = controller;
+        return open && c != null && c.acceptsIo();
+    }
+
+    void force(Namespace ns) throws IOException {
+        engine.force(controller.subsystem.nqn, ns);
     }
 
     private void after(CommandSlot slot) {
         switch (slot.outcome) {
             case NEED_HOST_DATA:
-                if (staging == null) {
-                    staging = ByteBuffer.allocateDirect(MAX_TRANSFER).order(ByteOrder.LITTLE_ENDIAN);
-                }
                 r2tWaiting.add(slot);
                 startNextR2t();
                 break;
@@ -348,7 +390,15 @@ final class Connection implements ControllerPduHandler {
             return;
         }
         r2tActive = r2tWaiting.poll();
+        staging = loop.buffers.take(r2tActive.dataLength);
         encoder.r2t(out, r2tActive.cid, r2tActive.index, 0, r2tActive.dataLength);
+    }
+
+    private void releaseStaging() {
+        if (staging != null) {
+            loop.buffers.give(staging);
+            staging = null;
+        }
     }
 
     /** Completes a held command (an AER) from the controller; runs on this loop. */
@@ -387,7 +437,11 @@ final class Connection implements ControllerPduHandler {
     private boolean sendData(CommandSlot slot) {
         int length = slot.dataLength;
         int header = encoder.headerPart(PduType.C2H_DATA, length);
-        if (out.remaining() < header + length + 4 + RESPONSE_RESERVE) {
+        int needed = header + length + 4 + RESPONSE_RESERVE;
+        if (out.remaining() < needed && out.capacity() < SEND_BUFFER) {
+            growSendBuffer(out.position() + needed);
+        }
+        if (out.remaining() < needed) {
             return false;
         }
         int start = out.position();
@@ -417,6 +471,16 @@ final class Connection implements ControllerPduHandler {
         }
         release(slot);
         return true;
+    }
+
+    /** A larger send buffer (at most {@link #SEND_BUFFER}) holding what the old one held. */
+    private void growSendBuffer(int wanted) {
+        int capacity = Math.min(SEND_BUFFER, Math.max(wanted, 2 * out.capacity()));
+        ByteBuffer bigger = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
+        out.flip();
+        bigger.put(out);
+        out = bigger;
+        outView = out.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private void sendResponse(CommandSlot slot) {
@@ -480,11 +544,14 @@ final class Connection implements ControllerPduHandler {
         }
         Phase was = phase;
         phase = Phase.CLOSED;
+        open = false;
         if (key != null) {
             key.cancel();
         }
         EventLoop.closeQuietly(channel);
         loop.removed(this);
+        engine.released(remote);
+        releaseStaging();
         if (controller != null && was == Phase.LIVE) {
             if (qid == 0) {
                 controller.teardown("admin queue closed");
@@ -492,6 +559,12 @@ final class Connection implements ControllerPduHandler {
                 controller.detachIoQueue(qid, this);
             }
         }
+    }
+
+    /** For logs: the queue and where the host is. */
+    String describe() {
+        return "queue " + qid + " from " + remote.getHostAddress()
+                + (controller == null ? "" : " (controller " + controller.cntlid + ")");
     }
 
     long ageMillis(long now) {

@@ -1,6 +1,7 @@
 package dev.nvmeof.target.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -13,6 +14,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +31,7 @@ import dev.nvmeof.target.TargetOptions;
 /** The running target: event loops, listeners and the subsystem registry behind {@link NvmeTarget}. */
 public final class Engine {
     private static final System.Logger LOG = System.getLogger("dev.nvmeof.target");
+    private static final int WORKERS = 2;
 
     final TargetOptions options;
     private final EventLoop[] loops;
@@ -35,10 +40,26 @@ public final class Engine {
     private final Subsystem discovery = Subsystem.discovery();
     private final List<ServerSocketChannel> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong discoveryGeneration = new AtomicLong(1);
+    /** Open connections in total and per remote address, against the caps of {@link TargetOptions}. */
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final Map<InetAddress, Integer> connectionsPerAddress = new ConcurrentHashMap<>();
+    private final RateLimitedLog refusals = new RateLimitedLog(this, System.Logger.Level.WARNING);
+    private final RateLimitedLog acceptFailures = new RateLimitedLog(this, System.Logger.Level.WARNING);
+    private final RateLimitedLog handlerFailures = new RateLimitedLog(this, System.Logger.Level.ERROR);
+    /** Where work a host sizes runs (zeroing, deallocation, forcing files): never on an event loop. */
+    private final ExecutorService workers;
+    /** A test seam: called on the loop right before a command executes. */
+    volatile CommandSeam seam;
     private volatile boolean closed;
 
     private Engine(TargetOptions options) throws IOException {
         this.options = options;
+        AtomicInteger workerIndex = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
+            Thread t = new Thread(r, "nvmeof-target-worker-" + workerIndex.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
         this.loops = new EventLoop[options.eventLoops()];
         for (int i = 0; i < loops.length; i++) {
             loops[i] = new EventLoop(this, i);
@@ -59,6 +80,39 @@ public final class Engine {
 
     void log(System.Logger.Level level, String message) {
         LOG.log(level, message);
+    }
+
+    void log(System.Logger.Level level, String message, Throwable cause) {
+        if (cause == null) {
+            LOG.log(level, message);
+        } else {
+            LOG.log(level, message, cause);
+        }
+    }
+
+    /** A command handler threw: the command completes with Internal Error; logged once per interval. */
+    void handlerFailed(CommandSlot slot, Throwable e) {
+        handlerFailures.record("command handler failed on opcode 0x" + Integer.toHexString(slot.sqe.opcode())
+                + " (CID " + slot.cid + "); completed with Internal Error: " + e, e);
+    }
+
+    /** Runs a slice of background work on a worker; dropped once the target is closed. */
+    void background(Runnable work) {
+        try {
+            workers.execute(work);
+        } catch (RejectedExecutionException e) {
+            // closing: the connections close too, nobody waits for the completion
+        }
+    }
+
+    /** Accepting failed (out of file descriptors, say): logged once per interval, the loop carries on. */
+    void acceptFailed(IOException e) {
+        acceptFailures.record("accepting a connection failed: " + e, null);
+    }
+
+    /** How many connections were refused at accept by the connection caps. */
+    public long refusedConnections() {
+        return refusals.count();
     }
 
     public InetSocketAddress listen(InetSocketAddress address) throws IOException {
@@ -105,15 +159,43 @@ public final class Engine {
             EventLoop.closeQuietly(channel);
             return;
         }
+        InetAddress remote;
         try {
+            remote = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
             EventLoop.closeQuietly(channel);
             return;
         }
+        String refusal = admit(remote);
+        if (refusal != null) {
+            EventLoop.closeQuietly(channel);
+            refusals.record("refused a connection from " + remote.getHostAddress() + ": " + refusal, null);
+            return;
+        }
         EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-        loop.execute(() -> loop.register(channel));
+        loop.execute(() -> loop.register(channel, remote));
+    }
+
+    /** Counts a new connection against the caps; null when admitted, else why not (nothing counted). */
+    private String admit(InetAddress remote) {
+        if (openConnections.incrementAndGet() > options.maxConnections()) {
+            openConnections.decrementAndGet();
+            return "maxConnections (" + options.maxConnections() + ") reached";
+        }
+        int fromAddress = connectionsPerAddress.merge(remote, 1, Integer::sum);
+        if (fromAddress > options.maxConnectionsPerAddress()) {
+            released(remote);
+            return "maxConnectionsPerAddress (" + options.maxConnectionsPerAddress() + ") reached for this address";
+        }
+        return null;
+    }
+
+    /** A connection admitted by {@link #admit} has closed. */
+    void released(InetAddress remote) {
+        connectionsPerAddress.computeIfPresent(remote, (address, n) -> n == 1 ? null : n - 1);
+        openConnections.decrementAndGet();
     }
 
     public void addSubsystem(SubsystemConfig config) throws IOException {
@@ -188,6 +270,13 @@ public final class Engine {
 
     long discoveryGeneration() {
         return discoveryGeneration.get();
+    }
+
+    /** Forces a namespace to its file; tells the durability observer when that did anything. */
+    void force(String subsystemNqn, Namespace ns) throws IOException {
+        if (ns.flush()) {
+            options.durability().forced(subsystemNqn, ns.nsid());
+        }
     }
 
     /** The discovery log for a host: every subsystem it may use on every listener, then the discovery subsystem. */
@@ -267,6 +356,14 @@ public final class Engine {
         listeners.clear();
         for (EventLoop loop : loops) {
             loop.shutdown();
+        }
+        // No interrupt: it would close a file namespace's channel under a worker. Slices are short, and queued
+        // ones find their connection closed and return.
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         for (Subsystem subsystem : subsystems.values()) {
             subsystem.shutdown();

@@ -2,6 +2,7 @@ package dev.nvmeof.target.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,11 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One NIO selector thread owning a set of connections (and, on the first loop, the listening sockets). Everything a
- * connection does runs here; other threads hand work over with {@link #execute}. Deadlines are checked on every turn,
- * at least every {@link #TURN_MILLIS} ms.
+ * connection does runs here; other threads hand work over with {@link #execute}. Deadlines are checked every
+ * {@link #TURN_MILLIS} ms. Nothing a connection does can end the loop: a failure while serving it closes that
+ * connection only.
  */
 final class EventLoop implements Runnable {
     static final long TURN_MILLIS = 50;
@@ -36,6 +39,9 @@ final class EventLoop implements Runnable {
     private final Map<Connection, InetSocketAddress> peers =
             new ConcurrentHashMap<>();
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+    /** R2T data buffers of this loop's connections. */
+    final BufferPool buffers = new BufferPool();
+    private long nextDeadlineCheck = System.nanoTime();
     private volatile boolean running = true;
 
     EventLoop(Engine engine, int index) throws IOException {
@@ -62,14 +68,21 @@ final class EventLoop implements Runnable {
         return connections.size();
     }
 
-    void register(SocketChannel channel) {
+    /** Takes over an accepted connection counted against the caps; {@code remote} is released when it closes. */
+    void register(SocketChannel channel, InetAddress remote) {
+        Connection connection = null;
         try {
-            Connection connection = new Connection(engine, this, channel);
+            connection = new Connection(engine, this, channel, remote);
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
             connections.add(connection);
             peers.put(connection, (InetSocketAddress) channel.getRemoteAddress());
-        } catch (IOException e) {
-            closeQuietly(channel);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            if (connection != null) {
+                connection.close();
+            } else {
+                closeQuietly(channel);
+                engine.released(remote);
+            }
         }
     }
 
@@ -92,17 +105,15 @@ final class EventLoop implements Runnable {
             try {
                 selector.select(TURN_MILLIS);
                 runTasks();
-                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                while (keys.hasNext()) {
-                    SelectionKey key = keys.next();
-                    keys.remove();
-                    dispatch(key);
+                dispatchSelected();
+                long now = System.nanoTime();
+                if (now - nextDeadlineCheck >= 0) {
+                    nextDeadlineCheck = now + TimeUnit.MILLISECONDS.toNanos(TURN_MILLIS);
+                    checkDeadlines();
                 }
-                checkDeadlines();
-            } catch (IOException e) {
-                engine.log(System.Logger.Level.ERROR, "event loop failed: " + e);
-            } catch (RuntimeException e) {
-                engine.log(System.Logger.Level.ERROR, "event loop task failed: " + e);
+            } catch (IOException | RuntimeException | Error e) {
+                // Not a connection's doing (those are caught in dispatch): log it and keep serving.
+                engine.log(System.Logger.Level.ERROR, "event loop failed: " + e, e);
             }
         }
         for (Connection connection : new ArrayList<>(connections)) {
@@ -112,6 +123,15 @@ final class EventLoop implements Runnable {
             selector.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private void dispatchSelected() {
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+            SelectionKey key = keys.next();
+            keys.remove();
+            dispatch(key);
         }
     }
 
@@ -125,11 +145,26 @@ final class EventLoop implements Runnable {
             return;
         }
         Connection connection = (Connection) attachment;
-        if (key.isWritable()) {
-            connection.onWritable();
+        try {
+            if (key.isWritable()) {
+                connection.onWritable();
+            }
+            if (key.isValid() && key.isReadable()) {
+                connection.onReadable(readBuffer);
+            }
+        } catch (RuntimeException | Error e) {
+            // This connection's input led here (an OutOfMemoryError allocating its buffers, a bug): it goes, the
+            // loop and every other connection stay.
+            engine.log(System.Logger.Level.ERROR, "closing connection " + connection.describe() + ": " + e, e);
+            closeAfterFailure(connection);
         }
-        if (key.isValid() && key.isReadable()) {
-            connection.onReadable(readBuffer);
+    }
+
+    private void closeAfterFailure(Connection connection) {
+        try {
+            connection.close();
+        } catch (RuntimeException | Error e) {
+            engine.log(System.Logger.Level.ERROR, "closing a failed connection failed: " + e, e);
         }
     }
 
@@ -140,7 +175,7 @@ final class EventLoop implements Runnable {
                 engine.assign(channel);
             }
         } catch (IOException e) {
-            engine.log(System.Logger.Level.WARNING, "accept failed: " + e);
+            engine.acceptFailed(e);
         }
     }
 
@@ -149,16 +184,32 @@ final class EventLoop implements Runnable {
         while ((task = tasks.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                engine.log(System.Logger.Level.ERROR, "event loop task failed: " + e);
+            } catch (RuntimeException | Error e) {
+                engine.log(System.Logger.Level.ERROR, "event loop task failed: " + e, e);
             }
         }
     }
 
+    /**
+     * Handshake and keep-alive deadlines, checked only after the input already waiting in the sockets was read: a
+     * loop that was busy (or a JVM that paused) must not tear down a host whose Keep Alive is sitting in its socket.
+     */
     void checkDeadlines() {
+        try {
+            if (selector.selectNow() > 0) {
+                dispatchSelected();
+            }
+        } catch (IOException e) {
+            engine.log(System.Logger.Level.WARNING, "reading pending input before the deadline check failed: " + e);
+        }
         long now = engine.clock().nanoTime();
         for (Connection connection : new ArrayList<>(connections)) {
-            connection.checkDeadlines(now);
+            try {
+                connection.checkDeadlines(now);
+            } catch (RuntimeException | Error e) {
+                engine.log(System.Logger.Level.ERROR, "closing connection " + connection.describe() + ": " + e, e);
+                closeAfterFailure(connection);
+            }
         }
     }
 

@@ -55,9 +55,28 @@ final class FileNamespace extends Namespace {
         }
     }
 
+    /**
+     * A hint that changes nothing: the JDK cannot punch holes, and writing zeroes would fill a sparse file (a
+     * "discard" must never use up the disk). Identify says deallocated blocks read as "not reported".
+     */
+    @Override
+    void deallocate(long offset, long length) {
+        // nothing to do
+    }
+
+    @Override
+    boolean deallocatedReadsZeroes() {
+        return false;
+    }
+
     @Override
     boolean flush() throws IOException {
         channel.force(false);
+        return true;
+    }
+
+    @Override
+    boolean forcesToStorage() {
         return true;
     }
 

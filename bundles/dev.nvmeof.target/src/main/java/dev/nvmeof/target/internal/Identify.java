@@ -28,8 +28,10 @@ final class Identify {
     private static final int ONCS = 1 << 2 | 1 << 3;
     /** SGLS as Linux nvmet: SGLs supported (bit 0), offset in data block descriptors for in-capsule data (bit 20). */
     private static final int SGLS = 1 | 1 << 20;
-    /** DLFEAT: deallocated blocks read as zeroes (001b), and Write Zeroes may deallocate (bit 3). */
-    private static final int DLFEAT = 0x1 | 1 << 3;
+    /** DLFEAT bit 3: Write Zeroes takes the Deallocate bit (it still writes zeroes). */
+    private static final int DLFEAT_WRITE_ZEROES_DEALLOCATE = 1 << 3;
+    /** DLFEAT bits 2:0 = 001b: deallocated blocks read as zeroes (000b: not reported). */
+    private static final int DLFEAT_READS_ZEROES = 0x1;
 
     Identify() {
     }
@@ -118,7 +120,7 @@ final class Identify {
                 .ncap(ns.blocks())
                 .nuse(ns.blocks())
                 .flbas(0)
-                .dlfeat(DLFEAT)
+                .dlfeat(DLFEAT_WRITE_ZEROES_DEALLOCATE | (ns.deallocatedReadsZeroes() ? DLFEAT_READS_ZEROES : 0))
                 .nguid(nguid(uuid))
                 .lbaFormats(List.of(LbaFormat.ofBlockSize(ns.blockSize())))
                 .build();

@@ -12,22 +12,30 @@ import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
 
 /**
  * NVM commands on I/O queues: Read, Write (in-capsule or through R2T), Flush, Write Zeroes and Dataset Management
- * (deallocate). Flush and FUA writes make the data durable before the completion is sent.
+ * (deallocate). Flush and FUA writes make the data durable before the completion is sent. Every LBA range from the
+ * wire is checked without overflow before it is used; work whose size the host chooses (zeroing, deallocating,
+ * forcing a file) runs in the background ({@link BackgroundCommand}), never on the event loop.
  */
 final class IoCommandSet {
     private static final int ALL_NAMESPACES = 0xFFFFFFFF;
+    /** NR is 0-based in 8 bits. */
+    private static final int MAX_DSM_RANGES = NvmCommands.NR_MASK + 1;
 
-    private final Engine engine;
     private final Connection connection;
     private final DsmRangeFlyweight range = new DsmRangeFlyweight();
 
-    IoCommandSet(Engine engine, Connection connection) {
-        this.engine = engine;
+    IoCommandSet(Connection connection) {
         this.connection = connection;
     }
 
     void execute(CommandSlot slot, ByteBuffer inData) {
         SubmissionQueueEntryFlyweight sqe = slot.sqe;
+        if (!connection.acceptsIo()) {
+            // Disabled, shut down or torn down while this command waited (it may have been read on another loop than
+            // the one that saw CC.EN = 0): it must not run. nvmet answers the same.
+            slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true);
+            return;
+        }
         NvmOpcode opcode = NvmOpcode.of(sqe.opcode());
         if (opcode == NvmOpcode.FLUSH) {
             flush(slot, sqe.nsid());
@@ -48,7 +56,7 @@ final class IoCommandSet {
             // Linux sends the whole 4 KiB range buffer (256 ranges) whatever NR says; like nvmet, take any
             // transfer that holds the NR ranges and ignore the rest.
             long offered = SglDescriptor.length(slot.sqeBuffer, sqe.dptrIndex());
-            if (offered > length && offered <= Connection.MAX_TRANSFER) {
+            if (offered > length && offered <= MAX_DSM_RANGES * DsmRangeFlyweight.LENGTH) {
                 length = (int) offered;
             }
             slot.namespace = ns;
@@ -59,14 +67,17 @@ final class IoCommandSet {
         }
         long slba = NvmCommands.startingLba(sqe);
         int blocks = NvmCommands.blocks(sqe);
-        if (slba < 0 || slba + blocks > ns.blocks() || slba + blocks < 0) {
+        if (!inRange(ns, slba, blocks)) {
             slot.fail(GenericStatus.LBA_OUT_OF_RANGE, true);
             return;
         }
         long offset = slba * ns.blockSize();
         long length = (long) blocks * ns.blockSize();
         if (opcode == NvmOpcode.WRITE_ZEROES) {
-            zero(slot, ns, offset, length);
+            slot.namespace = ns;
+            slot.addRange(offset, length, 1);
+            connection.runInBackground(slot, BackgroundCommand.zeroRanges(connection, slot, false,
+                    NvmCommands.isFua(sqe)));
             return;
         }
         if (length > Connection.MAX_TRANSFER) {
@@ -93,9 +104,16 @@ final class IoCommandSet {
         }
     }
 
+    /** {@code blocks} blocks from {@code slba} lie inside the namespace; no sum that could overflow. */
+    static boolean inRange(Namespace ns, long slba, long blocks) {
+        return slba >= 0 && blocks >= 0 && blocks <= ns.blocks() && slba <= ns.blocks() - blocks;
+    }
+
     /** The data an R2T asked for is in {@code data}. */
     void continueWithHostData(CommandSlot slot, ByteBuffer data) {
-        if (slot.sqe.opcode() == NvmOpcode.DATASET_MANAGEMENT.code()) {
+        if (!connection.acceptsIo()) {
+            slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true); // the controller went while the data came
+        } else if (slot.sqe.opcode() == NvmOpcode.DATASET_MANAGEMENT.code()) {
             deallocate(slot, slot.namespace, data);
         } else {
             write(slot, data);
@@ -139,9 +157,6 @@ final class IoCommandSet {
         int length = data.remaining();
         try {
             ns.write(slot.namespaceOffset, data, data.position(), length);
-            if (slot.fua) {
-                forced(ns);
-            }
         } catch (IOException e) {
             ioFailed(slot, e);
             return;
@@ -150,17 +165,11 @@ final class IoCommandSet {
         controller.hostWrites.incrementAndGet();
         controller.dataUnitsWritten.addAndGet((length + 511) / 512);
         slot.respond(0);
-    }
-
-    private void zero(CommandSlot slot, Namespace ns, long offset, long length) {
-        try {
-            ns.zero(offset, length);
-            if (NvmCommands.isFua(slot.sqe)) {
-                forced(ns);
-            }
-            slot.respond(0);
-        } catch (IOException e) {
-            ioFailed(slot, e);
+        if (slot.fua && ns.forcesToStorage()) {
+            connection.runInBackground(slot, () -> {
+                connection.force(ns);
+                return true;
+            });
         }
     }
 
@@ -170,56 +179,49 @@ final class IoCommandSet {
         // Check every range before touching any, so a bad one leaves the namespace as it was.
         for (int i = 0; i < count; i++) {
             range.wrap(ranges, ranges.position() + i * DsmRangeFlyweight.LENGTH);
-            long slba = range.startingLba();
-            long blocks = range.blocks();
-            if (slba < 0 || slba + blocks > ns.blocks()) {
+            if (!inRange(ns, range.startingLba(), range.blocks())) {
                 slot.fail(GenericStatus.LBA_OUT_OF_RANGE, true);
                 return;
             }
         }
-        if (deallocate) {
-            try {
-                for (int i = 0; i < count; i++) {
-                    range.wrap(ranges, ranges.position() + i * DsmRangeFlyweight.LENGTH);
-                    ns.zero(range.startingLba() * ns.blockSize(), range.blocks() * ns.blockSize());
-                }
-            } catch (IOException e) {
-                ioFailed(slot, e);
-                return;
-            }
-        }
         slot.respond(0);
+        if (!deallocate || !ns.deallocatedReadsZeroes()) {
+            return; // integral read/write hints, or deallocation as a hint: nothing to change
+        }
+        for (int i = 0; i < count; i++) {
+            range.wrap(ranges, ranges.position() + i * DsmRangeFlyweight.LENGTH);
+            slot.addRange(range.startingLba() * ns.blockSize(), range.blocks() * ns.blockSize(), MAX_DSM_RANGES);
+        }
+        connection.runInBackground(slot, BackgroundCommand.zeroRanges(connection, slot, true, false));
     }
 
     private void flush(CommandSlot slot, int nsid) {
         Subsystem subsystem = connection.controller.subsystem;
-        try {
-            if (nsid == ALL_NAMESPACES) {
-                for (Namespace ns : subsystem.namespaces()) {
-                    forced(ns);
-                }
+        Namespace only = nsid == ALL_NAMESPACES ? null : subsystem.namespace(nsid);
+        if (nsid != ALL_NAMESPACES && only == null) {
+            slot.fail(GenericStatus.INVALID_NAMESPACE, true);
+            return;
+        }
+        slot.respond(0);
+        boolean anything = only != null ? only.forcesToStorage()
+                : subsystem.namespaces().stream().anyMatch(Namespace::forcesToStorage);
+        if (!anything) {
+            return; // memory only: nothing is volatile in front of it
+        }
+        connection.runInBackground(slot, () -> {
+            if (only != null) {
+                connection.force(only);
             } else {
-                Namespace ns = subsystem.namespace(nsid);
-                if (ns == null) {
-                    slot.fail(GenericStatus.INVALID_NAMESPACE, true);
-                    return;
+                for (Namespace ns : subsystem.namespaces()) {
+                    connection.force(ns);
                 }
-                forced(ns);
             }
-            slot.respond(0);
-        } catch (IOException e) {
-            ioFailed(slot, e);
-        }
-    }
-
-    private void forced(Namespace ns) throws IOException {
-        if (ns.flush()) {
-            engine.options.durability().forced(connection.controller.subsystem.nqn, ns.nsid());
-        }
+            return true;
+        });
     }
 
     private void ioFailed(CommandSlot slot, IOException e) {
-        engine.log(System.Logger.Level.WARNING, "namespace I/O failed: " + e);
+        connection.engine.log(System.Logger.Level.WARNING, "namespace I/O failed: " + e);
         slot.fail(GenericStatus.INTERNAL_ERROR, false);
     }
 }

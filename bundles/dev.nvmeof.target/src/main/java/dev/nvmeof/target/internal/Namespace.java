@@ -38,11 +38,23 @@ abstract class Namespace implements AutoCloseable {
     /** Copies {@code length} bytes from {@code src} at absolute index {@code srcIndex} to {@code offset}. */
     abstract void write(long offset, ByteBuffer src, int srcIndex, int length) throws IOException;
 
-    /** Zeroes a range (Write Zeroes, and deallocation: deallocated blocks read back as zeroes). */
+    /** Zeroes a range (Write Zeroes). Callers bound the length: this runs in one go. */
     abstract void zero(long offset, long length) throws IOException;
+
+    /**
+     * Deallocates a range (Dataset Management): a hint. What the blocks read afterwards is what {@link
+     * #deallocatedReadsZeroes()} says. Callers bound the length: this runs in one go.
+     */
+    abstract void deallocate(long offset, long length) throws IOException;
+
+    /** Whether deallocated blocks read as zeroes (Identify Namespace DLFEAT bits 2:0 = 001b), or are not reported. */
+    abstract boolean deallocatedReadsZeroes();
 
     /** Makes written data durable; returns true when it had anything to do (a file was forced). */
     abstract boolean flush() throws IOException;
+
+    /** Whether {@link #flush} has anything to do: data may sit in a volatile cache in front of storage. */
+    abstract boolean forcesToStorage();
 
     @Override
     public abstract void close();

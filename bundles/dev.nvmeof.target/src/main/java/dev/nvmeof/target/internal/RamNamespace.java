@@ -66,8 +66,24 @@ final class RamNamespace extends Namespace {
         }
     }
 
+    /** Memory is freed by nothing short of closing: deallocated blocks are zeroed, so they read as zeroes. */
+    @Override
+    void deallocate(long offset, long length) {
+        zero(offset, length);
+    }
+
+    @Override
+    boolean deallocatedReadsZeroes() {
+        return true;
+    }
+
     @Override
     boolean flush() {
+        return false;
+    }
+
+    @Override
+    boolean forcesToStorage() {
         return false;
     }
 

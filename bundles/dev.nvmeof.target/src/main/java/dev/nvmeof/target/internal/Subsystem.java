@@ -1,6 +1,7 @@
 package dev.nvmeof.target.internal;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
@@ -10,17 +11,19 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
+import dev.nvmeof.target.TargetOptions;
 
 /** A subsystem: the discovery subsystem, or an NVM subsystem with namespaces. Thread-safe. */
 final class Subsystem {
-    private static final int MAX_CNTLID = 0xFFEF;
+    private static final int MAX_CNTLID = TargetOptions.MAX_CNTLID;
 
     final String nqn;
     final SubsystemConfig config;
     final boolean discovery;
     private final Map<Integer, Namespace> namespaces = new ConcurrentSkipListMap<>();
     private final Map<Integer, TargetController> controllers = new ConcurrentHashMap<>();
-    private int nextCntlid = 1;
+    /** Controller IDs are drawn at random, so a host cannot guess another's from its own. */
+    private final SecureRandom random = new SecureRandom();
 
     private Subsystem(String nqn, SubsystemConfig config, boolean discovery) {
         this.nqn = nqn;
@@ -78,19 +81,23 @@ final class Subsystem {
         return namespaces.remove(nsid);
     }
 
+    /**
+     * A new controller with a random unused ID in 1..0xFFEF; null when the subsystem already has {@code
+     * maxControllers} of them.
+     */
     synchronized TargetController createController(Engine engine, String hostNqn, UUID hostId, long katoMillis,
             Connection admin) {
-        for (int tries = 0; tries < MAX_CNTLID; tries++) {
-            int cntlid = nextCntlid;
-            nextCntlid = nextCntlid == MAX_CNTLID ? 1 : nextCntlid + 1;
-            if (!controllers.containsKey(cntlid)) {
-                TargetController controller = new TargetController(engine, this, cntlid, hostNqn, hostId, katoMillis,
-                        admin);
-                controllers.put(cntlid, controller);
-                return controller;
-            }
+        if (controllers.size() >= engine.options.maxControllers()) {
+            return null;
         }
-        return null;
+        // At most maxControllers (<= MAX_CNTLID) IDs are taken, so a free one exists; a few draws find it.
+        int cntlid = 1 + random.nextInt(MAX_CNTLID);
+        while (controllers.containsKey(cntlid)) {
+            cntlid = 1 + random.nextInt(MAX_CNTLID);
+        }
+        TargetController controller = new TargetController(engine, this, cntlid, hostNqn, hostId, katoMillis, admin);
+        controllers.put(cntlid, controller);
+        return controller;
     }
 
     TargetController controller(int cntlid) {

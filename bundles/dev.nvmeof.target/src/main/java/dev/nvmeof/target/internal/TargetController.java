@@ -34,6 +34,7 @@ final class TargetController {
     private volatile long katoNanos;
     private volatile boolean ready;
     private volatile boolean dead;
+    private volatile boolean shutDown;
     private volatile int grantedIoQueues;
 
     // Admin-loop state.
@@ -101,6 +102,16 @@ final class TargetController {
         return dead;
     }
 
+    /** Whether commands of its queues may run: enabled (CC.EN, CSTS.RDY), not shut down, not torn down. */
+    boolean acceptsIo() {
+        return ready && !dead && !shutDown;
+    }
+
+    /** CC.SHN was set: no more I/O until the controller is disabled and enabled again. */
+    void shutDown(boolean value) {
+        shutDown = value;
+    }
+
     int grantedIoQueues() {
         return grantedIoQueues;
     }
@@ -135,8 +146,8 @@ final class TargetController {
         dead = true;
         ready = false;
         subsystem.removeController(this);
-        engine.log(System.Logger.Level.INFO, "controller " + cntlid + " of " + subsystem.nqn + " for " + hostNqn
-                + " torn down: " + reason);
+        engine.log(System.Logger.Level.INFO, "controller " + cntlid + " of " + LogText.printable(subsystem.nqn)
+                + " for " + LogText.printable(hostNqn) + " torn down: " + reason);
         closeIoQueues();
         admin.closeFromAnyThread();
     }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +43,7 @@ class TargetControllerTest {
         subsystem = Subsystem.open(SubsystemConfig.of("unit", NamespaceConfig.ram(1, 1 << 20, 512))
                 .withMaxIoQueues(8));
         channel = SocketChannel.open();
-        admin = new Connection(engine, new EventLoop(engine, 9), channel);
+        admin = new Connection(engine, new EventLoop(engine, 9), channel, InetAddress.getLoopbackAddress());
     }
 
     @AfterEach
@@ -64,6 +67,33 @@ class TargetControllerTest {
         assertTrue(a.isDead());
         assertEquals(null, subsystem.controller(a.cntlid));
         assertEquals(1, subsystem.controllers().size());
+    }
+
+    @Test
+    void shouldDrawCntlidsAtRandomWithinTheValidRangeAndNotInSequence() {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            ids.add(create(0).cntlid);
+        }
+        assertTrue(ids.stream().allMatch(id -> id >= 1 && id <= TargetOptions.MAX_CNTLID), ids::toString);
+        assertEquals(64, ids.stream().distinct().count(), "unique within the subsystem");
+        int steps = 0;
+        for (int i = 1; i < ids.size(); i++) {
+            steps += ids.get(i) == ids.get(i - 1) + 1 ? 1 : 0;
+        }
+        assertTrue(steps < 4, "one after the other like a counter: " + ids);
+    }
+
+    @Test
+    void shouldRefuseAControllerBeyondMaxControllersAndTakeOneAgainAfterATeardown() throws Exception {
+        engine.close();
+        engine = Engine.start(TargetOptions.defaults().withEventLoops(1).withClock(now::get).withMaxControllers(3));
+        TargetController first = create(0);
+        create(0);
+        create(0);
+        assertEquals(null, create(0), "a fourth controller with maxControllers 3");
+        first.teardown("test");
+        assertNotEquals(null, create(0), "room again after a teardown");
     }
 
     @Test
