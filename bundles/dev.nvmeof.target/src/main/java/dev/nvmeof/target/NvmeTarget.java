@@ -85,6 +85,11 @@ public final class NvmeTarget implements AutoCloseable {
         return engine.connectionPeers();
     }
 
+    /** Connections closed at accept because a cap was reached ({@code maxConnections}, per address). */
+    public long refusedConnections() {
+        return engine.refusedConnections();
+    }
+
     /** Live controllers over all subsystems (discovery controllers included). */
     public int controllerCount() {
         return engine.controllerCount();

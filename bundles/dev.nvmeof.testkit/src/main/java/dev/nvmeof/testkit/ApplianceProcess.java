@@ -53,11 +53,17 @@ public final class ApplianceProcess implements AutoCloseable {
 
     /** Starts {@code java -jar jar args...} with this JVM's java; {@link #awaitReady} waits for a line "ready". */
     public static ApplianceProcess start(Path jar, String... args) throws IOException {
+        return start(List.of(), jar, args);
+    }
+
+    /** As {@link #start(Path, String...)} with options for the JVM ({@code -XX:MaxDirectMemorySize=64m}, say). */
+    public static ApplianceProcess start(List<String> jvmOptions, Path jar, String... args) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError("the appliance jar is built first (package phase): " + jar);
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));

@@ -3,6 +3,7 @@ package dev.nvmeof.testkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -90,10 +91,13 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
     public boolean corruptNextDataDigest;
     public boolean closedByPeer;
 
-    private NvmeTcpTestClient(InetSocketAddress address, boolean headerDigest, boolean dataDigest, int timeoutMillis)
-            throws IOException {
+    private NvmeTcpTestClient(InetSocketAddress address, InetAddress localAddress, boolean headerDigest,
+            boolean dataDigest, int timeoutMillis) throws IOException {
         this.socket = new Socket();
         socket.setTcpNoDelay(true);
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.connect(address, timeoutMillis);
         socket.setSoTimeout(timeoutMillis);
         this.in = socket.getInputStream();
@@ -109,7 +113,17 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
     /** Connects the socket and exchanges ICReq/ICResp. */
     public static NvmeTcpTestClient open(InetSocketAddress address, boolean headerDigest, boolean dataDigest)
             throws IOException {
-        NvmeTcpTestClient host = new NvmeTcpTestClient(address, headerDigest, dataDigest, 10_000);
+        return handshake(new NvmeTcpTestClient(address, null, headerDigest, dataDigest, 10_000));
+    }
+
+    /** Connects from {@code localAddress} (another loopback address, say 127.0.0.2) and exchanges ICReq/ICResp. */
+    public static NvmeTcpTestClient openFrom(InetAddress localAddress, InetSocketAddress address) throws IOException {
+        return handshake(new NvmeTcpTestClient(address, localAddress, false, false, 10_000));
+    }
+
+    private static NvmeTcpTestClient handshake(NvmeTcpTestClient host) throws IOException {
+        boolean headerDigest = host.headerDigest;
+        boolean dataDigest = host.dataDigest;
         host.header.clear();
         host.encoder.icReq(host.header, 0, headerDigest, dataDigest, 0);
         host.writeHeader();
@@ -121,7 +135,7 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
 
     /** Only the socket: no ICReq (for handshake and hostile-input tests). */
     public static NvmeTcpTestClient raw(InetSocketAddress address) throws IOException {
-        return new NvmeTcpTestClient(address, false, false, 10_000);
+        return new NvmeTcpTestClient(address, null, false, false, 10_000);
     }
 
     // ---- fabrics helpers ----
@@ -132,8 +146,13 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
 
     public Completion connect(String subsystemNqn, String hostNqn, int qid, int cntlid, int sqsize, int katoMillis,
             int cattr) throws IOException {
+        return connect(subsystemNqn, hostNqn, HOST_ID, qid, cntlid, sqsize, katoMillis, cattr);
+    }
+
+    public Completion connect(String subsystemNqn, String hostNqn, UUID hostId, int qid, int cntlid, int sqsize,
+            int katoMillis, int cattr) throws IOException {
         ByteBuffer data = ByteBuffer.allocate(ConnectDataFlyweight.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        new ConnectDataFlyweight().wrap(data, 0).set(HOST_ID, cntlid, subsystemNqn, hostNqn);
+        new ConnectDataFlyweight().wrap(data, 0).set(hostId, cntlid, subsystemNqn, hostNqn);
         int cid = cid();
         FabricsCommands.connect(sqe, cid, qid, sqsize, katoMillis, cattr);
         return execute(data, null);

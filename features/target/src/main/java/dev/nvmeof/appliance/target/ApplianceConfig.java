@@ -18,6 +18,7 @@ import dev.nvmeof.target.ConfigValues;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
+import dev.nvmeof.target.TargetOptions;
 
 /**
  * What the appliance serves, from command-line arguments over an optional properties file. Every option has a key of
@@ -25,7 +26,18 @@ import dev.nvmeof.target.SubsystemConfig;
  * list there, and an option given on the command line replaces the file's value(s) for that key.
  */
 record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<NamespaceConfig> namespaces,
-        Set<String> allowedHosts, int maxIoQueues, int eventLoops, boolean help) {
+        Set<String> allowedHosts, int maxIoQueues, int eventLoops, Caps caps, boolean help) {
+
+    /** The target's resource caps (each refused cleanly when reached). */
+    record Caps(int maxConnections, int maxConnectionsPerAddress, int maxControllers) {
+        static final Caps DEFAULTS = new Caps(TargetOptions.DEFAULT_MAX_CONNECTIONS,
+                TargetOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, TargetOptions.DEFAULT_MAX_CONTROLLERS);
+
+        TargetOptions applyTo(TargetOptions options) {
+            return options.withMaxConnections(maxConnections).withMaxConnectionsPerAddress(maxConnectionsPerAddress)
+                    .withMaxControllers(maxControllers);
+        }
+    }
 
     static final String DEFAULT_NQN = "testnqn";
     static final long DEFAULT_RAM_BYTES = 256L << 20;
@@ -45,7 +57,8 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
     }
 
     private static final Set<String> REPEATABLE = Set.of("listen", "ram-namespace", "file-namespace", "allow-host");
-    private static final Set<String> SINGLE = Set.of("nqn", "block-size", "max-io-queues", "event-loops", "config");
+    private static final Set<String> SINGLE = Set.of("nqn", "block-size", "max-io-queues", "event-loops", "config",
+            "max-connections", "max-connections-per-address", "max-controllers");
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar nvmeof-target.jar [options]",
@@ -63,6 +76,11 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             "  --allow-host NQN            only these host NQNs may connect (repeatable; default: any host)",
             "  --max-io-queues N           I/O queues granted per controller (default: 128)",
             "  --event-loops N             NIO event loop threads (default: CPU count)",
+            "  --max-connections N         open connections in total; more are closed at accept (default: 4096)",
+            "  --max-connections-per-address N",
+            "                              open connections from one host address (default: 1024)",
+            "  --max-controllers N         controllers per subsystem; more Connects get Controller Busy",
+            "                              (default: 1024)",
             "  --config FILE               a properties file with the same keys (listen=..., nqn=..., ...);",
             "                              lists comma-separated; command-line options replace its values",
             "  --help                      this text",
@@ -103,7 +121,7 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             cli.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         if (help) {
-            return new ApplianceConfig(List.of(), DEFAULT_NQN, List.of(), Set.of(), 0, 1, true);
+            return new ApplianceConfig(List.of(), DEFAULT_NQN, List.of(), Set.of(), 0, 1, Caps.DEFAULTS, true);
         }
         Map<String, List<String>> merged = new LinkedHashMap<>();
         Map<String, String> origin = new LinkedHashMap<>();
@@ -206,6 +224,14 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
                 ? integer(origin.get("event-loops"), last(values.get("event-loops")), 1, 1024)
                 : Runtime.getRuntime().availableProcessors();
 
+        Caps caps = new Caps(
+                optionalInteger(values, origin, "max-connections", 1, Integer.MAX_VALUE,
+                        TargetOptions.DEFAULT_MAX_CONNECTIONS),
+                optionalInteger(values, origin, "max-connections-per-address", 1, Integer.MAX_VALUE,
+                        TargetOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+                optionalInteger(values, origin, "max-controllers", 1, TargetOptions.MAX_CNTLID,
+                        TargetOptions.DEFAULT_MAX_CONTROLLERS));
+
         List<NamespaceSpec> specs = new ArrayList<>();
         int ram = 0;
         int file = 0;
@@ -245,7 +271,7 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             }
         }
         ApplianceConfig config = new ApplianceConfig(List.copyOf(listeners), nqn, List.copyOf(namespaces),
-                Set.copyOf(hosts), maxIoQueues, eventLoops, false);
+                Set.copyOf(hosts), maxIoQueues, eventLoops, caps, false);
         try {
             config.subsystem(); // the target's own checks of the NQN and limits
         } catch (IllegalArgumentException e) {
@@ -258,6 +284,11 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
         SubsystemConfig config = SubsystemConfig.of(nqn, namespaces.toArray(NamespaceConfig[]::new))
                 .withMaxIoQueues(maxIoQueues);
         return allowedHosts.isEmpty() ? config : config.withAllowedHosts(allowedHosts);
+    }
+
+    private static int optionalInteger(Map<String, List<String>> values, Map<String, String> origin, String key,
+            int min, int max, int fallback) throws UsageException {
+        return values.containsKey(key) ? integer(origin.get(key), last(values.get(key)), min, max) : fallback;
     }
 
     private static String last(List<String> values) {

@@ -81,7 +81,7 @@ public final class TargetMain {
     private int start() {
         NvmeTarget t;
         try {
-            t = NvmeTarget.start(TargetOptions.defaults().withEventLoops(config.eventLoops()));
+            t = NvmeTarget.start(config.caps().applyTo(TargetOptions.defaults().withEventLoops(config.eventLoops())));
         } catch (IOException | RuntimeException e) {
             System.err.println(NAME + ": cannot start the target: " + e);
             return EXIT_FAILED;
@@ -104,6 +104,9 @@ public final class TargetMain {
         report.add("subsystem " + config.nqn() + ": "
                 + (config.allowedHosts().isEmpty() ? "any host" : "hosts " + String.join(", ", config.allowedHosts()))
                 + ", up to " + config.maxIoQueues() + " I/O queues per controller");
+        report.add("limits: " + config.caps().maxConnections() + " connections, "
+                + config.caps().maxConnectionsPerAddress() + " per host address, "
+                + config.caps().maxControllers() + " controllers per subsystem");
         for (NamespaceConfig ns : config.namespaces()) {
             report.add("subsystem " + config.nqn() + ": namespace " + ns.nsid() + ", "
                     + ApplianceConfig.human(ns.sizeBytes()) + (ns.isFile() ? " file " + ns.file() : " RAM") + ", "

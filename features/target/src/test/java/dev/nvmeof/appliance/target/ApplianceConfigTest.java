@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.SubsystemConfig;
+import dev.nvmeof.target.TargetOptions;
 
 class ApplianceConfigTest {
     @TempDir
@@ -53,6 +54,19 @@ class ApplianceConfigTest {
         assertFalse(subsystem.allowAnyHost());
         assertEquals(Set.of("h1", "h2"), subsystem.allowedHosts());
         assertEquals(4, subsystem.maxIoQueues());
+    }
+
+    @Test
+    void shouldTakeTheResourceCapsAndDefaultToTheTargetsOwn() throws Exception {
+        assertEquals(ApplianceConfig.Caps.DEFAULTS, ApplianceConfig.parse().caps());
+        assertEquals(new ApplianceConfig.Caps(4096, 1024, 1024), ApplianceConfig.Caps.DEFAULTS);
+        ApplianceConfig config = ApplianceConfig.parse("--max-connections", "100", "--max-connections-per-address",
+                "10", "--max-controllers=5");
+        assertEquals(new ApplianceConfig.Caps(100, 10, 5), config.caps());
+        TargetOptions options = config.caps().applyTo(TargetOptions.defaults());
+        assertEquals(100, options.maxConnections());
+        assertEquals(10, options.maxConnectionsPerAddress());
+        assertEquals(5, options.maxControllers());
     }
 
     @Test
@@ -98,6 +112,9 @@ class ApplianceConfigTest {
         assertMessage("--ram-namespace: size must be positive", "--ram-namespace", "0");
         assertMessage("--listen: unknown host", "--listen", "no-such-host.invalid:4420");
         assertMessage("--config: no such file", "--config", dir.resolve("missing").toString());
+        assertMessage("--max-connections: must be 1..", "--max-connections", "0");
+        assertMessage("--max-controllers: must be 1..65519, was 70000", "--max-controllers", "70000");
+        assertMessage("--max-connections-per-address: not a number", "--max-connections-per-address", "many");
     }
 
     private static void assertMessage(String expected, String... args) {

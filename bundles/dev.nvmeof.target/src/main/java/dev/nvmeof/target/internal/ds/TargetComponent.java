@@ -48,6 +48,15 @@ public final class TargetComponent {
 
         @AttributeDefinition(description = "milliseconds a new connection has to send its ICReq and Connect")
         long handshakeTimeoutMillis() default 10_000;
+
+        @AttributeDefinition(description = "open connections in total; more are closed at accept")
+        int maxConnections() default TargetOptions.DEFAULT_MAX_CONNECTIONS;
+
+        @AttributeDefinition(description = "open connections from one remote address; more are closed at accept")
+        int maxConnectionsPerAddress() default TargetOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+        @AttributeDefinition(description = "controllers per subsystem; more Connects are refused (Controller Busy)")
+        int maxControllers() default TargetOptions.DEFAULT_MAX_CONTROLLERS;
     }
 
     private final Logger log;
@@ -62,7 +71,10 @@ public final class TargetComponent {
         this.log = log;
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         target = NvmeTarget.start(TargetOptions.defaults().withEventLoops(loops)
-                .withHandshakeTimeout(Duration.ofMillis(config.handshakeTimeoutMillis())));
+                .withHandshakeTimeout(Duration.ofMillis(config.handshakeTimeoutMillis()))
+                .withMaxConnections(config.maxConnections())
+                .withMaxConnectionsPerAddress(config.maxConnectionsPerAddress())
+                .withMaxControllers(config.maxControllers()));
         try {
             for (String address : config.listen()) {
                 InetSocketAddress bound = target.listen(ConfigValues.address(address));
