@@ -49,8 +49,17 @@ final class Loopback implements AutoCloseable {
         return start(NamespaceConfig.file(1, file, bytes, BLOCK));
     }
 
+    /** A target with {@code options} serving {@link #NQN} with one RAM namespace of {@code bytes}. */
+    static Loopback ram(long bytes, TargetOptions options) throws IOException {
+        return start(NamespaceConfig.ram(1, bytes, BLOCK), options);
+    }
+
     private static Loopback start(NamespaceConfig namespace) throws IOException {
-        NvmeTarget target = NvmeTarget.start(TargetOptions.defaults());
+        return start(namespace, TargetOptions.defaults());
+    }
+
+    private static Loopback start(NamespaceConfig namespace, TargetOptions options) throws IOException {
+        NvmeTarget target = NvmeTarget.start(options);
         try {
             target.addSubsystem(SubsystemConfig.of(NQN, namespace));
             return new Loopback(target, target.listen(new InetSocketAddress("127.0.0.1", 0)));

@@ -35,6 +35,19 @@ public interface ControllerPduHandler {
      */
     ByteBuffer onH2cData(H2cDataPdu pdu);
 
+    /**
+     * The data offset that index 0 of the buffer {@link #onH2cData} just returned stands for: 0 when it holds the
+     * command's whole data; the R2TO of the outstanding R2T when the controller receives a command's data one R2T at a
+     * time into a buffer of that R2T's size (so memory per command stays bounded however large the command is). The
+     * decoder writes {@code DATAL} bytes at index {@code DATAO - base} and treats data outside the buffer as out of
+     * range.
+     *
+     * @since 1.1
+     */
+    default int h2cDataBase() {
+        return 0;
+    }
+
     /** The data of the H2CData PDU has arrived. {@code dataDigestOk} is false on a data digest mismatch. */
     void onH2cDataEnd(H2cDataPdu pdu, boolean dataDigestOk);
 }

@@ -349,11 +349,13 @@ public final class PduDecoder {
                 return finishPdu();
             case CAPSULE_CMD:
                 return beginCapsuleData();
-            case H2C_DATA:
-                return beginData(h2cData.datao(), h2cData.datal(), controller.onH2cData(h2cData),
+            case H2C_DATA: {
+                ByteBuffer dst = controller.onH2cData(h2cData);
+                return beginData(h2cData.datao(), h2cData.datal(), dst, dst == null ? 0 : controller.h2cDataBase(),
                         H2cDataPdu.TTAG_OFFSET, H2cDataPdu.DATAL_OFFSET);
+            }
             case C2H_DATA:
-                return beginData(c2hData.datao(), c2hData.datal(), host.onC2hData(c2hData),
+                return beginData(c2hData.datao(), c2hData.datal(), host.onC2hData(c2hData), 0,
                         C2hDataPdu.CCCID_OFFSET, C2hDataPdu.DATAL_OFFSET);
             default:
                 throw new IllegalStateException(type.name());
@@ -395,7 +397,7 @@ public final class PduDecoder {
         return startData(dst, 0, length);
     }
 
-    private int beginData(int datao, int datal, ByteBuffer dst, int tagOffset, int datalOffset)
+    private int beginData(int datao, int datal, ByteBuffer dst, int base, int tagOffset, int datalOffset)
             throws FatalPduException {
         if (datal != pduDataLength) {
             throw FatalPduException.invalidField(type.code(), datalOffset, "DATAL " + Integer.toUnsignedString(datal)
@@ -404,11 +406,13 @@ public final class PduDecoder {
         if (dst == null) {
             throw FatalPduException.invalidField(type.code(), tagOffset, type + " for an unknown command");
         }
-        if (datao < 0 || (long) datao + datal > dst.limit()) {
+        long index = Integer.toUnsignedLong(datao) - Integer.toUnsignedLong(base);
+        if (datao < 0 || index < 0 || index + datal > dst.limit()) {
             throw FatalPduException.of(DATA_TRANSFER_OUT_OF_RANGE, type.code(), "data at "
-                    + Integer.toUnsignedString(datao) + "+" + datal + " beyond the command's " + dst.limit() + " bytes");
+                    + Integer.toUnsignedString(datao) + "+" + datal + " beyond the " + dst.limit() + " bytes expected"
+                    + (base == 0 ? "" : " from offset " + Integer.toUnsignedString(base)));
         }
-        return startData(dst, datao, datal);
+        return startData(dst, (int) index, datal);
     }
 
     private int startData(ByteBuffer dst, int index, int length) {

@@ -205,7 +205,7 @@ final class AdminCommandSet {
         long requested = AdminCommands.logPageNumBytes(sqe);
         long offset = AdminCommands.logPageOffset(sqe);
         boolean retain = AdminCommands.isRetainAsyncEvent(sqe);
-        if (requested > length || offset < 0 || offset % 4 != 0 || offset > Connection.MAX_TRANSFER) {
+        if (requested > length || offset < 0 || offset % 4 != 0 || offset > Connection.ADMIN_MAX_TRANSFER) {
             slot.fail(GenericStatus.INVALID_FIELD, true);
             return;
         }
@@ -253,7 +253,7 @@ final class AdminCommandSet {
         int dptr = slot.sqe.dptrIndex();
         long length = SglDescriptor.length(slot.sqeBuffer, dptr);
         if (!SglDescriptor.isTransportDataBlock(slot.sqeBuffer, dptr) || length == 0
-                || length > Connection.MAX_TRANSFER) {
+                || length > Connection.ADMIN_MAX_TRANSFER) {
             slot.fail(GenericStatus.DATA_SGL_LENGTH_INVALID, true);
             return -1;
         }

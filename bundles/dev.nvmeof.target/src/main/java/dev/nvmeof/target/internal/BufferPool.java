@@ -11,7 +11,7 @@ import java.util.ArrayDeque;
  */
 final class BufferPool {
     static final int MIN = 4096;
-    static final int MAX = Connection.MAX_TRANSFER;
+    static final int MAX = Connection.MAXH2CDATA;
     static final int KEEP_PER_SIZE = 4;
 
     @SuppressWarnings("unchecked")

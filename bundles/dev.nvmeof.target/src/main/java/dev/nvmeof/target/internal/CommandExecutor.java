@@ -68,6 +68,18 @@ final class CommandExecutor {
         }
     }
 
+    /**
+     * One R2T's part of a larger write's data, at {@code offset} of the command's data. Only an I/O Write is larger
+     * than one R2T; its outcome stays NEED_HOST_DATA until the last part, unless it failed.
+     */
+    void continueWithHostDataPart(CommandSlot slot, ByteBuffer data, int offset) {
+        if (slot.sqe.opcode() == FABRICS_OPCODE || connection.qid == 0) {
+            slot.fail(GenericStatus.INVALID_FIELD, true);
+        } else {
+            io.writePart(slot, data, offset);
+        }
+    }
+
     private void fabrics(CommandSlot slot, ByteBuffer inData) {
         SubmissionQueueEntryFlyweight sqe = slot.sqe;
         FabricsCommandType type = FabricsCommandType.of(sqe.fctype());

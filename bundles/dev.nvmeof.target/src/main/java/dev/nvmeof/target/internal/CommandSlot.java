@@ -43,7 +43,12 @@ final class CommandSlot {
     long namespaceOffset;
     int scratchOffset;
     int dataLength;
+    /** Host data received so far, and the R2T outstanding for it (one at a time, at most MAXH2CDATA). */
     int received;
+    int r2tOffset;
+    int r2tLength;
+    /** Data sent to the host so far. */
+    int sent;
     boolean dataDigestFailed;
     boolean fua;
     /** Byte ranges of a Write Zeroes or deallocation that runs in the background; allocated on first use. */
@@ -68,6 +73,9 @@ final class CommandSlot {
         scratchOffset = 0;
         dataLength = 0;
         received = 0;
+        r2tOffset = 0;
+        r2tLength = 0;
+        sent = 0;
         dataDigestFailed = false;
         fua = false;
         rangeCount = 0;

@@ -39,15 +39,20 @@ import dev.nvmeof.protocol.tcp.TermReqPdu;
 final class Connection implements ControllerPduHandler {
     /** Queue entries per queue: CAP.MQES + 1 and Identify MAXCMD. */
     static final int QUEUE_ENTRIES = 128;
-    /** The most data one command moves: Identify MDTS 5 with 4 KiB pages. */
-    static final int MAX_TRANSFER = 128 * 1024;
-    static final int MDTS = 5;
+    /**
+     * The most data one PDU carries, both ways: C2HData PDUs, and MAXH2CDATA, which is also the most one R2T asks for.
+     * Commands move up to {@link dev.nvmeof.target.TargetOptions#maxTransferSize} in several of them, so a
+     * connection's memory does not grow with the command size.
+     */
+    static final int DATA_PDU = 128 * 1024;
+    /** The most data an admin command moves (Identify, log pages): built in memory, so bounded on its own. */
+    static final int ADMIN_MAX_TRANSFER = DATA_PDU;
     /** In-capsule data accepted on every queue (the admin queue's 8 KiB; IOCCSZ advertises the same on I/O queues). */
     static final int IN_CAPSULE_DATA = 8192;
-    static final int MAXH2CDATA = MAX_TRANSFER;
+    static final int MAXH2CDATA = DATA_PDU;
     /** Room kept in the send buffer for responses and R2Ts of every slot, so completions never wait for space. */
     private static final int RESPONSE_RESERVE = QUEUE_ENTRIES * 32;
-    private static final int SEND_BUFFER = MAX_TRANSFER + 2 * 4096 + RESPONSE_RESERVE;
+    private static final int SEND_BUFFER = DATA_PDU + 2 * 4096 + RESPONSE_RESERVE;
     /** The send buffer until reads need more: the ICResp, and a response or R2T for every slot. */
     static final int SMALL_SEND_BUFFER = RESPONSE_RESERVE + 256;
 
@@ -207,7 +212,7 @@ final class Connection implements ControllerPduHandler {
         boolean dataDigest = pdu.dataDigest();
         out = ByteBuffer.allocateDirect(SMALL_SEND_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
         outView = out.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        // ICResp grants the digests the host asked for, wants no padding (CPDA 0) and takes H2CData up to MDTS.
+        // ICResp grants the digests the host asked for, wants no padding (CPDA 0) and takes H2CData up to DATA_PDU.
         encoder.icResp(out, 0, headerDigest, dataDigest, MAXH2CDATA);
         encoder.negotiated(headerDigest, dataDigest, pdu.hpda());
         decoder.negotiated(headerDigest, dataDigest, 0);
@@ -282,8 +287,14 @@ final class Connection implements ControllerPduHandler {
                     "H2CData at offset " + pdu.datao() + ", expected " + slot.received);
             return null;
         }
-        staging.clear().limit(slot.dataLength);
+        staging.clear().limit(slot.r2tLength);
         return staging;
+    }
+
+    /** The staging buffer holds the outstanding R2T's data: its index 0 is the R2T's offset. */
+    @Override
+    public int h2cDataBase() {
+        return r2tActive == null ? 0 : r2tActive.r2tOffset;
     }
 
     @Override
@@ -295,10 +306,12 @@ final class Connection implements ControllerPduHandler {
         slot.received += pdu.datal();
         slot.dataDigestFailed |= !dataDigestOk;
         boolean last = pdu.hasFlag(PduFlags.LAST_PDU);
-        if (slot.received < slot.dataLength) {
+        int r2tEnd = slot.r2tOffset + slot.r2tLength;
+        if (slot.received < r2tEnd) {
             if (last) {
                 handlerError = FatalPduException.of(FatalErrorStatus.PDU_SEQUENCE_ERROR, PduType.H2C_DATA.code(),
-                        "LAST_PDU after " + slot.received + " of " + slot.dataLength + " bytes");
+                        "LAST_PDU after " + (slot.received - slot.r2tOffset) + " of the R2T's " + slot.r2tLength
+                                + " bytes");
             }
             return;
         }
@@ -309,15 +322,26 @@ final class Connection implements ControllerPduHandler {
             releaseStaging();
             complete(slot);
         } else {
-            staging.limit(slot.dataLength).position(0);
+            staging.limit(slot.r2tLength).position(0);
             try {
-                executor.continueWithHostData(slot, staging);
+                if (slot.r2tLength == slot.dataLength) {
+                    executor.continueWithHostData(slot, staging);
+                } else {
+                    executor.continueWithHostDataPart(slot, staging, slot.r2tOffset);
+                }
             } catch (RuntimeException e) {
                 engine.handlerFailed(slot, e);
                 slot.fail(GenericStatus.INTERNAL_ERROR, false);
             }
             releaseStaging();
-            after(slot);
+            if (slot.outcome == CommandSlot.Outcome.NEED_HOST_DATA && slot.received < slot.dataLength) {
+                r2tWaiting.addFirst(slot); // the rest of this command's data before another command's
+            } else {
+                if (slot.outcome == CommandSlot.Outcome.NEED_HOST_DATA) {
+                    slot.respond(0); // every part written
+                }
+                after(slot);
+            }
         }
         startNextR2t();
     }
@@ -390,8 +414,11 @@ final class Connection implements ControllerPduHandler {
             return;
         }
         r2tActive = r2tWaiting.poll();
-        staging = loop.buffers.take(r2tActive.dataLength);
-        encoder.r2t(out, r2tActive.cid, r2tActive.index, 0, r2tActive.dataLength);
+        CommandSlot slot = r2tActive;
+        slot.r2tOffset = slot.received;
+        slot.r2tLength = Math.min(MAXH2CDATA, slot.dataLength - slot.received);
+        staging = loop.buffers.take(slot.r2tLength);
+        encoder.r2t(out, slot.cid, slot.index, slot.r2tOffset, slot.r2tLength);
     }
 
     private void releaseStaging() {
@@ -413,6 +440,7 @@ final class Connection implements ControllerPduHandler {
     private void complete(CommandSlot slot) {
         if (slot.outcome == CommandSlot.Outcome.RESPOND_WITH_DATA && NvmeStatus.isSuccess(slot.status)) {
             if (!dataWaiting.isEmpty() || !sendData(slot)) {
+                // Admin data is one PDU: nothing of it went out yet when it must wait.
                 if (slot.source == CommandSlot.Source.SCRATCH) {
                     ByteBuffer copy = ByteBuffer.allocate(slot.dataLength);
                     copy.put(0, scratch.buffer(), slot.scratchOffset, slot.dataLength);
@@ -433,39 +461,46 @@ final class Connection implements ControllerPduHandler {
         }
     }
 
-    /** C2HData (+ CapsuleResp unless SUCCESS is allowed); false when the send buffer has no room yet. */
+    /**
+     * The command's data in C2HData PDUs of at most {@link #DATA_PDU} bytes (then a CapsuleResp unless SUCCESS is
+     * allowed), as far as the send buffer has room; false when data is left (it resumes where it stopped).
+     */
     private boolean sendData(CommandSlot slot) {
-        int length = slot.dataLength;
-        int header = encoder.headerPart(PduType.C2H_DATA, length);
-        int needed = header + length + 4 + RESPONSE_RESERVE;
-        if (out.remaining() < needed && out.capacity() < SEND_BUFFER) {
-            growSendBuffer(out.position() + needed);
-        }
-        if (out.remaining() < needed) {
-            return false;
-        }
-        int start = out.position();
-        encoder.c2hData(out, slot.cid, 0, length, true, sqFlowControlDisabled);
-        int at = out.position();
-        try {
-            if (slot.source == CommandSlot.Source.NAMESPACE) {
-                slot.namespace.read(slot.namespaceOffset, out, at, length);
-            } else if (slot.source == CommandSlot.Source.OWNED) {
-                out.put(at, slot.owned, 0, length);
-            } else {
-                out.put(at, scratch.buffer(), slot.scratchOffset, length);
+        while (slot.sent < slot.dataLength) {
+            int length = Math.min(DATA_PDU, slot.dataLength - slot.sent);
+            boolean last = slot.sent + length == slot.dataLength;
+            int header = encoder.headerPart(PduType.C2H_DATA, length);
+            int needed = header + length + 4 + RESPONSE_RESERVE;
+            if (out.remaining() < needed && out.capacity() < SEND_BUFFER) {
+                growSendBuffer(out.position() + needed);
             }
-        } catch (IOException | RuntimeException e) {
-            out.position(start);
-            engine.log(System.Logger.Level.WARNING, "read failed: " + e);
-            slot.fail(GenericStatus.INTERNAL_ERROR, false);
-            sendResponse(slot);
-            release(slot);
-            return true;
+            if (out.remaining() < needed) {
+                return false;
+            }
+            int start = out.position();
+            encoder.c2hData(out, slot.cid, slot.sent, length, last, last && sqFlowControlDisabled);
+            int at = out.position();
+            try {
+                if (slot.source == CommandSlot.Source.NAMESPACE) {
+                    slot.namespace.read(slot.namespaceOffset + slot.sent, out, at, length);
+                } else if (slot.source == CommandSlot.Source.OWNED) {
+                    out.put(at, slot.owned, slot.sent, length);
+                } else {
+                    out.put(at, scratch.buffer(), slot.scratchOffset + slot.sent, length);
+                }
+            } catch (IOException | RuntimeException e) {
+                out.position(start);
+                engine.log(System.Logger.Level.WARNING, "read failed: " + e);
+                slot.fail(GenericStatus.INTERNAL_ERROR, false);
+                sendResponse(slot);
+                release(slot);
+                return true;
+            }
+            out.position(at + length);
+            outView.limit(at + length).position(at);
+            encoder.dataDigest(out, outView);
+            slot.sent += length;
         }
-        out.position(at + length);
-        outView.limit(at + length).position(at);
-        encoder.dataDigest(out, outView);
         if (!sqFlowControlDisabled) {
             sendResponse(slot);
         }

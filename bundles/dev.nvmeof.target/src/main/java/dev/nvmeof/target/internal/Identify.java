@@ -87,7 +87,7 @@ final class Identify {
                 .sn(truncate(subsystem.serial(), 20))
                 .mn(truncate(subsystem.model(), 40))
                 .fr(FIRMWARE)
-                .mdts(Connection.MDTS)
+                .mdts(controller.engine.options.mdts())
                 .cntlid(controller.cntlid)
                 .ver(AdminCommandSet.VS)
                 .oaes(discovery ? AsyncEvent.CONFIG_DISCOVERY_LOG_PAGE_CHANGE_NOTICES

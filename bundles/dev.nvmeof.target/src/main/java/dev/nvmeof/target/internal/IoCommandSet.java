@@ -7,6 +7,7 @@ import dev.nvmeof.protocol.DsmRangeFlyweight;
 import dev.nvmeof.protocol.GenericStatus;
 import dev.nvmeof.protocol.NvmCommands;
 import dev.nvmeof.protocol.NvmOpcode;
+import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.SglDescriptor;
 import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
 
@@ -80,7 +81,7 @@ final class IoCommandSet {
                     NvmCommands.isFua(sqe)));
             return;
         }
-        if (length > Connection.MAX_TRANSFER) {
+        if (length > connection.engine.options.maxTransferSize()) {
             slot.fail(GenericStatus.INVALID_FIELD, true);
             return;
         }
@@ -150,6 +151,32 @@ final class IoCommandSet {
         }
         slot.needHostData(length);
         return false;
+    }
+
+    /**
+     * A part of a write that arrives in several R2Ts: written where it belongs at once (a failed write may leave
+     * any data, as NVMe allows); the last part completes the command like {@link #write}.
+     */
+    void writePart(CommandSlot slot, ByteBuffer data, int offset) {
+        if (!connection.acceptsIo()) {
+            slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true);
+            return;
+        }
+        if (offset + data.remaining() < slot.dataLength) {
+            try {
+                slot.namespace.write(slot.namespaceOffset + offset, data, data.position(), data.remaining());
+            } catch (IOException e) {
+                ioFailed(slot, e);
+            }
+            return; // still NEED_HOST_DATA: the next R2T follows
+        }
+        long whole = slot.namespaceOffset;
+        slot.namespaceOffset += offset;
+        write(slot, data); // counts the command and this part's data
+        slot.namespaceOffset = whole;
+        if (NvmeStatus.isSuccess(slot.status)) {
+            connection.controller.dataUnitsWritten.addAndGet(offset / 512);
+        }
     }
 
     private void write(CommandSlot slot, ByteBuffer data) {

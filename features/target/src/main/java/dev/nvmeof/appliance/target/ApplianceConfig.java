@@ -29,13 +29,14 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
         Set<String> allowedHosts, int maxIoQueues, int eventLoops, Caps caps, boolean help) {
 
     /** The target's resource caps (each refused cleanly when reached). */
-    record Caps(int maxConnections, int maxConnectionsPerAddress, int maxControllers) {
+    record Caps(int maxConnections, int maxConnectionsPerAddress, int maxControllers, int maxTransferSize) {
         static final Caps DEFAULTS = new Caps(TargetOptions.DEFAULT_MAX_CONNECTIONS,
-                TargetOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, TargetOptions.DEFAULT_MAX_CONTROLLERS);
+                TargetOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, TargetOptions.DEFAULT_MAX_CONTROLLERS,
+                TargetOptions.DEFAULT_MAX_TRANSFER_SIZE);
 
         TargetOptions applyTo(TargetOptions options) {
             return options.withMaxConnections(maxConnections).withMaxConnectionsPerAddress(maxConnectionsPerAddress)
-                    .withMaxControllers(maxControllers);
+                    .withMaxControllers(maxControllers).withMaxTransferSize(maxTransferSize);
         }
     }
 
@@ -58,7 +59,7 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
 
     private static final Set<String> REPEATABLE = Set.of("listen", "ram-namespace", "file-namespace", "allow-host");
     private static final Set<String> SINGLE = Set.of("nqn", "block-size", "max-io-queues", "event-loops", "config",
-            "max-connections", "max-connections-per-address", "max-controllers");
+            "max-connections", "max-connections-per-address", "max-controllers", "max-transfer-size");
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar nvmeof-target.jar [options]",
@@ -81,6 +82,8 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             "                              open connections from one host address (default: 1024)",
             "  --max-controllers N         controllers per subsystem; more Connects get Controller Busy",
             "                              (default: 1024)",
+            "  --max-transfer-size SIZE    the most one I/O command moves (Identify MDTS): a power of two",
+            "                              from 8K to 256M (default: 1M); data moves in 128 KiB PDUs",
             "  --config FILE               a properties file with the same keys (listen=..., nqn=..., ...);",
             "                              lists comma-separated; command-line options replace its values",
             "  --help                      this text",
@@ -230,7 +233,8 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
                 optionalInteger(values, origin, "max-connections-per-address", 1, Integer.MAX_VALUE,
                         TargetOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
                 optionalInteger(values, origin, "max-controllers", 1, TargetOptions.MAX_CNTLID,
-                        TargetOptions.DEFAULT_MAX_CONTROLLERS));
+                        TargetOptions.DEFAULT_MAX_CONTROLLERS),
+                transferSize(values, origin));
 
         List<NamespaceSpec> specs = new ArrayList<>();
         int ram = 0;
@@ -284,6 +288,20 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
         SubsystemConfig config = SubsystemConfig.of(nqn, namespaces.toArray(NamespaceConfig[]::new))
                 .withMaxIoQueues(maxIoQueues);
         return allowedHosts.isEmpty() ? config : config.withAllowedHosts(allowedHosts);
+    }
+
+    private static int transferSize(Map<String, List<String>> values, Map<String, String> origin)
+            throws UsageException {
+        if (!values.containsKey("max-transfer-size")) {
+            return TargetOptions.DEFAULT_MAX_TRANSFER_SIZE;
+        }
+        String option = origin.get("max-transfer-size");
+        long bytes = size(option, last(values.get("max-transfer-size")));
+        if (Long.bitCount(bytes) != 1 || bytes < TargetOptions.MIN_TRANSFER_SIZE
+                || bytes > TargetOptions.MAX_TRANSFER_SIZE) {
+            throw new UsageException(option + ": must be a power of two from 8K to 256M, was " + bytes);
+        }
+        return (int) bytes;
     }
 
     private static int optionalInteger(Map<String, List<String>> values, Map<String, String> origin, String key,

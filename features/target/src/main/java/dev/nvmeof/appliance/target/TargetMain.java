@@ -106,7 +106,8 @@ public final class TargetMain {
                 + ", up to " + config.maxIoQueues() + " I/O queues per controller");
         report.add("limits: " + config.caps().maxConnections() + " connections, "
                 + config.caps().maxConnectionsPerAddress() + " per host address, "
-                + config.caps().maxControllers() + " controllers per subsystem");
+                + config.caps().maxControllers() + " controllers per subsystem, "
+                + ApplianceConfig.human(config.caps().maxTransferSize()) + " per command");
         for (NamespaceConfig ns : config.namespaces()) {
             report.add("subsystem " + config.nqn() + ": namespace " + ns.nsid() + ", "
                     + ApplianceConfig.human(ns.sizeBytes()) + (ns.isFile() ? " file " + ns.file() : " RAM") + ", "

@@ -59,14 +59,15 @@ class ApplianceConfigTest {
     @Test
     void shouldTakeTheResourceCapsAndDefaultToTheTargetsOwn() throws Exception {
         assertEquals(ApplianceConfig.Caps.DEFAULTS, ApplianceConfig.parse().caps());
-        assertEquals(new ApplianceConfig.Caps(4096, 1024, 1024), ApplianceConfig.Caps.DEFAULTS);
+        assertEquals(new ApplianceConfig.Caps(4096, 1024, 1024, 1 << 20), ApplianceConfig.Caps.DEFAULTS);
         ApplianceConfig config = ApplianceConfig.parse("--max-connections", "100", "--max-connections-per-address",
-                "10", "--max-controllers=5");
-        assertEquals(new ApplianceConfig.Caps(100, 10, 5), config.caps());
+                "10", "--max-controllers=5", "--max-transfer-size", "4M");
+        assertEquals(new ApplianceConfig.Caps(100, 10, 5, 4 << 20), config.caps());
         TargetOptions options = config.caps().applyTo(TargetOptions.defaults());
         assertEquals(100, options.maxConnections());
         assertEquals(10, options.maxConnectionsPerAddress());
         assertEquals(5, options.maxControllers());
+        assertEquals(10, options.mdts(), "4 MiB in 4 KiB pages");
     }
 
     @Test
@@ -115,6 +116,8 @@ class ApplianceConfigTest {
         assertMessage("--max-connections: must be 1..", "--max-connections", "0");
         assertMessage("--max-controllers: must be 1..65519, was 70000", "--max-controllers", "70000");
         assertMessage("--max-connections-per-address: not a number", "--max-connections-per-address", "many");
+        assertMessage("--max-transfer-size: must be a power of two", "--max-transfer-size", "3M");
+        assertMessage("--max-transfer-size: must be a power of two", "--max-transfer-size", "4K");
     }
 
     private static void assertMessage(String expected, String... args) {

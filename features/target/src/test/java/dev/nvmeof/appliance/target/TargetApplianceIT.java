@@ -67,7 +67,7 @@ class TargetApplianceIT {
                 "listening on 127.0.0.1:" + io,
                 "listening on 127.0.0.1:" + discovery,
                 "subsystem testnqn: any host, up to 128 I/O queues per controller",
-                "limits: 4096 connections, 1024 per host address, 1024 controllers per subsystem",
+                "limits: 4096 connections, 1024 per host address, 1024 controllers per subsystem, 1 MiB per command",
                 "subsystem testnqn: namespace 1, 16 MiB RAM, 512-byte blocks",
                 "ready"), app.stdout);
 

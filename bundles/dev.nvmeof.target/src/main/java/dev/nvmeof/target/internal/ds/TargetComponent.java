@@ -57,6 +57,9 @@ public final class TargetComponent {
 
         @AttributeDefinition(description = "controllers per subsystem; more Connects are refused (Controller Busy)")
         int maxControllers() default TargetOptions.DEFAULT_MAX_CONTROLLERS;
+
+        @AttributeDefinition(description = "the most one I/O command moves (MDTS), like 1M: a power of two, 8K..256M")
+        String maxTransferSize() default "1M";
     }
 
     private final Logger log;
@@ -74,7 +77,8 @@ public final class TargetComponent {
                 .withHandshakeTimeout(Duration.ofMillis(config.handshakeTimeoutMillis()))
                 .withMaxConnections(config.maxConnections())
                 .withMaxConnectionsPerAddress(config.maxConnectionsPerAddress())
-                .withMaxControllers(config.maxControllers()));
+                .withMaxControllers(config.maxControllers())
+                .withMaxTransferSize(transferSize(config.maxTransferSize())));
         try {
             for (String address : config.listen()) {
                 InetSocketAddress bound = target.listen(ConfigValues.address(address));
@@ -86,6 +90,14 @@ public final class TargetComponent {
         }
         // The running target is a service of the exported API type, for tools and tests (listeners, subsystems).
         registration = context.registerService(NvmeTarget.class, target, null);
+    }
+
+    private static int transferSize(String value) {
+        long bytes = ConfigValues.size(value);
+        if (bytes > TargetOptions.MAX_TRANSFER_SIZE) {
+            throw new IllegalArgumentException("maxTransferSize must be at most 256M, was " + value);
+        }
+        return (int) bytes;
     }
 
     @Deactivate
