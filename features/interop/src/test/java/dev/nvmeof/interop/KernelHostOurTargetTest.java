@@ -85,6 +85,32 @@ class KernelHostOurTargetTest {
     }
 
     @Test
+    void shouldPassThroughQuarterAndOneMebibyteNvmeCliWritesAndReadsWithTheKernelHost() {
+        QemuGuest.ExecResult connect = rig.connect(NQN, "");
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
+        String device = rig.awaitNamespaceDevice();
+        String name = device.substring(device.lastIndexOf('/') + 1);
+        assertEquals("1024", rig.guest.execOk("cat /sys/block/" + name + "/queue/max_hw_sectors_kb",
+                OurTargetRig.SHORT).trim(), "the kernel's cap follows our MDTS (1 MiB)");
+
+        for (int size : new int[] {256 << 10, 1 << 20}) {
+            // nvme-cli's passthrough: --block-count is 0-based, the whole buffer in one command.
+            String blocks = "--start-block=1 --block-count=" + (size / 512 - 1) + " --data-size=" + size;
+            rig.guest.execOk("head -c " + size + " /dev/urandom > /tmp/big && rm -f /tmp/big.back", OurTargetRig.SHORT);
+            String write = rig.guest.execOk("nvme write " + device + " " + blocks + " --data=/tmp/big 2>&1",
+                    OurTargetRig.DATA);
+            assertTrue(write.contains("write: Success"), write);
+            String read = rig.guest.execOk("nvme read " + device + " " + blocks + " --data=/tmp/big.back 2>&1",
+                    OurTargetRig.DATA);
+            assertTrue(read.contains("read: Success"), read);
+            assertEquals(new QemuGuest.ExecResult(0, "IDENTICAL\n"),
+                    rig.guest.exec("cmp /tmp/big /tmp/big.back && echo IDENTICAL", OurTargetRig.SHORT),
+                    size + " bytes through one passthrough command each way");
+        }
+        rig.disconnectAndAwaitNoController(NQN);
+    }
+
+    @Test
     void shouldReadBackA4MiBPatternWhenHeaderAndDataDigestsAreOn() {
         rig.guest.execOk("dmesg -c > /dev/null", OurTargetRig.SHORT);
         QemuGuest.ExecResult connect = rig.connect(NQN, "--hdr-digest --data-digest");

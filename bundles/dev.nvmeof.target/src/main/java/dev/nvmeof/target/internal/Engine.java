@@ -107,6 +107,9 @@ public final class Engine {
 
     /** Accepting failed (out of file descriptors, say): logged once per interval, the loop carries on. */
     void acceptFailed(IOException e) {
+        if (closed) {
+            return; // the listener was closed under the accept
+        }
         acceptFailures.record("accepting a connection failed: " + e, null);
     }
 
@@ -170,8 +173,8 @@ public final class Engine {
         }
         String refusal = admit(remote);
         if (refusal != null) {
-            EventLoop.closeQuietly(channel);
             refusals.record("refused a connection from " + remote.getHostAddress() + ": " + refusal, null);
+            EventLoop.closeQuietly(channel);
             return;
         }
         EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
