@@ -31,10 +31,7 @@ final class IoCommandSet {
 
     void execute(CommandSlot slot, ByteBuffer inData) {
         SubmissionQueueEntryFlyweight sqe = slot.sqe;
-        if (!connection.acceptsIo()) {
-            // Disabled, shut down or torn down while this command waited (it may have been read on another loop than
-            // the one that saw CC.EN = 0): it must not run. nvmet answers the same.
-            slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true);
+        if (refusedAsGone(slot)) {
             return;
         }
         NvmOpcode opcode = NvmOpcode.of(sqe.opcode());
@@ -105,6 +102,26 @@ final class IoCommandSet {
         }
     }
 
+    /**
+     * A command of a controller that was disabled, torn down or shut down while it waited (it may have been read on
+     * another loop than the one that saw CC.EN = 0) must not run. When its queue is closing (disabled, torn down) it
+     * gets no completion at all: the host sees the connection go and reissues it on a new one, so nothing fails for
+     * the caller. A shut-down controller keeps its queues: Command Sequence Error, as nvmet answers.
+     *
+     * @return true when the command was refused
+     */
+    private boolean refusedAsGone(CommandSlot slot) {
+        if (connection.acceptsIo()) {
+            return false;
+        }
+        if (connection.controller.isShutDownOnly()) {
+            slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true);
+        } else {
+            slot.outcome = CommandSlot.Outcome.HELD; // dropped: its connection is being closed
+        }
+        return true;
+    }
+
     /** {@code blocks} blocks from {@code slba} lie inside the namespace; no sum that could overflow. */
     static boolean inRange(Namespace ns, long slba, long blocks) {
         return slba >= 0 && blocks >= 0 && blocks <= ns.blocks() && slba <= ns.blocks() - blocks;
@@ -112,8 +129,8 @@ final class IoCommandSet {
 
     /** The data an R2T asked for is in {@code data}. */
     void continueWithHostData(CommandSlot slot, ByteBuffer data) {
-        if (!connection.acceptsIo()) {
-            slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true); // the controller went while the data came
+        if (refusedAsGone(slot)) {
+            return; // the controller went while the data came
         } else if (slot.sqe.opcode() == NvmOpcode.DATASET_MANAGEMENT.code()) {
             deallocate(slot, slot.namespace, data);
         } else {
@@ -158,8 +175,7 @@ final class IoCommandSet {
      * any data, as NVMe allows); the last part completes the command like {@link #write}.
      */
     void writePart(CommandSlot slot, ByteBuffer data, int offset) {
-        if (!connection.acceptsIo()) {
-            slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true);
+        if (refusedAsGone(slot)) {
             return;
         }
         if (offset + data.remaining() < slot.dataLength) {

@@ -107,6 +107,11 @@ final class TargetController {
         return ready && !dead && !shutDown;
     }
 
+    /** Enabled and alive, but CC.SHN was set: its queues stay open, its I/O is refused. */
+    boolean isShutDownOnly() {
+        return ready && !dead && shutDown;
+    }
+
     /** CC.SHN was set: no more I/O until the controller is disabled and enabled again. */
     void shutDown(boolean value) {
         shutDown = value;
