@@ -100,13 +100,17 @@ final class EventLoop implements Runnable {
         while (running) {
             try {
                 selector.select(onKey, selectTimeoutMillis());
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 // Handlers catch their own errors (and fail their queue); this is the last resort, keeping the loop
                 // alive for the other queues.
                 LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + ": " + e, e);
             }
             runTasks();
-            checkDeadlines();
+            try {
+                checkDeadlines();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " deadline check: " + e, e);
+            }
         }
         runTasks();
         try {
@@ -116,10 +120,15 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /** Runs the handed-over tasks; one that throws is logged and the others (and the loop) carry on. */
     private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " task failed: " + e, e);
+            }
         }
     }
 
