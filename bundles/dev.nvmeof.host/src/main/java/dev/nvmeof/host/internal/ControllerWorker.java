@@ -31,13 +31,19 @@ final class ControllerWorker {
         });
     }
 
+    /**
+     * One turn. Nothing may escape: a scheduled task that throws is never run again, which would silently stop the
+     * loop that recovers the controller. A failure is reported and the next turn tries again.
+     */
     private void turn() {
         try {
             controller.doWork(controller.settings().clock().nanoTime());
-        } catch (RuntimeException e) {
-            // A bug must not kill the loop that recovers the controller; the next turn tries again.
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, controller.name() + ": work turn failed: " + e, e);
         }
     }
+
+    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
 
     void stop() {
         executor.shutdown();

@@ -393,13 +393,23 @@ final class HostQueue implements QueueCallbacks {
     }
 
     /** Completes an owner (outside the monitor where possible). */
+    /**
+     * Completes a request. A caller's callback is foreign code: one that throws (even an {@code Error}) is logged and
+     * changes nothing for the host, so recovery, teardown and the other requests' completions go on.
+     */
     static void finish(Object owner, int status, int dw0, int dw1) {
-        if (owner instanceof IoRequest io) {
-            io.complete(status);
-        } else {
-            ((Command) owner).completed(status, dw0, dw1);
+        try {
+            if (owner instanceof IoRequest io) {
+                io.complete(status);
+            } else {
+                ((Command) owner).completed(status, dw0, dw1);
+            }
+        } catch (RuntimeException | Error e) {
+            CALLBACKS.log(System.Logger.Level.WARNING, "a completion callback threw (ignored): " + e, e);
         }
     }
+
+    private static final System.Logger CALLBACKS = System.getLogger("dev.nvmeof.host");
 
     @Override
     public String toString() {

@@ -141,6 +141,27 @@ class HostRecoveryTest {
     }
 
     @Test
+    void shouldStillFailTheOthersAndGoDeadWhenACallbackThrowsAsCtrlLossTmoExpires() throws Exception {
+        HostController c = connect(f.options().keepAliveTmo(0).reconnectDelay(10).ctrlLossTmo(30));
+        f.transport.dropIo = true;
+        List<HostFixture.Counted> requests = writes(3);
+        requests.get(0).request.callback(r -> {
+            requests.get(0).completions.incrementAndGet();
+            throw new IllegalStateException("a caller's bug");
+        });
+        requests.get(1).request.callback(r -> {
+            requests.get(1).completions.incrementAndGet();
+            throw new StackOverflowError("a caller's deeper bug");
+        });
+        f.transport.refuseAssociations = 1000;
+        f.advance(Duration.ofSeconds(30)); // the timeout: lost now
+        f.advance(Duration.ofSeconds(30));
+        assertEquals(ControllerState.DEAD, c.state());
+        requests.forEach(HostRecoveryTest::assertHostPathError);
+        assertTrue(f.host.controllers().isEmpty());
+    }
+
+    @Test
     void shouldFailQueuedIoEarlyWhenFastIoFailTmoExpiresAndWorkAgainAfterReconnect() throws Exception {
         HostController c = connect(f.options().keepAliveTmo(0).reconnectDelay(10).fastIoFailTmo(15));
         f.transport.refuseAssociations = 1000;
