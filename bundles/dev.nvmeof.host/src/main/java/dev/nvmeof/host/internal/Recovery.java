@@ -8,6 +8,7 @@ import java.util.ListIterator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 import dev.nvmeof.api.ConnectOptions;
@@ -40,13 +41,19 @@ import dev.nvmeof.protocol.FabricsCommands;
  *
  * <p><b>Threads.</b> {@link #doWork} on the controller's work thread; {@link #hold} from any thread (guarded by the
  * held queue's monitor, which is also where LIVE is entered, so no request is held after the reissue);
- * {@link #delete} on the caller's thread, serialised with {@code doWork} by the lifecycle monitor.
+ * {@link #delete} on the caller's thread, serialised with {@code doWork} by the lifecycle lock, except when a
+ * reconnect attempt holds that lock stuck in the transport: then delete does not wait for it (see there).
  */
 final class Recovery {
     private final HostController controller;
     private final HostSettings settings;
     private final ReconnectPolicy policy;
-    private final Object lifecycle = new Object();
+    /** How long {@link #delete} waits for a running work turn before deleting without it. */
+    private static final long DELETE_WAIT_MILLIS = 500;
+
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    /** Disconnect was asked: a running reconnect attempt abandons at its next check. */
+    private volatile boolean deleteRequested;
     private final ArrayDeque<HostQueue.Pending> held = new ArrayDeque<>();
     private volatile boolean requested;
     private volatile NvmeTransportException cause;
@@ -122,7 +129,8 @@ final class Recovery {
 
     /** One turn of recovery at {@code now}; see the class comment. */
     int doWork(long now) {
-        synchronized (lifecycle) {
+        lifecycle.lock();
+        try {
             int work = 0;
             if (requested && state().state() == ControllerState.RESETTING) {
                 requested = false;
@@ -143,7 +151,22 @@ final class Recovery {
                 live(() -> true);
                 work++;
             }
+            if (state().state().isTerminal() && heldCount() > 0) {
+                // Deleted while this turn requeued what a torn-down queue held: nothing may stay held.
+                failAll(takeHeld(), IoCommands.HOST_ABORTED);
+                work++;
+            }
             return work;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private List<HostQueue.Pending> takeHeld() {
+        synchronized (held) {
+            List<HostQueue.Pending> all = new ArrayList<>(held);
+            held.clear();
+            return all;
         }
     }
 
@@ -168,7 +191,7 @@ final class Recovery {
             work++;
             try {
                 ConnectSequence.Connected result = controller.attempt(false,
-                        () -> policy.giveUp(settings.clock().nanoTime()));
+                        () -> deleteRequested || policy.giveUp(settings.clock().nanoTime()));
                 if (controller.goLive(result)) {
                     policy.reconnected();
                     lastAttemptError = null;
@@ -192,13 +215,10 @@ final class Recovery {
                 + " s) passed without a reconnect" + (lost == null ? "" : " since " + lost.getMessage())
                 + (lastAttemptError == null ? "" : "; last attempt: " + lastAttemptError.getMessage()), null, false,
                 lastAttemptError);
-        state().changeTo(ControllerState.DELETING);
-        List<HostQueue.Pending> failed;
-        synchronized (held) {
-            failed = new ArrayList<>(held);
-            held.clear();
+        if (!state().changeTo(ControllerState.DELETING)) {
+            return; // disconnected meanwhile
         }
-        failAll(failed, IoCommands.HOST_PATH_ERROR);
+        failAll(takeHeld(), IoCommands.HOST_PATH_ERROR);
         state().transition(ControllerState.DELETING, ControllerState.DEAD,
                 ControllerFailure.of(ControllerFailure.Reason.CONTROLLER_LOSS_TIMEOUT, why));
         controller.dead();
@@ -226,7 +246,19 @@ final class Recovery {
 
     /** Disconnect: shutdown, teardown, every request still held fails with Host Aborted; DELETING -> DEAD. */
     void delete() {
-        synchronized (lifecycle) {
+        deleteRequested = true;
+        boolean locked;
+        try {
+            locked = lifecycle.tryLock(DELETE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            deleteWithoutTheWorkTurn();
+            return;
+        }
+        try {
             if (!state().changeTo(ControllerState.DELETING)) {
                 return; // already deleting or dead
             }
@@ -246,7 +278,30 @@ final class Recovery {
             failAll(failed, IoCommands.HOST_ABORTED);
             state().transition(ControllerState.DELETING, ControllerState.DEAD);
             controller.dead();
+        } finally {
+            lifecycle.unlock();
         }
+    }
+
+    /**
+     * The work turn is stuck in a reconnect attempt (a silent target: the transport waits for an ICResp that does not
+     * come), so nothing is installed and there is nothing to shut down: disconnect returns now. The attempt, when it
+     * returns, finds the controller deleted and tears its own queues down ({@link HostController#goLive} refuses), and
+     * the turn fails anything it held.
+     */
+    private void deleteWithoutTheWorkTurn() {
+        if (!state().changeTo(ControllerState.DELETING)) {
+            return;
+        }
+        ConnectSequence.Connected c = controller.takeConnected(); // none while an attempt runs; closed to be sure
+        if (c != null) {
+            List<HostQueue.Pending> pending = teardown(c);
+            c.association().close();
+            failAll(pending, IoCommands.HOST_ABORTED);
+        }
+        failAll(takeHeld(), IoCommands.HOST_ABORTED);
+        state().transition(ControllerState.DELETING, ControllerState.DEAD);
+        controller.dead();
     }
 
     /**
