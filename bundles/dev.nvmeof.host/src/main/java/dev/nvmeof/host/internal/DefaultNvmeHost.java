@@ -8,6 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.ControllerListener;
@@ -62,6 +65,17 @@ public final class DefaultNvmeHost implements NvmeHost {
             }
         }
     };
+
+    /**
+     * Where the block devices' futures complete: threads made as needed (a chained callback may block) and gone
+     * after 10 s idle, so an idle host keeps none.
+     */
+    private final ThreadPoolExecutor callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "nvme-callback");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     public DefaultNvmeHost(HostIdentity identity, HostSettings settings, boolean workers) {
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -121,6 +135,9 @@ public final class DefaultNvmeHost implements NvmeHost {
             controller = new HostController(nextName(), options, transport, settings, this::forget);
             controller.listener(fanOut);
             controller.events(events);
+            if (workers) {
+                controller.callbacks(callbacks);
+            }
             controllers.put(controller.name(), controller);
         }
         if (workers) {

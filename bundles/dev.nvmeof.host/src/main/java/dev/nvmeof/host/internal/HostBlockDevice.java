@@ -2,9 +2,11 @@ package dev.nvmeof.host.internal;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.nvmeof.api.BlockDevice;
 import dev.nvmeof.api.IoRequest;
+import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.protocol.NvmCommands;
 
 /**
@@ -130,17 +132,30 @@ final class HostBlockDevice implements BlockDevice {
         return start(new IoRequest().discard(lba, blocks));
     }
 
+    /**
+     * The {@code CompletableFuture} conveniences: the future completes on the host's callback executor, so what the
+     * caller chains to it runs there (and may block) instead of on an event loop or NIC thread.
+     */
     private CompletableFuture<Void> start(IoRequest request) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         request.callback(done -> {
-            if (done.succeeded()) {
-                future.complete(null);
-            } else {
-                future.completeExceptionally(done.failure());
+            NvmeStatusException failure = done.failure();
+            try {
+                path.callbacks().execute(() -> settle(future, failure));
+            } catch (RejectedExecutionException e) {
+                settle(future, failure); // the host is closing: complete here rather than never
             }
         });
         submit(request);
         return future;
+    }
+
+    private static void settle(CompletableFuture<Void> future, NvmeStatusException failure) {
+        if (failure == null) {
+            future.complete(null);
+        } else {
+            future.completeExceptionally(failure);
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -80,6 +81,7 @@ public final class HostController implements NvmeController, IoPath {
     /** The last association's limit, kept while reconnecting so requests held meanwhile are split alike. */
     private volatile int maxTransferSize = 4096;
     private KeepAlive keepAlive;
+    private volatile Executor callbacks = Runnable::run;
 
     /**
      * @param options with the host identity filled in
@@ -113,6 +115,16 @@ public final class HostController implements NvmeController, IoPath {
     /** Where public {@link ControllerEvent}s go, in order; must only queue them (set before {@link #connect()}). */
     void events(Consumer<ControllerEvent> value) {
         this.events = Objects.requireNonNull(value, "events");
+    }
+
+    /** Where the block devices' {@code CompletableFuture}s complete (set before {@link #connect()}). */
+    void callbacks(Executor value) {
+        this.callbacks = Objects.requireNonNull(value, "callbacks");
+    }
+
+    @Override
+    public Executor callbacks() {
+        return callbacks;
     }
 
     /** From the state machine, under its monitor, in the order of the changes. */

@@ -19,4 +19,11 @@ interface IoPath {
 
     /** The subsystem NQN, for the device's properties. */
     String subsystemNqn();
+
+    /**
+     * Where the device's {@code CompletableFuture}s complete: a host thread, never the I/O thread that saw the
+     * completion, so code chained to them may block (on another I/O of the same queue, say) without stopping the
+     * completions it waits for.
+     */
+    java.util.concurrent.Executor callbacks();
 }
