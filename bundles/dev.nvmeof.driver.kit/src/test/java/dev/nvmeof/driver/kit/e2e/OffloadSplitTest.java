@@ -32,12 +32,12 @@ class OffloadSplitTest {
 
     @Test
     void shouldSplitAOneMebibyteWriteIntoCommandsNoLargerThanTheDevicesMaximum() throws Exception {
-        OffloadLab.Target target = lab.target("127.0.0.1", 4 << 20); // MDTS 128 KiB
+        OffloadLab.Target target = lab.target("127.0.0.1", 4 << 20); // MDTS 1 MiB
         NicCapabilities small = new NicCapabilities(0x1AC3, 0x0100, "S1", 25_000, 8, 32 * 1024, 32, false);
         NicOffloadDriver driver = lab.driver(OffloadLab.ACME, small, "127.0.0.2/24");
         NvmeController controller = lab.host(state).connect(target.options(",nr_io_queues=1"));
         BlockDevice device = controller.namespaces().get(0).device();
-        assertEquals(32 * 1024, device.maxTransferSize(), "the device's 32 KiB, below the target's 128 KiB MDTS");
+        assertEquals(32 * 1024, device.maxTransferSize(), "the device's 32 KiB, below the target's 1 MiB MDTS");
 
         byte[] pattern = new byte[1 << 20];
         new Random(32).nextBytes(pattern);
