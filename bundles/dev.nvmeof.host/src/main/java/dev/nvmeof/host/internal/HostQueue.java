@@ -20,15 +20,15 @@ import dev.nvmeof.spi.transport.TransportRequest;
 /**
  * One request queue of a controller (blk-mq's hardware context plus {@code nvme_tcp_queue}'s request side): a
  * {@link TagSet}, one preallocated {@link TransportRequest} per tag (CID = tag), a {@link RequestTimer}, and a
- * bounded backlog for requests that find every tag taken.
+ * {@link Backlog} for requests that find every tag taken.
  *
  * <p><b>Owners.</b> A tag's owner is either a caller's {@link IoRequest} (with its {@link HostNamespace}) or a core
  * {@link Command}, kept in an array indexed by tag; each {@code TransportRequest}'s attachment is its tag (boxed
  * once). The submit path of an {@code IoRequest} allocates nothing: tag, SQE, data, timer, transport.
  *
- * <p><b>Full queue.</b> A request that finds no free tag waits in a FIFO backlog of {@link #BACKLOG_PER_TAG} entries
- * per tag (arrays allocated once), started as tags free up, as a block layer queues. Only when that is full too does
- * the request complete at once with Command Interrupted (0x21, NVMe's "retry it") without touching the wire.
+ * <p><b>Full queue.</b> A request that finds no free tag waits in the FIFO {@link Backlog} (sized
+ * {@link #BACKLOG_PER_TAG} entries per tag at first, growing with what callers submit) and starts as tags free up,
+ * as a block layer queues: no request is refused because the queue is full.
  *
  * <p><b>Threads.</b> Any thread may submit; completions come on transport threads; the timer is checked by the
  * controller's work loop. Tags, timer, backlog and the hand-over to {@link TransportQueue#submit} are guarded by
@@ -38,7 +38,7 @@ import dev.nvmeof.spi.transport.TransportRequest;
  * which holds it (the monitor is reentrant).
  */
 final class HostQueue implements QueueCallbacks {
-    /** Backlog entries per tag. */
+    /** Backlog entries per tag to start with. */
     static final int BACKLOG_PER_TAG = 4;
 
     /** What a queue tells its controller. */
@@ -68,13 +68,9 @@ final class HostQueue implements QueueCallbacks {
     /** The owner was already completed (timed out while not LIVE); the late completion only frees the tag. */
     private final boolean[] abandoned;
     private final ByteBuffer[] dsmRanges;
-    private final Object[] backlogOwners;
-    private final HostNamespace[] backlogNamespaces;
-    private final long[] backlogSubmitters;
+    private final Backlog backlog;
     private final AtomicBoolean failed = new AtomicBoolean();
     private final IntConsumer onExpired = this::onExpired;
-    private int backlogHead;
-    private int backlogCount;
     /** Written under the monitor; volatile for {@link #poll()}, which reads them without it. */
     private volatile TransportQueue transport;
     private volatile boolean closed;
@@ -107,10 +103,7 @@ final class HostQueue implements QueueCallbacks {
                 dsmRanges[tag] = ByteBuffer.allocate(DsmRangeFlyweight.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             }
         }
-        int backlog = BACKLOG_PER_TAG * tags.capacity();
-        this.backlogOwners = new Object[backlog];
-        this.backlogNamespaces = new HostNamespace[backlog];
-        this.backlogSubmitters = new long[backlog];
+        this.backlog = new Backlog(BACKLOG_PER_TAG * tags.capacity());
     }
 
     int qid() {
@@ -144,8 +137,8 @@ final class HostQueue implements QueueCallbacks {
      * Starts a request, or backlogs it when every tag is taken.
      *
      * @param owner     an {@link IoRequest} (then {@code namespace} is set) or a {@link Command}
-     * @return false when the queue is torn down (the caller holds on to the request); true when it was taken (sent,
-     *         backlogged, or completed at once because the backlog was full)
+     * @return false when the queue is torn down (the caller holds on to the request); true when it was taken (sent
+     *         or backlogged)
      */
     boolean submit(Object owner, HostNamespace namespace) {
         return submit(owner, namespace, Thread.currentThread().getId());
@@ -162,16 +155,9 @@ final class HostQueue implements QueueCallbacks {
                 start(tag, owner, namespace, submitter, true);
                 return true;
             }
-            if (backlogCount < backlogOwners.length) {
-                int index = (backlogHead + backlogCount++) % backlogOwners.length;
-                backlogOwners[index] = owner;
-                backlogNamespaces[index] = namespace;
-                backlogSubmitters[index] = submitter;
-                return true;
-            }
+            backlog.add(owner, namespace, submitter);
+            return true;
         }
-        finish(owner, IoCommands.BACKLOG_FULL, 0, 0);
-        return true;
     }
 
     /**
@@ -275,14 +261,11 @@ final class HostQueue implements QueueCallbacks {
 
     /** Holding the monitor: fills free tags from the backlog. */
     private void startBacklog() {
-        while (!closed && backlogCount > 0 && tags.available() > 0) {
-            Object owner = backlogOwners[backlogHead];
-            HostNamespace namespace = backlogNamespaces[backlogHead];
-            long submitter = backlogSubmitters[backlogHead];
-            backlogOwners[backlogHead] = null;
-            backlogNamespaces[backlogHead] = null;
-            backlogHead = (backlogHead + 1) % backlogOwners.length;
-            backlogCount--;
+        while (!closed && !backlog.isEmpty() && tags.available() > 0) {
+            Object owner = backlog.headOwner();
+            HostNamespace namespace = backlog.headNamespace();
+            long submitter = backlog.headSubmitter();
+            backlog.remove();
             start(tags.acquire(), owner, namespace, submitter, true);
         }
     }
@@ -375,13 +358,9 @@ final class HostQueue implements QueueCallbacks {
                     free(tag);
                 }
             }
-            while (backlogCount > 0) {
-                pending.add(new Pending(backlogOwners[backlogHead], backlogNamespaces[backlogHead],
-                        backlogSubmitters[backlogHead]));
-                backlogOwners[backlogHead] = null;
-                backlogNamespaces[backlogHead] = null;
-                backlogHead = (backlogHead + 1) % backlogOwners.length;
-                backlogCount--;
+            while (!backlog.isEmpty()) {
+                pending.add(new Pending(backlog.headOwner(), backlog.headNamespace(), backlog.headSubmitter()));
+                backlog.remove();
             }
         }
         return pending;
@@ -389,7 +368,7 @@ final class HostQueue implements QueueCallbacks {
 
     /** Requests on tags or in the backlog now. */
     synchronized int outstanding() {
-        return tags.inUse() + backlogCount;
+        return tags.inUse() + backlog.size();
     }
 
     /** Completes an owner (outside the monitor where possible). */

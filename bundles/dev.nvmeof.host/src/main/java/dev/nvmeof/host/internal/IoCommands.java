@@ -27,9 +27,6 @@ final class IoCommands {
     static final int HOST_PATH_ERROR = NvmeStatus.HOST_PATH_ERROR.toStatusWord(false);
     /** Cancelled by the host: timed out while not LIVE, or in flight when the controller was deleted (0x371). */
     static final int HOST_ABORTED = NvmeStatus.HOST_ABORTED.toStatusWord(false);
-    /** The queue's backlog is full: retry later (Command Interrupted 0x21, which NVMe defines as "retry"). */
-    static final int BACKLOG_FULL = NvmeStatus.generic(GenericStatus.COMMAND_INTERRUPTED, false)
-            .toStatusWord(false);
 
     private IoCommands() {
     }

@@ -14,7 +14,7 @@
  *       or a reconnect starts ({@code NamespaceScan}), announced to a {@link dev.nvmeof.host.internal.HostListener}.
  *       </li>
  *   <li>{@code HostQueue}: per queue {@link dev.nvmeof.host.internal.TagSet}, preallocated transport requests,
- *       {@link dev.nvmeof.host.internal.RequestTimer} and a bounded backlog; {@code HostBlockDevice} over each
+ *       {@link dev.nvmeof.host.internal.RequestTimer} and a growing FIFO backlog; {@code HostBlockDevice} over each
  *       {@code HostNamespace}, validating and splitting ({@code SplitIo}).</li>
  *   <li>{@code Discovery}: the Discovery Log Page read from a discovery controller, and the connect options of its
  *       entries ({@code nvme discover}, {@code nvme connect-all}).</li>

@@ -33,6 +33,8 @@ final class FakeTransport implements Transport {
     final FakeTarget target;
     volatile TransportLimits limits = new TransportLimits(8, 1 << 20, 1, false);
     volatile boolean autoComplete = true;
+    /** Hold I/O completions (not admin or Fabrics ones) until {@link #completePending()}. */
+    volatile boolean holdIo;
     /** Commands (by recorded name) whose completion is dropped: they stay outstanding until the queue dies. */
     volatile Predicate<String> drop = name -> false;
     /** Drop every I/O completion. */
@@ -257,7 +259,7 @@ final class FakeTransport implements Transport {
                     asyncEvents.add(request);
                     return;
                 }
-                if (!autoComplete) {
+                if (!autoComplete || (io && holdIo)) {
                     pending.add(request);
                     return;
                 }

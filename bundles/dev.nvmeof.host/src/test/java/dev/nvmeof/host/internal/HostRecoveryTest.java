@@ -141,6 +141,30 @@ class HostRecoveryTest {
     }
 
     @Test
+    void shouldCompleteFiveHundredWritesHeldDuringAnOutageOnASixteenEntryQueueWithoutError() throws Exception {
+        HostController c = connect(f.options().keepAliveTmo(0).reconnectDelay(1).ctrlLossTmo(60).queueSize(16)
+                .nrIoQueues(1));
+        f.transport.refuseAssociations = 1000;
+        f.transport.queue(1).fail("gone");
+        f.advance(Duration.ZERO); // lost now
+        List<HostFixture.Counted> held = writes(500);
+        f.advance(Duration.ofSeconds(1)); // attempt refused
+        assertEquals(ControllerState.CONNECTING, c.state());
+        f.transport.refuseAssociations = 0;
+        f.transport.holdIo = true;
+        f.advance(Duration.ofSeconds(1)); // reconnected: 500 reissued onto 15 free tags and the backlog
+        assertEquals(ControllerState.LIVE, c.state());
+        assertEquals(15, f.transport.ioCommands(), "16 tags, one reserved for Connect");
+        for (int round = 0; round < 100 && held.stream().anyMatch(r -> r.completions.get() == 0); round++) {
+            f.transport.completePending();
+        }
+        for (int i = 0; i < held.size(); i++) {
+            assertEquals(1, held.get(i).completions.get(), "write " + i);
+            assertNull(held.get(i).request.failure(), "write " + i);
+        }
+    }
+
+    @Test
     void shouldStillFailTheOthersAndGoDeadWhenACallbackThrowsAsCtrlLossTmoExpires() throws Exception {
         HostController c = connect(f.options().keepAliveTmo(0).reconnectDelay(10).ctrlLossTmo(30));
         f.transport.dropIo = true;
