@@ -13,6 +13,7 @@ import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.DsmRangeFlyweight;
 import dev.nvmeof.protocol.NanoClock;
+import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.spi.transport.QueueCallbacks;
 import dev.nvmeof.spi.transport.TransportQueue;
 import dev.nvmeof.spi.transport.TransportRequest;
@@ -40,6 +41,8 @@ import dev.nvmeof.spi.transport.TransportRequest;
 final class HostQueue implements QueueCallbacks {
     /** Backlog entries per tag to start with. */
     static final int BACKLOG_PER_TAG = 4;
+    /** How often a command that failed without DNR is sent again (Linux {@code nvme_max_retries}). */
+    static final int MAX_RETRIES = 5;
 
     /** What a queue tells its controller. */
     interface Listener {
@@ -67,6 +70,8 @@ final class HostQueue implements QueueCallbacks {
     private final long[] submitters;
     /** The owner was already completed (timed out while not LIVE); the late completion only frees the tag. */
     private final boolean[] abandoned;
+    /** How often the request on each tag was sent again after an error without DNR. */
+    private final int[] retries;
     private final ByteBuffer[] dsmRanges;
     private final Backlog backlog;
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -96,6 +101,7 @@ final class HostQueue implements QueueCallbacks {
         this.namespaces = new HostNamespace[size];
         this.submitters = new long[size];
         this.abandoned = new boolean[size];
+        this.retries = new int[size];
         this.dsmRanges = new ByteBuffer[size];
         for (int tag = 0; tag < size; tag++) {
             requests[tag] = new TransportRequest().attachment(tag);
@@ -223,8 +229,14 @@ final class HostQueue implements QueueCallbacks {
         }
     }
 
+    private boolean retryable(Object owner, int status, int tag) {
+        return status != 0 && !NvmeStatus.isDnr(status) && retries[tag] < MAX_RETRIES && !closed
+                && (owner instanceof IoRequest || owner instanceof Command command && command.requeueable());
+    }
+
     /** Holding the monitor: the tag is free again (reserved tags are never in the free list). */
     private void free(int tag) {
+        retries[tag] = 0;
         owners[tag] = null;
         namespaces[tag] = null;
         abandoned[tag] = false;
@@ -251,6 +263,13 @@ final class HostQueue implements QueueCallbacks {
             status = request.status();
             dw0 = request.dw0();
             dw1 = request.dw1();
+            if (!late && retryable(owner, status, tag)) {
+                // Linux nvme_decide_disposition: an error without DNR (a data digest error's Data Transfer Error,
+                // say) is retried up to MAX_RETRIES times before the caller sees it. Same tag, sent again.
+                retries[tag]++;
+                start(tag, owner, namespaces[tag], submitters[tag], true);
+                return;
+            }
             free(tag);
             startBacklog();
         }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.nvmeof.api.BlockDevice;
+import dev.nvmeof.api.ControllerListener;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeStatusException;
@@ -167,6 +169,12 @@ class LoopbackRecoveryTest {
 
     @Test
     void shouldFailEveryRequestWithHostPathErrorWhenCtrlLossTmoExpiresWithTheTargetGone() throws Exception {
+        CountDownLatch dead = new CountDownLatch(1); // heard once the host forgot the controller
+        loopback.host.addListener((ControllerListener) event -> {
+            if (event.to() == ControllerState.DEAD) {
+                dead.countDown();
+            }
+        });
         NvmeController controller = loopback.host.connect(
                 loopback.options(",nr_io_queues=2,reconnect_delay=1,ctrl_loss_tmo=2"));
         BlockDevice device = controller.namespaces().get(0).device();
@@ -197,6 +205,7 @@ class LoopbackRecoveryTest {
                 + "the loss%n", failed, all.size(), seconds);
         assertTrue(failed >= during.size());
         assertTrue(seconds < 15, "took " + seconds + " s");
+        assertTrue(dead.await(15, TimeUnit.SECONDS), "DEAD");
         assertEquals(ControllerState.DEAD, controller.state());
         assertTrue(loopback.host.controllers().isEmpty());
         try {

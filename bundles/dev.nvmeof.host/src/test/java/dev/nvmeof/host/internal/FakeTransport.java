@@ -35,6 +35,9 @@ final class FakeTransport implements Transport {
     volatile boolean autoComplete = true;
     /** Hold I/O completions (not admin or Fabrics ones) until {@link #completePending()}. */
     volatile boolean holdIo;
+    /** The next this many I/O commands complete with {@link #failIoStatus} instead of executing. */
+    final java.util.concurrent.atomic.AtomicInteger failIo = new java.util.concurrent.atomic.AtomicInteger();
+    volatile int failIoStatus;
     /** Commands (by recorded name) whose completion is dropped: they stay outstanding until the queue dies. */
     volatile Predicate<String> drop = name -> false;
     /** Drop every I/O completion. */
@@ -269,7 +272,11 @@ final class FakeTransport implements Transport {
                     return;
                 }
             }
-            target.execute(qid, request);
+            if (io && failIo.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                request.complete(failIoStatus, 0, 0);
+            } else {
+                target.execute(qid, request);
+            }
             callbacks.completed(request);
         }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.protocol.GenericStatus;
+import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.spi.transport.TransportLimits;
 
 /** Block I/O through a controller on the fake transport: round trips, splitting, validation, backlog, allocation. */
@@ -109,6 +110,30 @@ class HostBlockDeviceTest {
         device.discard(2, 2).get(5, TimeUnit.SECONDS);
         device.flush().get(5, TimeUnit.SECONDS);
         assertEquals(ByteBuffer.allocate(2048), f.target.ram().slice(0, 2048));
+    }
+
+    @Test
+    void shouldRetryAnErrorWithoutDnrFiveTimesAsLinuxDoesBeforeTheCallerSeesIt() throws Exception {
+        HostBlockDevice device = f.device();
+        int dataTransferError = NvmeStatus.DATA_TRANSFER_ERROR.toStatusWord(false);
+        f.transport.failIoStatus = dataTransferError;
+        for (int failures : new int[] {1, 5}) {
+            f.transport.failIo.set(failures);
+            device.write(0, pattern(512, failures), false).get(5, TimeUnit.SECONDS);
+            assertEquals(0, f.transport.failIo.get(), failures + " failures retried");
+        }
+        f.transport.failIo.set(6);
+        HostFixture.Counted six = new HostFixture.Counted();
+        device.submit(six.request.write(0, pattern(512, 6), false));
+        assertEquals(1, six.completions.get());
+        assertEquals(NvmeStatus.DATA_TRANSFER_ERROR, six.request.failure().status(), "the sixth is the caller's");
+
+        f.transport.failIoStatus = NvmeStatus.generic(GenericStatus.INVALID_FIELD, true).toStatusWord(false);
+        f.transport.failIo.set(2);
+        HostFixture.Counted dnr = new HostFixture.Counted();
+        device.submit(dnr.request.write(0, pattern(512, 7), false));
+        assertEquals(1, f.transport.failIo.get(), "DNR: not retried");
+        assertTrue(dnr.request.failure().status().dnr());
     }
 
     @Test

@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * <li>{@link #linkDown}: every queue pair on the port fails ({@code queueFailed} with "link down"), new queue pairs
  * on it are refused, and routes stop using it, until {@link #linkUp}.</li>
  * <li>{@link #resetConnection}: the socket is closed with an RST; {@code queueFailed} with a {@code SocketException}.</li>
- * <li>{@link #corruptNextDataDigest}: the next received data PDU counts as a data digest error (with data digests
- * negotiated): {@code digestErrors} grows and the queue pair fails ({@code queueFailed} with "data digest error"),
- * its commands left outstanding for the driver to hand back.</li>
+ * <li>{@link #corruptNextDataDigest} ({@link #corruptDataDigests} for several): the next received data PDU counts as
+ * a data digest error (with data digests negotiated): {@code digestErrors} grows and that command completes with Data
+ * Transfer Error (no DNR), as on the {@code tcp} transport; the queue pair stays up and the host core retries it.</li>
  * <li>{@link #dropNextCompletion}: the next completion is never published; its entry stays outstanding.</li>
  * <li>{@link #stall}: the queue pair stops consuming its ring and reading its socket until resumed.</li>
  * </ul>
@@ -49,7 +49,12 @@ public final class NicFaults {
     }
 
     public void corruptNextDataDigest(QueuePair qp) {
-        run(() -> engineQueuePair(qp).injectCorruptNextDataDigest());
+        corruptDataDigests(qp, 1);
+    }
+
+    /** The next {@code count} received data PDUs count as data digest errors (with data digests negotiated). */
+    public void corruptDataDigests(QueuePair qp, int count) {
+        run(() -> engineQueuePair(qp).injectCorruptDataDigests(count));
     }
 
     public void dropNextCompletion(QueuePair qp) {

@@ -1,36 +1,46 @@
 package dev.nvmeof.driver.kit.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nvmeof.api.BlockDevice;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeHost;
+import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.driver.kit.NicOffloadDriver;
 import dev.nvmeof.nic.emulated.NicFaults;
 import dev.nvmeof.nic.emulated.QueuePair;
+import dev.nvmeof.protocol.NvmeStatus;
 
 /**
  * Each fault of the emulated NIC, injected on the live I/O queue while an 8 MiB verified write+read runs over
  * {@code tcp_offload} (acme, one I/O queue, digests on): the driver reports it with its cause (or, for a queue that
  * goes silent, the command timeout catches it), the controller goes RESETTING and LIVE again exactly once, every
- * request completes successfully and the 8 MiB read back are the ones written. {@code reconnect_delay=1} and a 2 s
+ * request completes successfully and the 8 MiB read back are the ones written. A corrupted data digest instead
+ * fails only its command with Data Transfer Error, which the host core retries (five times, as Linux). {@code reconnect_delay=1} and a 2 s
  * I/O timeout (host-wide) keep each recovery to a few seconds.
  */
 class OffloadFaultsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(2);
     private static final String OPTIONS = ",nr_io_queues=1,reconnect_delay=1,ctrl_loss_tmo=30,hdr_digest,data_digest";
+    private static final List<String> NO_RECOVERY = List.of("NEW->CONNECTING", "CONNECTING->LIVE");
     private static final List<String> ONE_RECOVERY = List.of("NEW->CONNECTING", "CONNECTING->LIVE",
             "LIVE->RESETTING", "RESETTING->CONNECTING", "CONNECTING->LIVE");
 
@@ -109,7 +119,7 @@ class OffloadFaultsTest {
     }
 
     @Test
-    void shouldRecoverWhenADataDigestIsCorrupted() throws Exception {
+    void shouldRetryAReadWhoseDataDigestIsCorruptedWithoutARecovery() throws Exception {
         run.writeAll(WAIT);
         DataRun.succeed(run.read(0, DataRun.HALF), WAIT);
 
@@ -119,7 +129,23 @@ class OffloadFaultsTest {
         DataRun.succeed(inFlight, WAIT);
         run.assertReadBack();
         assertEquals(1, acme.nic().counters().digestErrors());
-        assertRecovered(List.of(), "offload device acme-A1 queue 1", "data digest error");
+        assertEquals(NO_RECOVERY, watch.transitions(), "the command was retried, the connection kept");
+    }
+
+    @Test
+    void shouldFailAReadWithDataTransferErrorWhenSixDataDigestsInARowAreCorrupted() throws Exception {
+        run.writeAll(WAIT);
+        BlockDevice device = controller.namespaces().get(0).device();
+
+        faults.corruptDataDigests(ioQueuePair(), 6); // the read and its 5 retries
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> device.read(0, ByteBuffer.allocateDirect(4096)).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        NvmeStatusException status = assertInstanceOf(NvmeStatusException.class, failed.getCause());
+        assertEquals(NvmeStatus.DATA_TRANSFER_ERROR, status.status(), status.toString());
+        assertEquals(6, acme.nic().counters().digestErrors());
+
+        device.read(0, ByteBuffer.allocateDirect(4096)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(NO_RECOVERY, watch.transitions(), "no recovery: only that command failed");
     }
 
     @Test

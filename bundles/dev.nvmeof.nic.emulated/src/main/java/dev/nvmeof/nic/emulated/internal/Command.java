@@ -14,6 +14,8 @@ final class Command {
     int length;
     boolean inCapsule;
     boolean busy;
+    /** A data PDU of this read failed its data digest: it completes with Data Transfer Error. */
+    boolean dataError;
 
     /** Reads the slot (the "DMA descriptor") once: the host buffer's bytes [position, position + length). */
     Command start(SubmissionSlot slot) {
@@ -28,6 +30,7 @@ final class Command {
 
     void reset() {
         busy = false;
+        dataError = false;
         data = null;
         direction = DataDirection.NONE;
     }

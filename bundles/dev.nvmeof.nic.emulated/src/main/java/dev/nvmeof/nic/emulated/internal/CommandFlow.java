@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
  */
 final class CommandFlow implements HostPduHandler {
     private static final int INVALID_FIELD = NvmeStatus.of(0, 0x02, true).toStatusWord(false);
+    private static final int DATA_TRANSFER_ERROR = NvmeStatus.DATA_TRANSFER_ERROR.toStatusWord(false);
 
     /** What the flow tells its queue pair. */
     interface Link {
@@ -126,7 +127,8 @@ final class CommandFlow implements HostPduHandler {
         if (c != null) {
             ByteBuffer b = pdu.buffer();
             int at = pdu.cqeIndex();
-            complete(pdu.cid(), c, pdu.statusWord(), b.getInt(at), b.getInt(at + 4));
+            complete(pdu.cid(), c, c.dataError ? DATA_TRANSFER_ERROR : pdu.statusWord(), b.getInt(at),
+                    b.getInt(at + 4));
         }
     }
 
@@ -166,16 +168,15 @@ final class CommandFlow implements HostPduHandler {
         if (options.dataDigest() && link.takeCorruptDigest()) {
             dataDigestOk = false;
         }
+        Command c = commands[pdu.cccid()];
         if (!dataDigestOk) {
+            // As the tcp transport (ARCHITECTURE's failure table): only this command fails, with Data Transfer
+            // Error, and the host core retries it; the connection is fine.
             counters.digestErrors.incrementAndGet();
-            // Bad data already sits in the host buffer: a queue error with its cause lets the host reissue the
-            // command after recovery instead of failing its caller.
-            link.fail(new IOException("queue " + options.qid() + ": data digest error in C2HData for CID "
-                    + pdu.cccid()));
-            return;
+            c.dataError = true;
         }
         if (pdu.hasFlag(PduFlags.SUCCESS)) {
-            complete(pdu.cccid(), commands[pdu.cccid()], 0, 0, 0);
+            complete(pdu.cccid(), c, c.dataError ? DATA_TRANSFER_ERROR : 0, 0, 0);
         }
     }
 

@@ -45,7 +45,8 @@ public final class EngineQueuePair implements QueuePair {
     private int maxH2cData;
     boolean notifyPending;
     // fault injection, engine thread only
-    private boolean corruptNextDigest;
+    /** Fault injection: how many of the next received data PDUs count as data digest errors. */
+    private int corruptDigests;
     private boolean dropNextCompletion;
     private boolean stalled;
 
@@ -216,9 +217,11 @@ public final class EngineQueuePair implements QueuePair {
 
         @Override
         public boolean takeCorruptDigest() {
-            boolean corrupt = corruptNextDigest;
-            corruptNextDigest = false;
-            return corrupt;
+            if (corruptDigests == 0) {
+                return false;
+            }
+            corruptDigests--;
+            return true;
         }
     }
 
@@ -285,8 +288,8 @@ public final class EngineQueuePair implements QueuePair {
         }
     }
 
-    public void injectCorruptNextDataDigest() {
-        corruptNextDigest = true;
+    public void injectCorruptDataDigests(int count) {
+        corruptDigests = count;
     }
 
     public void injectDropNextCompletion() {
