@@ -11,6 +11,7 @@ import dev.nvmeof.nic.emulated.DataDirection;
 import dev.nvmeof.nic.emulated.QueuePair;
 import dev.nvmeof.nic.emulated.QueuePairListener;
 import dev.nvmeof.nic.emulated.SubmissionSlot;
+import dev.nvmeof.protocol.CommandIds;
 import dev.nvmeof.spi.offload.OffloadQueue;
 import dev.nvmeof.spi.offload.OffloadQueueHandle;
 import dev.nvmeof.spi.transport.TransportRequest;
@@ -72,12 +73,13 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
             return; // after a failure or a drain the ULP owns its requests again
         }
         int cid = request.sqe().cid();
-        if (cid >= inFlight.length) {
+        int tag = CommandIds.tag(cid);
+        if (tag >= inFlight.length) {
             fail(new IllegalArgumentException(deviceName + " queue " + qid + ": CID " + cid + " beyond the ring's "
                     + inFlight.length + " entries"));
             return;
         }
-        inFlight[cid] = request;
+        inFlight[tag] = request;
         int index = claimed.getAndIncrement();
         SubmissionSlot slot = qp.slot(index);
         slot.sqe().put(0, request.sqeBuffer(), 0, SubmissionSlot.SQE_LENGTH);
@@ -159,13 +161,14 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
 
     @Override
     public void onCompletion(int cid, int status, int dw0, int dw1) {
-        TransportRequest request = cid < inFlight.length ? inFlight[cid] : null;
-        if (request == null) {
+        int tag = CommandIds.tag(cid);
+        TransportRequest request = tag < inFlight.length ? inFlight[tag] : null;
+        if (request == null || request.sqe().cid() != cid) {
             fail(new IOException(deviceName + " queue " + qid + ": completion for CID " + cid
                     + ", which has no request in flight"));
             return;
         }
-        inFlight[cid] = null;
+        inFlight[tag] = null;
         if (failed.get() || drained) {
             return;
         }

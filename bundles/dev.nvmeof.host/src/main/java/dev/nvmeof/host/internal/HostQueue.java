@@ -11,6 +11,7 @@ import java.util.function.IntConsumer;
 
 import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.protocol.CommandIds;
 import dev.nvmeof.protocol.DsmRangeFlyweight;
 import dev.nvmeof.protocol.NanoClock;
 import dev.nvmeof.protocol.NvmeStatus;
@@ -20,7 +21,8 @@ import dev.nvmeof.spi.transport.TransportRequest;
 
 /**
  * One request queue of a controller (blk-mq's hardware context plus {@code nvme_tcp_queue}'s request side): a
- * {@link TagSet}, one preallocated {@link TransportRequest} per tag (CID = tag), a {@link RequestTimer}, and a
+ * {@link TagSet}, one preallocated {@link TransportRequest} per tag (CID = tag and a generation, {@link CommandIds}),
+ * a {@link RequestTimer}, and a
  * {@link Backlog} for requests that find every tag taken.
  *
  * <p><b>Owners.</b> A tag's owner is either a caller's {@link IoRequest} (with its {@link HostNamespace}) or a core
@@ -72,6 +74,8 @@ final class HostQueue implements QueueCallbacks {
     private final boolean[] abandoned;
     /** How often the request on each tag was sent again after an error without DNR. */
     private final int[] retries;
+    /** Each tag's generation, counted up whenever the tag carries a command again (its CID's upper bits). */
+    private final int[] generations;
     private final ByteBuffer[] dsmRanges;
     private final Backlog backlog;
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -102,6 +106,7 @@ final class HostQueue implements QueueCallbacks {
         this.submitters = new long[size];
         this.abandoned = new boolean[size];
         this.retries = new int[size];
+        this.generations = new int[size];
         this.dsmRanges = new ByteBuffer[size];
         for (int tag = 0; tag < size; tag++) {
             requests[tag] = new TransportRequest().attachment(tag);
@@ -200,16 +205,17 @@ final class HostQueue implements QueueCallbacks {
     /** Holding the monitor. */
     private void start(int tag, Object owner, HostNamespace namespace, long submitter, boolean timed) {
         TransportRequest request = requests[tag].reset();
+        int cid = CommandIds.of(tag, ++generations[tag]);
         owners[tag] = owner;
         namespaces[tag] = namespace;
         submitters[tag] = submitter;
         abandoned[tag] = false;
         try {
             if (owner instanceof IoRequest io) {
-                IoCommands.prepare(request, tag, io.operation(), namespace.nsid(), namespace.blockSize(), io.lba(),
+                IoCommands.prepare(request, cid, io.operation(), namespace.nsid(), namespace.blockSize(), io.lba(),
                         io.blocks(), io.buffer(), io.fua(), io.deallocate(), dsmRanges[tag]);
             } else {
-                ((Command) owner).prepare(request, tag);
+                ((Command) owner).prepare(request, cid);
             }
         } catch (RuntimeException e) {
             // A request the validation let through but the writers refuse: fail it, never the queue.

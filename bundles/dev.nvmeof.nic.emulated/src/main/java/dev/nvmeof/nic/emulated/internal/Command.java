@@ -14,6 +14,8 @@ final class Command {
     int length;
     boolean inCapsule;
     boolean busy;
+    /** The whole CID (tag and generation) of the command in flight. */
+    int cid;
     /** A data PDU of this read failed its data digest: it completes with Data Transfer Error. */
     boolean dataError;
 

@@ -3,6 +3,7 @@ package dev.nvmeof.nic.emulated.internal;
 import dev.nvmeof.nic.emulated.DataDirection;
 import dev.nvmeof.nic.emulated.QueuePairOptions;
 import dev.nvmeof.nic.emulated.SubmissionSlot;
+import dev.nvmeof.protocol.CommandIds;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
 import dev.nvmeof.protocol.tcp.C2hDataPdu;
@@ -78,11 +79,13 @@ final class CommandFlow implements HostPduHandler {
     boolean submit(SubmissionSlot slot) {
         sqe.wrap(slot.sqe(), 0);
         int cid = sqe.cid();
-        if (cid >= commands.length || commands[cid].busy) {
+        int tag = CommandIds.tag(cid);
+        if (tag >= commands.length || commands[tag].busy) {
             link.completed(cid, INVALID_FIELD, 0, 0);
             return true;
         }
-        Command c = commands[cid].start(slot);
+        Command c = commands[tag].start(slot);
+        c.cid = cid;
         if (c.direction == DataDirection.NONE) {
             sqe.sglNull();
         } else if (c.direction == DataDirection.HOST_TO_CONTROLLER && c.length <= options.inCapsuleLimit()) {
@@ -156,11 +159,12 @@ final class CommandFlow implements HostPduHandler {
     public ByteBuffer onC2hData(C2hDataPdu pdu) {
         counters.pdusIn.incrementAndGet();
         int cid = pdu.cccid();
-        if (!link.live() || cid >= commands.length || !commands[cid].busy
-                || commands[cid].direction != DataDirection.CONTROLLER_TO_HOST) {
-            return null; // the decoder fails the connection: data for no read in flight
+        int tag = CommandIds.tag(cid);
+        if (!link.live() || tag >= commands.length || !commands[tag].busy || commands[tag].cid != cid
+                || commands[tag].direction != DataDirection.CONTROLLER_TO_HOST) {
+            return null; // the decoder fails the connection: data for no read in flight (or one that ended)
         }
-        return commands[cid].data; // DMA: the decoder writes straight into the host buffer
+        return commands[tag].data; // DMA: the decoder writes straight into the host buffer
     }
 
     @Override
@@ -168,7 +172,7 @@ final class CommandFlow implements HostPduHandler {
         if (options.dataDigest() && link.takeCorruptDigest()) {
             dataDigestOk = false;
         }
-        Command c = commands[pdu.cccid()];
+        Command c = commands[CommandIds.tag(pdu.cccid())]; // onC2hData checked the whole CID
         if (!dataDigestOk) {
             // As the tcp transport (ARCHITECTURE's failure table): only this command fails, with Data Transfer
             // Error, and the host core retries it; the connection is fine.
@@ -180,13 +184,15 @@ final class CommandFlow implements HostPduHandler {
         }
     }
 
+    /** The command a CID names, or null after failing the connection: no command on its tag, or one that ended. */
     private Command inFlight(int cid, String pdu) {
-        if (cid >= commands.length || !commands[cid].busy) {
+        int tag = CommandIds.tag(cid);
+        if (tag >= commands.length || !commands[tag].busy || commands[tag].cid != cid) {
             link.fail(new IOException("queue " + options.qid() + ": " + pdu + " for CID " + cid
                     + ", which has no command in flight"));
             return null;
         }
-        return commands[cid];
+        return commands[tag];
     }
 
     private void complete(int cid, Command c, int status, int dw0, int dw1) {

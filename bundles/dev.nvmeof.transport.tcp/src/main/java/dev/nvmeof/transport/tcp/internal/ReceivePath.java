@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.protocol.CommandIds;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.tcp.C2hDataPdu;
 import dev.nvmeof.protocol.tcp.CapsuleRespPdu;
@@ -117,16 +118,17 @@ final class ReceivePath implements HostPduHandler {
     @Override
     public ByteBuffer onC2hData(C2hDataPdu pdu) {
         int cid = pdu.cccid();
-        if (!queue.live() || cid >= slots.length) {
+        int tag = CommandIds.tag(cid);
+        if (!queue.live() || tag >= slots.length) {
             return null; // the decoder fails the connection (unknown command), or the queue is already done
         }
-        Slot slot = slots[cid];
-        return slot.request == null ? null : slot.readTarget;
+        Slot slot = slots[tag];
+        return slot.request == null || slot.cid != cid ? null : slot.readTarget; // an ended command's CID: fatal
     }
 
     @Override
     public void onC2hDataEnd(C2hDataPdu pdu, boolean dataDigestOk) {
-        Slot slot = slots[pdu.cccid()];
+        Slot slot = slots[CommandIds.tag(pdu.cccid())]; // onC2hData checked the whole CID
         if (!dataDigestOk) {
             slot.dataError = true;
         }
@@ -136,12 +138,14 @@ final class ReceivePath implements HostPduHandler {
     }
 
     /**
-     * The slot of a command in flight, or null after failing the queue for a CID that names none (an invalid header
-     * field: {@code cidOffset} is the FEI).
+     * The slot of a command in flight, or null after failing the queue for a CID that names none: no command on its
+     * tag, or one of another generation (a completion for a command that already ended). An invalid header field:
+     * {@code cidOffset} is the FEI.
      */
     private Slot inFlight(int cid, int cidOffset, String pdu) {
-        Slot slot = cid < slots.length ? slots[cid] : null;
-        if (slot == null || slot.request == null) {
+        int tag = CommandIds.tag(cid);
+        Slot slot = tag < slots.length ? slots[tag] : null;
+        if (slot == null || slot.request == null || slot.cid != cid) {
             fatal(FatalErrorStatus.INVALID_PDU_HEADER_FIELD, cidOffset, true, pdu + " for CID " + cid
                     + ", which has no command in flight");
             return null;

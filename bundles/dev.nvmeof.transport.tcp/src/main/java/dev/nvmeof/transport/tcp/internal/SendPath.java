@@ -30,7 +30,7 @@ final class SendPath {
     private final TcpQueue queue;
     private final Slot[] slots;
     private final PduEncoder encoder = new PduEncoder();
-    /** Entries {@code cid << 1 | kind}; a CID has at most one command and one H2C entry queued. */
+    /** Entries {@code tag << 1 | kind}; a tag has at most one command and one H2C entry queued. */
     private final int[] ring;
     private final ByteBuffer[] iov = new ByteBuffer[MAX_PDUS_PER_WRITE * 3];
     private int head;
@@ -108,7 +108,7 @@ final class SendPath {
             throw new IllegalStateException("CID " + slot.cid + " is already in flight on queue " + queue.qid());
         }
         slot.request = request; // volatile: publishes readTarget and inCapsule to the event loop
-        push(slot.cid << 1 | Slot.SEND_COMMAND);
+        push(slot.tag << 1 | Slot.SEND_COMMAND);
         if (!writeInterest) {
             flush();
         }
@@ -124,7 +124,7 @@ final class SendPath {
         slot.h2cOffset = offset;
         slot.h2cRemaining = length;
         slot.h2cActive = true;
-        push(slot.cid << 1 | Slot.SEND_H2C);
+        push(slot.tag << 1 | Slot.SEND_H2C);
         if (!writeInterest) {
             flush();
         }

@@ -19,7 +19,10 @@ final class Slot {
     /** H2CData answering an R2T waits in the send ring. */
     static final int SEND_H2C = 1;
 
-    final int cid;
+    /** The slot's index: the tag of the CIDs it carries ({@link dev.nvmeof.protocol.CommandIds}). */
+    final int tag;
+    /** The whole CID of the command in flight (tag and generation); written before {@link #request}. */
+    int cid;
     /** Header part of the PDU being sent (CH, PSH, HDGST, PAD); a slice of the queue's direct slab. */
     final ByteBuffer header;
     /** Data digest of the PDU being sent; a slice of the queue's direct slab. */
@@ -59,8 +62,9 @@ final class Slot {
     /** A C2HData PDU of this command failed its data digest: it completes with Data Transfer Error. */
     boolean dataError;
 
-    Slot(int cid, ByteBuffer header, ByteBuffer digest) {
-        this.cid = cid;
+    Slot(int tag, ByteBuffer header, ByteBuffer digest) {
+        this.tag = tag;
+        this.cid = tag;
         this.header = header;
         this.digest = digest;
     }

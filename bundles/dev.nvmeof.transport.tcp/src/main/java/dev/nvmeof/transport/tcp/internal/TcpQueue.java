@@ -19,6 +19,7 @@ import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.NanoClock;
+import dev.nvmeof.protocol.CommandIds;
 import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
 import dev.nvmeof.protocol.tcp.FatalErrorStatus;
 import dev.nvmeof.protocol.tcp.IcRespPdu;
@@ -223,14 +224,16 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
     public void submit(TransportRequest request) {
         SubmissionQueueEntryFlyweight sqe = request.sqe();
         int cid = sqe.cid();
-        if (cid >= slots.length) {
+        int tag = CommandIds.tag(cid);
+        if (tag >= slots.length) {
             throw new IllegalArgumentException("CID " + cid + " beyond queue " + qid() + "'s " + slots.length
                     + " entries");
         }
-        Slot slot = slots[cid];
+        Slot slot = slots[tag];
         if (slot.request != null) {
             throw new IllegalStateException("CID " + cid + " is already in flight on queue " + qid());
         }
+        slot.cid = cid;
         int length = request.dataLength();
         DataDirection direction = request.direction();
         slot.inCapsule = 0;

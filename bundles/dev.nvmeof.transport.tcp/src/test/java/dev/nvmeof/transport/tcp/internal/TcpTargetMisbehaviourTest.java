@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.nvmeof.protocol.CommandIds;
 import dev.nvmeof.protocol.NvmeStatus;
+import dev.nvmeof.protocol.tcp.FatalErrorStatus;
 import dev.nvmeof.spi.transport.TransportRequest;
 
 /**
@@ -60,6 +62,24 @@ class TcpTargetMisbehaviourTest extends ScriptedTargetTestBase {
         target.closeConnection();
         awaitFailure(null);
         assertFailedOnceAndNothingCompleted(read);
+    }
+
+    @Test
+    void shouldFailTheQueueAndNotCompleteTheNextCommandWhenACapsuleRespFollowsASuccessfulC2hDataForItsCid()
+            throws Exception {
+        open(false, false);
+        int first = CommandIds.of(CID, 1);
+        int next = CommandIds.of(CID, 2); // the core reuses the tag in the next generation
+        CompletableFuture<TransportRequest> read = readReachingTarget(first, ByteBuffer.allocate(LENGTH));
+        target.send(target.c2hData(first, pattern(1), true, false));
+        assertEquals(0, read.get(SpiHost.WAIT_SECONDS, TimeUnit.SECONDS).status());
+        CompletableFuture<TransportRequest> second = readReachingTarget(next, ByteBuffer.allocate(LENGTH));
+
+        target.send(target.capsuleResp(first, 0)); // stale: its command ended with the SUCCESS flag
+        awaitFailure(FatalErrorStatus.INVALID_PDU_HEADER_FIELD);
+        queue.drain();
+        assertFalse(second.isDone(), "the stale completion did not complete the tag's next command");
+        assertEquals(1, events.completions.get(), "only the first read completed");
     }
 
     @ParameterizedTest(name = "SUCCESS flag {0}")
