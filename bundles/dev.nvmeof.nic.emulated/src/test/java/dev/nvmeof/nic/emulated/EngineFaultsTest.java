@@ -18,12 +18,14 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Each injected fault does what NicFaults says, against the embedded target over real sockets. */
 class EngineFaultsTest {
@@ -37,6 +39,30 @@ class EngineFaultsTest {
     @AfterEach
     void stop() {
         rig.close();
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReturnFromDrainWithinItsBoundWhenACallbackBlocksTheEngineThread() throws Exception {
+        try (RingClient admin = rig.admin(false)) {
+            admin.connectAdmin(EngineRig.NQN);
+            CountDownLatch blocking = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // A completion's future is completed in the listener, so this runs on the engine thread and blocks it.
+            admin.submit(s -> AdminCommands.keepAlive(s, 0), null, DataDirection.NONE).thenRun(() -> {
+                blocking.countDown();
+                try {
+                    release.await(50, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(blocking.await(10, TimeUnit.SECONDS), "the engine thread is blocked in a callback");
+
+            CompletableFuture.runAsync(admin.queuePair()::drain).get(30, TimeUnit.SECONDS);
+            assertFalse(admin.queuePair().live(), "drained, from outside the stuck engine thread");
+            release.countDown();
+        }
     }
 
     @Test

@@ -18,6 +18,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One queue pair of the engine: a kernel TCP socket bound to the port's address, ICReq/ICResp, then the rings, with
@@ -38,6 +41,9 @@ public final class EngineQueuePair implements QueuePair {
     private final CompletableFuture<QueuePair> ready = new CompletableFuture<>();
     private final SocketChannel channel;
     private final SelectionKey key;
+    /** How long {@link #drain} waits for the engine thread. */
+    static final long DRAIN_TIMEOUT_MILLIS = 10_000;
+
     private volatile State state = State.CONNECTING;
     private volatile InetSocketAddress local;
     private volatile IOException failure;
@@ -362,6 +368,12 @@ public final class EngineQueuePair implements QueuePair {
         return state == State.FAILED ? Optional.ofNullable(failure) : Optional.empty();
     }
 
+    /**
+     * Stops the queue pair on the engine thread and waits for that, at most {@link #DRAIN_TIMEOUT_MILLIS} (as the tcp
+     * transport): an engine thread stuck in a listener's callback that blocks must not hang the host's recovery,
+     * disconnect or an OSGi unbind for good. Past the bound the queue pair is stopped from here: it no longer counts
+     * as live, so nothing more is published, and its socket is closed, so nothing more arrives.
+     */
     @Override
     public void drain() {
         if (engine.inEngine()) {
@@ -373,7 +385,14 @@ public final class EngineQueuePair implements QueuePair {
             drainHere();
             done.complete(null);
         });
-        done.join();
+        try {
+            done.get(DRAIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            state = State.DRAINED;
+            closeChannel(false);
+        }
     }
 
     private void drainHere() {
