@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -78,6 +79,18 @@ class OffloadFaultsTest {
         return run.write(DataRun.HALF, DataRun.CHUNKS);
     }
 
+    /**
+     * Writes the first half (acknowledged before the fault), then starts reading it back and writing the second
+     * half at once, so data is on the wire in both directions (C2HData and R2T/H2CData) when the fault hits.
+     */
+    private List<CompletableFuture<Void>> bothDirectionsInFlight() throws InterruptedException {
+        DataRun.succeed(run.write(0, DataRun.HALF), WAIT);
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>(run.read(0, DataRun.HALF));
+        inFlight.addAll(run.write(DataRun.HALF, DataRun.CHUNKS));
+        assertTrue(inFlight.stream().filter(f -> !f.isDone()).count() > DataRun.HALF, "8 MiB just started");
+        return inFlight;
+    }
+
     private QueuePair ioQueuePair() {
         return OffloadLab.queuePair(acme, 1);
     }
@@ -99,7 +112,7 @@ class OffloadFaultsTest {
 
     @Test
     void shouldRecoverWhenTheLinkGoesDownAndComesBackUp() throws Exception {
-        List<CompletableFuture<Void>> inFlight = secondHalfInFlight();
+        List<CompletableFuture<Void>> inFlight = bothDirectionsInFlight();
 
         faults.linkDown("p1p1");
         String refused = lab.attempts.awaitRefused(WAIT);
@@ -111,7 +124,7 @@ class OffloadFaultsTest {
 
     @Test
     void shouldRecoverWhenTheConnectionIsReset() throws Exception {
-        List<CompletableFuture<Void>> inFlight = secondHalfInFlight();
+        List<CompletableFuture<Void>> inFlight = bothDirectionsInFlight();
 
         faults.resetConnection(ioQueuePair());
 
