@@ -7,6 +7,7 @@ import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.api.NvmeException;
+import dev.nvmeof.testkit.ManualClock;
 
 /**
  * A host on a manual clock with a {@link FakeTransport} over a {@link FakeTarget} (2048 blocks of 512 bytes); no

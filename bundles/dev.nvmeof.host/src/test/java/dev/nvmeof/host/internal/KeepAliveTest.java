@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.nvmeof.testkit.ManualClock;
+
 class KeepAliveTest {
     private static final long KATO = TimeUnit.SECONDS.toNanos(5);
 

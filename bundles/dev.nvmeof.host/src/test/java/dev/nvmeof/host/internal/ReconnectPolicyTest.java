@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.nvmeof.testkit.ManualClock;
+
 class ReconnectPolicyTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.nvmeof.testkit.ManualClock;
+
 class RequestTimerTest {
     private static final long IO_TIMEOUT = TimeUnit.SECONDS.toNanos(30);
 

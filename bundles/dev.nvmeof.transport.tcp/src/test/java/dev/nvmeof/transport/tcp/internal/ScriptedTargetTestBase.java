@@ -22,6 +22,7 @@ import dev.nvmeof.spi.transport.QueueParameters;
 import dev.nvmeof.spi.transport.TransportAssociation;
 import dev.nvmeof.spi.transport.TransportQueue;
 import dev.nvmeof.spi.transport.TransportRequest;
+import dev.nvmeof.testkit.ScriptedTarget;
 
 /**
  * One I/O queue of the transport, through the SPI, against a {@link ScriptedTarget}: the host side of the bad-input

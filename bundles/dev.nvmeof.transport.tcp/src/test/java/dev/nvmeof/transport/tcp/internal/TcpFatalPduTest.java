@@ -14,6 +14,7 @@ import dev.nvmeof.protocol.tcp.FatalErrorStatus;
 import dev.nvmeof.protocol.tcp.PduHeaderFlyweight;
 import dev.nvmeof.protocol.tcp.R2tPdu;
 import dev.nvmeof.spi.transport.TransportRequest;
+import dev.nvmeof.testkit.ScriptedTarget;
 
 /**
  * Fatal transport errors in what the controller sends (malformed PDUs, a CID without a command, a C2HTermReq): the

@@ -19,6 +19,7 @@ import dev.nvmeof.protocol.CommandIds;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.tcp.FatalErrorStatus;
 import dev.nvmeof.spi.transport.TransportRequest;
+import dev.nvmeof.testkit.ScriptedTarget;
 
 /**
  * A target that breaks the connection, corrupts data or goes silent, as the core sees it through the SPI: a closed

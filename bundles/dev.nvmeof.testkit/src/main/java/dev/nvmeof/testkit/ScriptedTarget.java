@@ -1,4 +1,4 @@
-package dev.nvmeof.transport.tcp.internal;
+package dev.nvmeof.testkit;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -39,12 +39,12 @@ import dev.nvmeof.protocol.tcp.TermReqPdu;
  * malformed ICReq or TermReq from the host fails the step). What the target sends is built by the test with the
  * helpers here ({@link PduEncoder} after the negotiated digests) or given as raw bytes.
  */
-final class ScriptedTarget implements AutoCloseable {
-    static final long TIMEOUT_MILLIS = 5_000;
-    static final int MAX_H2C_DATA = 128 * 1024;
+public final class ScriptedTarget implements AutoCloseable {
+    public static final long TIMEOUT_MILLIS = 5_000;
+    public static final int MAX_H2C_DATA = 128 * 1024;
 
     /** One PDU the host sent: its type, and the CID (CapsuleCmd) or FES/FEI (H2CTermReq) it carried. */
-    record Received(PduType type, int cid, FatalErrorStatus fes, int fei, int quotedLength) {
+    public record Received(PduType type, int cid, FatalErrorStatus fes, int fei, int quotedLength) {
     }
 
     private final ServerSocket server;
@@ -65,13 +65,13 @@ final class ScriptedTarget implements AutoCloseable {
         this.server = server;
     }
 
-    static ScriptedTarget listen() throws IOException {
+    public static ScriptedTarget listen() throws IOException {
         ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
         server.setSoTimeout((int) TIMEOUT_MILLIS);
         return new ScriptedTarget(server);
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", server.getLocalPort());
     }
 
@@ -79,7 +79,7 @@ final class ScriptedTarget implements AutoCloseable {
      * Starts accepting the host's connection and answering its ICReq with an ICResp that grants these digests. Runs
      * in the background: the host's {@code createQueue} blocks until the ICResp arrives. Later steps wait for it.
      */
-    Future<Void> acceptAndAnswerIcReq(boolean grantHeaderDigest, boolean grantDataDigest) {
+    public Future<Void> acceptAndAnswerIcReq(boolean grantHeaderDigest, boolean grantDataDigest) {
         return thread.submit(() -> {
             socket = server.accept();
             socket.setSoTimeout((int) TIMEOUT_MILLIS);
@@ -101,7 +101,7 @@ final class ScriptedTarget implements AutoCloseable {
     }
 
     /** Reads until the host's next CapsuleCmd and returns its CID; any other PDU, or EOF, fails the step. */
-    int readCommand() throws Exception {
+    public int readCommand() throws Exception {
         Received pdu = readPdu();
         if (pdu.type() != PduType.CAPSULE_CMD) {
             throw new AssertionError("expected a CapsuleCmd, got " + pdu);
@@ -110,12 +110,12 @@ final class ScriptedTarget implements AutoCloseable {
     }
 
     /** Reads until the host's next PDU (after the ICReq) and returns it; EOF first fails the step. */
-    Received readPdu() throws Exception {
+    public Received readPdu() throws Exception {
         return step(this::nextPdu);
     }
 
     /** Reads until the connection ends: the host must close it without sending anything more. */
-    void expectEof() throws Exception {
+    public void expectEof() throws Exception {
         step(() -> {
             InputStream in = socket.getInputStream();
             int n = in.read(chunk);
@@ -128,7 +128,7 @@ final class ScriptedTarget implements AutoCloseable {
     }
 
     /** Sends these bytes (position to limit) in one write. */
-    void send(ByteBuffer bytes) throws Exception {
+    public void send(ByteBuffer bytes) throws Exception {
         step(() -> {
             write(bytes);
             return null;
@@ -136,7 +136,7 @@ final class ScriptedTarget implements AutoCloseable {
     }
 
     /** Closes the connection (the host reads EOF). */
-    void closeConnection() throws Exception {
+    public void closeConnection() throws Exception {
         step(() -> {
             socket.close();
             return null;
@@ -146,7 +146,7 @@ final class ScriptedTarget implements AutoCloseable {
     // ---- PDUs a controller sends, after the negotiated digests (ready to send: position 0, limit = length) ----
 
     /** A CapsuleResp for {@code cid} with this status word (0 for success). */
-    synchronized ByteBuffer capsuleResp(int cid, int statusWord) {
+    public synchronized ByteBuffer capsuleResp(int cid, int statusWord) {
         ByteBuffer cqe = buffer(CompletionQueueEntryFlyweight.LENGTH);
         new CompletionQueueEntryFlyweight().wrap(cqe, 0).cid(cid).statusWord(statusWord);
         ByteBuffer pdu = buffer(64);
@@ -155,7 +155,7 @@ final class ScriptedTarget implements AutoCloseable {
     }
 
     /** One C2HData PDU with all of {@code data} at offset 0; a {@code corruptDigest} has one bit flipped. */
-    synchronized ByteBuffer c2hData(int cid, byte[] data, boolean success, boolean corruptDigest) {
+    public synchronized ByteBuffer c2hData(int cid, byte[] data, boolean success, boolean corruptDigest) {
         ByteBuffer pdu = buffer(256 + data.length);
         encoder.c2hData(pdu, cid, 0, data.length, true, success);
         ByteBuffer payload = ByteBuffer.wrap(data);
@@ -171,20 +171,20 @@ final class ScriptedTarget implements AutoCloseable {
     }
 
     /** An R2T asking for {@code length} bytes at {@code offset} of the command's data. */
-    synchronized ByteBuffer r2t(int cid, int ttag, int offset, int length) {
+    public synchronized ByteBuffer r2t(int cid, int ttag, int offset, int length) {
         ByteBuffer pdu = buffer(64);
         encoder.r2t(pdu, cid, ttag, offset, length);
         return pdu.flip();
     }
 
     /** A C2HTermReq with this FES and FEI, quoting nothing. */
-    synchronized ByteBuffer c2hTermReq(FatalErrorStatus fes, int fei) {
+    public synchronized ByteBuffer c2hTermReq(FatalErrorStatus fes, int fei) {
         ByteBuffer pdu = buffer(TermReqPdu.MAX_LENGTH);
         encoder.termReq(pdu, false, fes, fei, null);
         return pdu.flip();
     }
 
-    static ByteBuffer concat(ByteBuffer... parts) {
+    public static ByteBuffer concat(ByteBuffer... parts) {
         int length = 0;
         for (ByteBuffer part : parts) {
             length += part.remaining();

@@ -1,4 +1,4 @@
-package dev.nvmeof.host.internal;
+package dev.nvmeof.testkit;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,8 +9,8 @@ import dev.nvmeof.protocol.NanoClock;
  * A clock that moves only when a test says so. Starts near the top of the long range so every test also crosses
  * the wrap of {@code nanoTime}: deadlines must be compared as differences.
  */
-final class ManualClock implements NanoClock {
-    static final long START = Long.MAX_VALUE - 3_000_000_000L;
+public final class ManualClock implements NanoClock {
+    public static final long START = Long.MAX_VALUE - 3_000_000_000L;
 
     private final AtomicLong now = new AtomicLong(START);
 
@@ -20,14 +20,14 @@ final class ManualClock implements NanoClock {
     }
 
     /** Moves time on by {@code nanos} and returns the new now. */
-    long advance(long nanos) {
+    public long advance(long nanos) {
         if (nanos < 0) {
             throw new IllegalArgumentException("time only moves forward: " + nanos);
         }
         return now.addAndGet(nanos);
     }
 
-    long advance(Duration d) {
+    public long advance(Duration d) {
         return advance(d.toNanos());
     }
 }
