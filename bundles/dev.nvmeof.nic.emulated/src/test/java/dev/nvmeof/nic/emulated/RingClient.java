@@ -83,9 +83,15 @@ final class RingClient implements QueuePairListener, AutoCloseable {
     /** Fills the next slot (CID = ring index modulo depth) and rings the doorbell. */
     CompletableFuture<Completion> submit(Consumer<SubmissionQueueEntryFlyweight> writer, ByteBuffer data,
             DataDirection direction) {
-        int tail = queuePair.tail();
         int cid = nextCid;
         nextCid = (nextCid + 1) % queuePair.depth();
+        return submit(writer, data, direction, cid);
+    }
+
+    /** Fills the next slot with this CID (a tag and a generation, say) and rings the doorbell. */
+    CompletableFuture<Completion> submit(Consumer<SubmissionQueueEntryFlyweight> writer, ByteBuffer data,
+            DataDirection direction, int cid) {
+        int tail = queuePair.tail();
         SubmissionSlot slot = queuePair.slot(tail);
         sqe.wrap(slot.sqe(), 0);
         writer.accept(sqe);
