@@ -101,7 +101,7 @@ public class OffloadLifecycleIT {
 
     private static final int BLOCK_SIZE = 512;
     private static final int IO_SIZE = 64 * 1024;
-    private static final int WRITES = 200;
+    private static final int WRITES = 1000;
     private static final int QUEUE_DEPTH = 8;
     /** Ample for ctrl_loss_tmo=2 and reconnect_delay=1, far below a hang. */
     private static final long DEAD_WITHIN_SECONDS = 10;
@@ -245,8 +245,9 @@ public class OffloadLifecycleIT {
         configure(configurationAdmin, "dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"},
                 "eventLoops", 1);
         configure(configurationAdmin, "dev.nvmeof.target.subsystem", "?", "nqn", NQN);
+        // Room for WRITES x IO_SIZE: enough writes that a bundle stop lands while they run, however fast the path.
         configure(configurationAdmin, "dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1,
-                "size", "16M");
+                "size", "64M");
         InetSocketAddress target = awaitListener(context, awaitService(context,
                 dev.nvmeof.target.NvmeTarget.class));
         configure(configurationAdmin, NIC_FUNCTION_PID, "?", "vendor.id", 0x1AC3, "device.id", 0x0100,
