@@ -2,6 +2,7 @@ package dev.nvmeof.nic.emulated;
 
 import dev.nvmeof.nic.emulated.internal.Engine;
 import dev.nvmeof.nic.emulated.internal.EngineQueuePair;
+import dev.nvmeof.protocol.NanoClock;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,10 +22,10 @@ public final class NicFunction implements AutoCloseable {
     private final Engine engine;
     private final NicFaults faults;
 
-    private NicFunction(NicCapabilities capabilities, int slot, int ports) {
+    private NicFunction(NicCapabilities capabilities, int slot, int ports, NanoClock clock) {
         this.capabilities = capabilities;
         this.netDevice = new NetDevice("p" + slot + "p", ports);
-        this.engine = new Engine("nic-" + capabilities.serial());
+        this.engine = new Engine("nic-" + capabilities.serial(), clock);
         this.faults = new NicFaults(netDevice, engine);
     }
 
@@ -38,10 +39,29 @@ public final class NicFunction implements AutoCloseable {
      * {@code p<slot>p1, p<slot>p2, ...}, without addresses; so two NICs never share a port name.
      */
     public static NicFunction start(NicCapabilities capabilities, int slot, int ports) {
+        return start(capabilities, slot, ports, NanoClock.SYSTEM);
+    }
+
+    /** As {@link #start(NicCapabilities, int, int)}, keeping the engine's deadlines on {@code clock} (tests). */
+    public static NicFunction start(NicCapabilities capabilities, int slot, int ports, NanoClock clock) {
         if (slot < 0 || slot > 255 || ports < 1 || ports > 16) {
             throw new IllegalArgumentException("slot 0..255 and 1..16 ports, were " + slot + " and " + ports);
         }
-        return new NicFunction(capabilities, slot, ports);
+        return new NicFunction(capabilities, slot, ports, clock);
+    }
+
+    /**
+     * Runs the engine's deadline checks (connect and ICResp timeouts) now, against its clock; they also run on every
+     * turn. Completes when they ran.
+     */
+    public CompletableFuture<Void> checkDeadlines() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        engine.execute(() -> done.complete(null)); // a task wakes the engine; the turn checks deadlines after tasks
+        return done.thenCompose(v -> {
+            CompletableFuture<Void> after = new CompletableFuture<>();
+            engine.execute(() -> after.complete(null)); // the next turn: the one above has checked them by now
+            return after;
+        });
     }
 
     public NicCapabilities capabilities() {

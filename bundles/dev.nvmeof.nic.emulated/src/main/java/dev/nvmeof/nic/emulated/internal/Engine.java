@@ -8,11 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+import dev.nvmeof.protocol.NanoClock;
 
 /**
  * The offload engine of one NIC function: a single thread running a selector. It owns every socket and all
  * receive/send state; drivers reach it only through doorbells and tasks. Per loop: run tasks, serve ready sockets,
- * consume rung rings, check deadlines, then notify each queue pair with new completions once.
+ * consume rung rings, check deadlines, then notify each queue pair with new completions once. A turn allocates
+ * nothing (ready keys are visited without an iterator, lists walked by index); time comes from an injected clock.
  */
 public final class Engine implements Runnable, AutoCloseable {
     private final Selector selector;
@@ -22,9 +26,16 @@ public final class Engine implements Runnable, AutoCloseable {
     private final List<EngineQueuePair> queuePairs = new ArrayList<>();
     private final List<EngineQueuePair> toNotify = new ArrayList<>();
     final EngineCounters counters = new EngineCounters();
+    final NanoClock clock;
+    private final Consumer<SelectionKey> onReady = key -> ((EngineQueuePair) key.attachment()).onReady(key);
     private volatile boolean running = true;
 
     public Engine(String name) {
+        this(name, NanoClock.SYSTEM);
+    }
+
+    public Engine(String name, NanoClock clock) {
+        this.clock = clock;
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -88,30 +99,29 @@ public final class Engine implements Runnable, AutoCloseable {
             try {
                 long timeout = nextTimeoutMillis();
                 if (tasks.isEmpty() && rung.isEmpty()) {
-                    selector.select(timeout);
+                    selector.select(onReady, timeout);
                 } else {
-                    selector.selectNow();
+                    selector.selectNow(onReady);
                 }
                 for (Runnable t; (t = tasks.poll()) != null; ) {
                     t.run();
                 }
-                for (SelectionKey key : selector.selectedKeys()) {
-                    ((EngineQueuePair) key.attachment()).onReady(key);
-                }
-                selector.selectedKeys().clear();
                 for (EngineQueuePair qp; (qp = rung.poll()) != null; ) {
                     qp.consumeSubmissions();
                 }
-                long now = System.nanoTime();
-                for (EngineQueuePair qp : List.copyOf(queuePairs)) {
-                    qp.checkDeadline(now);
+                long now = clock.nanoTime();
+                for (int i = queuePairs.size() - 1; i >= 0; i--) { // backwards: a queue pair may leave meanwhile
+                    if (i < queuePairs.size()) {
+                        queuePairs.get(i).checkDeadline(now);
+                    }
                 }
-                for (EngineQueuePair qp : toNotify) {
+                for (int i = 0; i < toNotify.size(); i++) {
+                    EngineQueuePair qp = toNotify.get(i);
                     qp.notifyPending = false;
                     qp.notifyCompletions();
                 }
                 toNotify.clear();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 // a bug in one queue pair must not stop the NIC: the queue pairs fail themselves on their own errors
                 System.getLogger(Engine.class.getName()).log(System.Logger.Level.ERROR, "NIC engine loop", e);
             }
@@ -127,10 +137,10 @@ public final class Engine implements Runnable, AutoCloseable {
     }
 
     private long nextTimeoutMillis() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         long min = Long.MAX_VALUE;
-        for (EngineQueuePair qp : queuePairs) {
-            long d = qp.deadline();
+        for (int i = 0; i < queuePairs.size(); i++) {
+            long d = queuePairs.get(i).deadline();
             if (d != Long.MAX_VALUE) {
                 min = Math.min(min, Math.max(1, (d - now) / 1_000_000 + 1));
             }

@@ -74,7 +74,7 @@ public final class EngineQueuePair implements QueuePair {
             channel.bind(localAddress);
             this.sender = new Sender(channel, engine.counters);
             this.flow = new CommandFlow(options, engine.counters, sender, new FlowLink());
-            this.deadline = System.nanoTime() + options.connectTimeout().toNanos();
+            this.deadline = engine.clock.nanoTime() + options.connectTimeout().toNanos();
             boolean now = channel.connect(target);
             this.key = channel.register(engine.selector(), now ? 0 : SelectionKey.OP_CONNECT, this);
             sender.key(key);
