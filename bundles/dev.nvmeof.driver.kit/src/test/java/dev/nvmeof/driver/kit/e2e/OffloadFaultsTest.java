@@ -87,7 +87,7 @@ class OffloadFaultsTest {
         DataRun.succeed(run.write(0, DataRun.HALF), WAIT);
         List<CompletableFuture<Void>> inFlight = new ArrayList<>(run.read(0, DataRun.HALF));
         inFlight.addAll(run.write(DataRun.HALF, DataRun.CHUNKS));
-        assertTrue(inFlight.stream().filter(f -> !f.isDone()).count() > DataRun.HALF, "8 MiB just started");
+        assertTrue(inFlight.stream().anyMatch(f -> !f.isDone()), "8 MiB just started: some of it is on the wire");
         return inFlight;
     }
 
