@@ -13,6 +13,13 @@ import dev.nvmeof.protocol.DiscoveryLogEntry;
  */
 @ProviderType
 public interface NvmeHost {
+    /**
+     * The service property (a {@code String[]}) naming the transports the host can connect through now, updated as
+     * they come and go: track {@code (nvme.transports=tcp)} to know a connect over {@code tcp} can be tried.
+     *
+     * @since 1.3
+     */
+    String TRANSPORTS_PROPERTY = "nvme.transports";
 
     /**
      * Connects a controller: options checked (a bad or unsupported option is refused, naming it), the transport's

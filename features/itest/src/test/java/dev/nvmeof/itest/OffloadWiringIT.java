@@ -29,6 +29,7 @@ import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
+import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.nic.emulated.NicFunction;
 import dev.nvmeof.nic.emulated.PortAddress;
 import dev.nvmeof.spi.transport.Transport;
@@ -63,6 +64,9 @@ public class OffloadWiringIT {
         } finally {
             context.ungetService(reference);
         }
+        // The host says when it has bound it: what a connect can rely on, not the Transport service alone.
+        awaitReference(context, "(&(objectClass=" + NvmeHost.class.getName() + ")(" + NvmeHost.TRANSPORTS_PROPERTY
+                + "=tcp_offload)(" + NvmeHost.TRANSPORTS_PROPERTY + "=tcp))");
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.demo.internal.DemoJob;
 import dev.nvmeof.demo.internal.DemoOptions;
 import dev.nvmeof.spi.offload.OffloadDriver;
-import dev.nvmeof.spi.transport.Transport;
 import dev.nvmeof.target.NvmeTarget;
 
 import java.io.IOException;
@@ -82,8 +81,9 @@ public final class DemoComponent {
                             + " (it listens on " + target.listeners() + ")");
                 }
             }
-            NvmeHost host = await(context, NvmeHost.class, null, 1);
-            await(context, Transport.class, "(" + Transport.NAME_PROPERTY + "=" + options.transport() + ")", 1);
+            // The host, once it has bound the transport asked for (seeing the Transport service is not enough).
+            NvmeHost host = await(context, NvmeHost.class,
+                    "(" + NvmeHost.TRANSPORTS_PROPERTY + "=" + options.transport() + ")", 1);
             if (options.transport().equals("tcp_offload")) {
                 await(context, OffloadDriver.class, null, NICS.size());
             }

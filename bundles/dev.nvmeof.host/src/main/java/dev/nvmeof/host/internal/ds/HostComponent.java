@@ -3,6 +3,8 @@ package dev.nvmeof.host.internal.ds;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,8 +100,15 @@ public final class HostComponent {
             thread.setDaemon(true);
             return thread;
         });
-        registration = context.registerService(NvmeHost.class, host, null);
+        registration = context.registerService(NvmeHost.class, host, transportProperties(List.of()));
         log.info("NVMe host {} (hostid {})", identity.hostnqn(), identity.hostid());
+    }
+
+    /** The NvmeHost service's properties: the transports a connect can use now. */
+    private static Dictionary<String, Object> transportProperties(Collection<String> names) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(NvmeHost.TRANSPORTS_PROPERTY, names.toArray(String[]::new));
+        return properties;
     }
 
     private static HostIdentity identity(BundleContext context, Logger log) {
@@ -158,6 +167,7 @@ public final class HostComponent {
             first = list.size() == 1;
             if (first) {
                 host.addTransport(guarded);
+                registration.setProperties(transportProperties(transports.keySet()));
             }
         }
         log.info("transport {} available", name);
@@ -190,6 +200,7 @@ public final class HostComponent {
             }
             if (list.isEmpty()) {
                 transports.remove(name);
+                registration.setProperties(transportProperties(transports.keySet()));
             }
         }
         if (gone == null) {
