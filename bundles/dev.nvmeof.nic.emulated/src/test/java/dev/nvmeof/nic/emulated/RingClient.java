@@ -107,8 +107,48 @@ final class RingClient implements QueuePairListener, AutoCloseable {
         return done;
     }
 
+    /**
+     * Lean mode, for allocation measurements: completions only count and wake {@code waiter}; commands go in with
+     * {@link #submitLean} (no future, no map).
+     */
+    void lean(Thread waiter) {
+        leanWaiter = waiter;
+    }
+
+    /** Fills the next slot with this CID and rings the doorbell; the completion only counts (lean mode). */
+    void submitLean(Consumer<SubmissionQueueEntryFlyweight> writer, ByteBuffer data, DataDirection direction,
+            int cid) {
+        int tail = queuePair.tail();
+        SubmissionSlot slot = queuePair.slot(tail);
+        sqe.wrap(slot.sqe(), 0);
+        writer.accept(sqe);
+        sqe.cid(cid);
+        if (data == null) {
+            slot.noData();
+        } else {
+            slot.data(data, direction, data.remaining());
+        }
+        queuePair.ringDoorbell(tail + 1);
+    }
+
+    final AtomicInteger leanCompleted = new AtomicInteger();
+    final AtomicInteger leanFailed = new AtomicInteger();
+    private volatile Thread leanWaiter;
+    private final CompletionHandler leanReaper = (cid, status, dw0, dw1) -> {
+        if ((status & 0xFFFE) != 0) {
+            leanFailed.incrementAndGet();
+        }
+        leanCompleted.incrementAndGet();
+    };
+
     @Override
     public void completionsAvailable(QueuePair qp) {
+        Thread waiter = leanWaiter;
+        if (waiter != null) {
+            qp.reapCompletions(leanReaper);
+            java.util.concurrent.locks.LockSupport.unpark(waiter);
+            return;
+        }
         notifications.incrementAndGet();
         qp.reapCompletions((cid, status, dw0, dw1) -> {
             CompletableFuture<Completion> done = pending.remove(cid);

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 
 /**
  * The send side of a queue pair: PDU headers encoded into per-command storage, data sent straight from the host
@@ -19,7 +18,10 @@ final class Sender {
     private final SocketChannel channel;
     private final EngineCounters counters;
     private final PduEncoder encoder = new PduEncoder();
-    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    /** What waits to be written, in order: a ring that grows and never shrinks (no allocation once grown). */
+    private ByteBuffer[] out = new ByteBuffer[64];
+    private int outHead;
+    private int outCount;
     private final ByteBuffer[] gather = new ByteBuffer[GATHER];
     private final ByteBuffer control = ByteBuffer.allocateDirect(256).order(ByteOrder.LITTLE_ENDIAN);
     private SelectionKey key;
@@ -51,9 +53,9 @@ final class Sender {
 
     /** CapsuleCmd with the SQE (its SGL already set) and, for an in-capsule write, the data and its digest. */
     void capsule(Command c, ByteBuffer sqe) throws IOException {
-        c.headers.clear();
+        c.clearHeaders();
         int n = encoder.capsuleCmd(c.headers, sqe, 0, c.inCapsule ? c.length : 0);
-        enqueue(c.headers.slice(0, n));
+        enqueue(c.headerView(0, n));
         if (c.inCapsule) {
             data(c, 0, c.length, n);
         }
@@ -62,17 +64,17 @@ final class Sender {
 
     /** H2CData PDUs for [offset, offset + length) of the write, each at most MAXH2CDATA. */
     void h2cData(int cid, int ttag, Command c, int offset, int length) throws IOException {
-        c.headers.clear();
+        c.clearHeaders(); // what it held, the capsule, is on the wire: the target answered it with this R2T
         int end = offset + length;
         for (int at = offset; at < end; ) {
             int chunk = Math.min(maxH2cData, end - at);
             if (c.headers.remaining() < 128) {
                 flushAll(); // the header storage is reused once what it holds is on the wire
-                c.headers.clear();
+                c.clearHeaders();
             }
             int start = c.headers.position();
             int n = encoder.h2cData(c.headers, cid, ttag, at, chunk, at + chunk == end);
-            enqueue(c.headers.slice(start, n));
+            enqueue(c.headerView(start, n));
             data(c, at, chunk, start + n);
             at += chunk;
         }
@@ -80,34 +82,45 @@ final class Sender {
     }
 
     private void data(Command c, int offset, int length, int digestAt) {
-        ByteBuffer slice = c.data.slice(offset, length);
-        out.add(slice);
+        ByteBuffer slice = c.dataView(offset, length);
+        add(slice);
         if (dataDigest) {
             c.headers.position(digestAt);
             encoder.dataDigest(c.headers, slice);
-            out.add(c.headers.slice(digestAt, 4));
+            add(c.headerView(digestAt, 4));
         }
     }
 
     private void enqueue(ByteBuffer pdu) {
         counters.pdusOut.incrementAndGet();
-        out.add(pdu);
+        add(pdu);
+    }
+
+    private void add(ByteBuffer part) {
+        if (outCount == out.length) {
+            ByteBuffer[] bigger = new ByteBuffer[out.length * 2];
+            for (int i = 0; i < outCount; i++) {
+                bigger[i] = out[(outHead + i) % out.length];
+            }
+            out = bigger;
+            outHead = 0;
+        }
+        out[(outHead + outCount++) % out.length] = part;
     }
 
     /** Writes what the socket takes now; asks for OP_WRITE when it took less. */
     void flush() throws IOException {
-        while (!out.isEmpty()) {
-            int n = 0;
-            for (ByteBuffer b : out) {
-                if (n == GATHER) {
-                    break;
-                }
-                gather[n++] = b;
+        while (outCount > 0) {
+            int n = Math.min(GATHER, outCount);
+            for (int i = 0; i < n; i++) {
+                gather[i] = out[(outHead + i) % out.length];
             }
             long written = channel.write(gather, 0, n);
             counters.bytesOut.addAndGet(written);
-            while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
-                out.pollFirst();
+            while (outCount > 0 && !out[outHead].hasRemaining()) {
+                out[outHead] = null;
+                outHead = (outHead + 1) % out.length;
+                outCount--;
             }
             if (written == 0) {
                 break;
@@ -116,15 +129,15 @@ final class Sender {
         java.util.Arrays.fill(gather, null);
         if (key.isValid()) {
             int ops = key.interestOps();
-            key.interestOps(out.isEmpty() ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE);
+            key.interestOps(outCount == 0 ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE);
         }
     }
 
-    /** Blocks the engine until the queue is written (rare: only when one R2T needs more header storage). */
+    /** Blocks the engine until the queue is written (rare: header storage reused while it is still queued). */
     private void flushAll() throws IOException {
-        while (!out.isEmpty()) {
+        while (outCount > 0) {
             flush();
-            if (!out.isEmpty()) {
+            if (outCount > 0) {
                 Thread.onSpinWait();
             }
         }
