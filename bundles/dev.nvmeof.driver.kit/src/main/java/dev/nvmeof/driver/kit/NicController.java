@@ -61,6 +61,7 @@ final class NicController implements OffloadController {
         try {
             queue.attach(open(parameters, queue));
         } catch (NvmeException | RuntimeException e) {
+            queue.stopInterrupts();
             released(qid);
             throw e;
         }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.nvmeof.nic.emulated.CompletionHandler;
 import dev.nvmeof.nic.emulated.DataDirection;
@@ -26,9 +27,14 @@ import dev.nvmeof.spi.transport.TransportRequest;
  * and the owner goes round again for them. A slot is reusable once the engine consumed it, which the ring's
  * outstanding-command bound guarantees: the core never has more requests out than the ring is deep.
  *
- * <p><b>Completions</b> (engine thread via the listener, or {@link #pollQueue}): the same drain loop on
- * {@code reaping} keeps reaps from running concurrently and loses no notification. CID -> request by array; each
- * request completes exactly once; after a failure or a drain nothing more is handed to the ULP.
+ * <p><b>Completions</b>, as hardware delivers them: the NIC engine only posts them and raises the queue's interrupt
+ * ({@link #completionsAvailable}: a flag and an unpark, nothing else on the engine thread); the queue's threaded
+ * interrupt handler ({@code irq/<device>-q<qid>}, a host thread, as a Linux driver's threaded IRQ) reaps them and runs
+ * the ULP's, the core's and the caller's completion code. So that code is host CPU, and a callback that blocks stalls
+ * only its own queue, never the NIC. A polled queue has no interrupt: {@link #pollQueue} reaps on the caller's
+ * thread. The drain loop on {@code reaping} keeps reaps from running concurrently and loses no notification.
+ * CID -> request by array; each request completes exactly once; after a failure or a drain nothing more is handed to
+ * the ULP.
  */
 final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandler {
     private final String deviceName;
@@ -45,7 +51,13 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private volatile boolean drained;
+    /** Set by drainQueue before its last reap: the interrupt handler starts no reap after it. */
+    private volatile boolean draining;
     private volatile QueuePair queuePair;
+    /** The threaded interrupt handler (null for a polled queue) and its pending interrupt. */
+    private final Thread irq;
+    private volatile boolean irqPending;
+    private volatile boolean irqStopped;
     /** The tail published so far; touched only by the thread that owns {@link #publishing}. */
     private int published;
 
@@ -59,6 +71,35 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
         this.filled = new AtomicIntegerArray(depth);
         for (int i = 0; i < depth; i++) {
             filled.set(i, i - depth); // "filled" one lap ago: never equal to an index still to come
+        }
+        if (polled) {
+            irq = null;
+        } else {
+            irq = new Thread(this::interrupts, "irq/" + deviceName + "-q" + qid);
+            irq.setDaemon(true);
+            irq.start();
+        }
+    }
+
+    /** The threaded interrupt handler: reaps whenever the engine raised the interrupt, until the queue is gone. */
+    private void interrupts() {
+        while (!irqStopped) {
+            if (!irqPending) {
+                LockSupport.park(this);
+                continue;
+            }
+            irqPending = false;
+            QueuePair qp = queuePair;
+            if (qp == null || draining) {
+                continue;
+            }
+            try {
+                reap(qp);
+            } catch (RuntimeException | Error e) {
+                // The ULP and the core guard their callers' code; this is a last resort, the handler lives on.
+                System.getLogger(NicQueue.class.getName()).log(System.Logger.Level.ERROR,
+                        deviceName + " queue " + qid + ": completion handling failed", e);
+            }
         }
     }
 
@@ -176,9 +217,11 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
         handle.completed(request);
     }
 
+    /** The engine raised this queue's interrupt: hand the work to the handler thread (no allocation, no wait). */
     @Override
     public void completionsAvailable(QueuePair qp) {
-        reap(qp);
+        irqPending = true;
+        LockSupport.unpark(irq);
     }
 
     @Override
@@ -200,15 +243,34 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
             return;
         }
         qp.drain();
+        draining = true;
+        // A reap the interrupt handler is in (the ULP's, core's or a caller's code) ends before ours: bounded, so a
+        // callback that blocks cannot hang recovery for good (as the NIC bounds its own drain).
+        long deadline = System.nanoTime() + DRAIN_WAIT_NANOS;
+        while (reaping.get() != 0 && deadline - System.nanoTime() > 0) {
+            LockSupport.parkNanos(100_000);
+        }
         reap(qp);
         drained = true;
     }
+
+    /** Ends the interrupt handler thread (destroyed, or never came up): no thread of the queue stays behind. */
+    void stopInterrupts() {
+        irqStopped = true;
+        if (irq != null) {
+            LockSupport.unpark(irq);
+        }
+    }
+
+    private static final long DRAIN_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     @Override
     public void destroyQueue() {
         if (destroyed.compareAndSet(false, true)) {
             QueuePair qp = queuePair;
             drained = true;
+            draining = true;
+            stopInterrupts();
             if (qp != null) {
                 qp.close();
             }
