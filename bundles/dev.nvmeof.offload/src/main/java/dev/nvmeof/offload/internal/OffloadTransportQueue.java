@@ -143,10 +143,20 @@ final class OffloadTransportQueue implements TransportQueue, OffloadQueueHandle 
         close();
     }
 
-    /** After {@link #closeForLeavingDevice()}: tells the core the path is gone (once). */
+    /**
+     * After {@link #closeForLeavingDevice()}: tells the core the path is gone (once), before returning, so the core
+     * has heard it when the driver's removal returns. A thread still inside (a submitter that just saw CLOSED, a
+     * completion on its way) delivers it as it leaves: wait for that, bounded, as a caller's callback may be slow.
+     */
     void pathGone() {
         fail(null, "offload device " + deviceName + " left");
+        long deadline = System.nanoTime() + DELIVERY_WAIT_NANOS;
+        while ((state.get() & FAILURE_DELIVERED) == 0 && deadline - System.nanoTime() > 0) {
+            Thread.onSpinWait();
+        }
     }
+
+    private static final long DELIVERY_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     // ---- the driver's side ----
 
