@@ -270,12 +270,7 @@ final class Recovery {
                 c.association().close();
                 failAll(pending, IoCommands.HOST_ABORTED);
             }
-            List<HostQueue.Pending> failed;
-            synchronized (held) {
-                failed = new ArrayList<>(held);
-                held.clear();
-            }
-            failAll(failed, IoCommands.HOST_ABORTED);
+            failAll(takeHeld(), IoCommands.HOST_ABORTED);
             state().transition(ControllerState.DELETING, ControllerState.DEAD);
             controller.dead();
         } finally {

@@ -91,16 +91,7 @@ final class RingClient implements QueuePairListener, AutoCloseable {
     /** Fills the next slot with this CID (a tag and a generation, say) and rings the doorbell. */
     CompletableFuture<Completion> submit(Consumer<SubmissionQueueEntryFlyweight> writer, ByteBuffer data,
             DataDirection direction, int cid) {
-        int tail = queuePair.tail();
-        SubmissionSlot slot = queuePair.slot(tail);
-        sqe.wrap(slot.sqe(), 0);
-        writer.accept(sqe);
-        sqe.cid(cid);
-        if (data == null) {
-            slot.noData();
-        } else {
-            slot.data(data, direction, data.remaining());
-        }
+        int tail = fill(writer, data, direction, cid);
         CompletableFuture<Completion> done = new CompletableFuture<>();
         pending.put(cid, done);
         queuePair.ringDoorbell(tail + 1);
@@ -118,6 +109,12 @@ final class RingClient implements QueuePairListener, AutoCloseable {
     /** Fills the next slot with this CID and rings the doorbell; the completion only counts (lean mode). */
     void submitLean(Consumer<SubmissionQueueEntryFlyweight> writer, ByteBuffer data, DataDirection direction,
             int cid) {
+        queuePair.ringDoorbell(fill(writer, data, direction, cid) + 1);
+    }
+
+    /** Fills the tail slot with the SQE (this CID) and names the data; returns the tail. */
+    private int fill(Consumer<SubmissionQueueEntryFlyweight> writer, ByteBuffer data, DataDirection direction,
+            int cid) {
         int tail = queuePair.tail();
         SubmissionSlot slot = queuePair.slot(tail);
         sqe.wrap(slot.sqe(), 0);
@@ -128,7 +125,7 @@ final class RingClient implements QueuePairListener, AutoCloseable {
         } else {
             slot.data(data, direction, data.remaining());
         }
-        queuePair.ringDoorbell(tail + 1);
+        return tail;
     }
 
     final AtomicInteger leanCompleted = new AtomicInteger();

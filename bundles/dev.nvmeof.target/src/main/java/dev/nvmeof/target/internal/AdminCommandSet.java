@@ -150,7 +150,7 @@ final class AdminCommandSet {
             // Shutdown: no further I/O; the namespaces are forced on a worker (a file's fsync must not stall the
             // loop) while CSTS.SHST says "occurring", as the host expects to poll for "complete".
             controller.shutDown(true);
-            if (controller.subsystem.namespaces().stream().noneMatch(Namespace::forcesToStorage)) {
+            if (!controller.subsystem.forcesToStorage()) {
                 controller.csts = (controller.csts & ~SHST_MASK) | SHST_COMPLETE; // nothing to force
                 return;
             }

@@ -334,12 +334,9 @@ final class Connection implements ControllerPduHandler {
                 slot.fail(GenericStatus.INTERNAL_ERROR, false);
             }
             releaseStaging();
-            if (slot.outcome == CommandSlot.Outcome.NEED_HOST_DATA && slot.received < slot.dataLength) {
-                r2tWaiting.addFirst(slot); // the rest of this command's data before another command's
+            if (slot.outcome == CommandSlot.Outcome.NEED_HOST_DATA) {
+                r2tWaiting.addFirst(slot); // a part of a larger write: its rest before another command's data
             } else {
-                if (slot.outcome == CommandSlot.Outcome.NEED_HOST_DATA) {
-                    slot.respond(0); // every part written
-                }
                 after(slot);
             }
         }

@@ -82,12 +82,9 @@ public final class Engine {
         LOG.log(level, message);
     }
 
+    /** {@code cause} may be null. */
     void log(System.Logger.Level level, String message, Throwable cause) {
-        if (cause == null) {
-            LOG.log(level, message);
-        } else {
-            LOG.log(level, message, cause);
-        }
+        LOG.log(level, message, cause);
     }
 
     /** A command handler threw: the command completes with Internal Error; logged once per interval. */

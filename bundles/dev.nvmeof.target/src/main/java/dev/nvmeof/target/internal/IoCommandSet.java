@@ -7,7 +7,6 @@ import dev.nvmeof.protocol.DsmRangeFlyweight;
 import dev.nvmeof.protocol.GenericStatus;
 import dev.nvmeof.protocol.NvmCommands;
 import dev.nvmeof.protocol.NvmOpcode;
-import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.SglDescriptor;
 import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
 
@@ -179,34 +178,36 @@ final class IoCommandSet {
             return;
         }
         if (offset + data.remaining() < slot.dataLength) {
-            try {
-                slot.namespace.write(slot.namespaceOffset + offset, data, data.position(), data.remaining());
-            } catch (IOException e) {
-                ioFailed(slot, e);
-            }
-            return; // still NEED_HOST_DATA: the next R2T follows
+            written(slot, data, slot.namespaceOffset + offset); // still NEED_HOST_DATA: the next R2T follows
+            return;
         }
-        long whole = slot.namespaceOffset;
-        slot.namespaceOffset += offset;
-        write(slot, data); // counts the command and this part's data
-        slot.namespaceOffset = whole;
-        if (NvmeStatus.isSuccess(slot.status)) {
-            connection.controller.dataUnitsWritten.addAndGet(offset / 512);
-        }
+        completeWrite(slot, data, slot.namespaceOffset + offset, slot.dataLength);
     }
 
     private void write(CommandSlot slot, ByteBuffer data) {
-        Namespace ns = slot.namespace;
-        int length = data.remaining();
+        completeWrite(slot, data, slot.namespaceOffset, data.remaining());
+    }
+
+    /** Writes {@code data} at byte {@code at}; false (the command failed) when the namespace could not. */
+    private boolean written(CommandSlot slot, ByteBuffer data, long at) {
         try {
-            ns.write(slot.namespaceOffset, data, data.position(), length);
+            slot.namespace.write(at, data, data.position(), data.remaining());
+            return true;
         } catch (IOException e) {
             ioFailed(slot, e);
+            return false;
+        }
+    }
+
+    /** The last (or only) data of a write of {@code commandBytes}: written, counted, completed (after a FUA force). */
+    private void completeWrite(CommandSlot slot, ByteBuffer data, long at, long commandBytes) {
+        if (!written(slot, data, at)) {
             return;
         }
+        Namespace ns = slot.namespace;
         TargetController controller = connection.controller;
         controller.hostWrites.incrementAndGet();
-        controller.dataUnitsWritten.addAndGet((length + 511) / 512);
+        controller.dataUnitsWritten.addAndGet((commandBytes + 511) / 512);
         slot.respond(0);
         if (slot.fua && ns.forcesToStorage()) {
             connection.runInBackground(slot, () -> {
@@ -246,8 +247,7 @@ final class IoCommandSet {
             return;
         }
         slot.respond(0);
-        boolean anything = only != null ? only.forcesToStorage()
-                : subsystem.namespaces().stream().anyMatch(Namespace::forcesToStorage);
+        boolean anything = only != null ? only.forcesToStorage() : subsystem.forcesToStorage();
         if (!anything) {
             return; // memory only: nothing is volatile in front of it
         }

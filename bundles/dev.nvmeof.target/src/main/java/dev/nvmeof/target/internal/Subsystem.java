@@ -72,6 +72,11 @@ final class Subsystem {
         return namespaces.values();
     }
 
+    /** Whether any namespace has data in a volatile cache in front of storage (a file): Flush has work to do. */
+    boolean forcesToStorage() {
+        return namespaces.values().stream().anyMatch(Namespace::forcesToStorage);
+    }
+
     /** Adds a namespace; false if the NSID is taken. */
     boolean addNamespace(Namespace ns) {
         return namespaces.putIfAbsent(ns.nsid(), ns) == null;
