@@ -1,6 +1,7 @@
 package dev.nvmeof.api;
 
 import dev.nvmeof.protocol.tcp.FatalErrorStatus;
+import dev.nvmeof.protocol.tcp.QueueFailure;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -60,6 +61,23 @@ public class NvmeTransportException extends NvmeException {
     public static NvmeTransportException unreachable(String address, Throwable cause) {
         return of("cannot connect to " + address + (cause == null || cause.getMessage() == null ? ""
                 : ": " + cause.getMessage()), null, true, cause);
+    }
+
+    /**
+     * The exception for a connection that a {@link QueueFailure} ended (the protocol engine's classification),
+     * keeping its Fatal Error Status; {@code where} names the connection for a user (e.g. the target's address).
+     */
+    public static NvmeTransportException of(QueueFailure failure, String where) {
+        String detail = where + ": " + failure.getMessage();
+        switch (failure.kind()) {
+            case PROTOCOL_ERROR:
+            case TERMINATED_BY_CONTROLLER:
+                return of(detail, failure.fes(), true, failure);
+            case NEGOTIATION_FAILED:
+                return of(detail, failure.fes(), false, failure);
+            default:
+                return connectionLost(detail, failure.getCause() != null ? failure.getCause() : failure);
+        }
     }
 
     /** The Fatal Error Status of the TermReq that ended the connection, or null when there was none. */

@@ -1,5 +1,6 @@
 package dev.nvmeof.transport.tcp.internal;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -18,36 +19,35 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.protocol.NanoClock;
-import dev.nvmeof.protocol.CommandIds;
-import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
-import dev.nvmeof.protocol.tcp.FatalErrorStatus;
-import dev.nvmeof.protocol.tcp.IcRespPdu;
-import dev.nvmeof.protocol.tcp.PduDecoder;
-import dev.nvmeof.spi.transport.DataDirection;
+import dev.nvmeof.protocol.tcp.HostQueueEngine;
+import dev.nvmeof.protocol.tcp.QueueFailure;
 import dev.nvmeof.spi.transport.QueueCallbacks;
 import dev.nvmeof.spi.transport.QueueParameters;
 import dev.nvmeof.spi.transport.TransportQueue;
 import dev.nvmeof.spi.transport.TransportRequest;
 
 /**
- * One NVMe/TCP connection: its socket, owned by one {@link EventLoop}, its {@link SendPath} and {@link ReceivePath},
- * and the preallocated {@link Slot} of every CID ({@code 0 .. queueSize - 1}; the core's tags).
+ * One NVMe/TCP connection: its socket, owned by one {@link EventLoop}, driving the protocol's
+ * {@link HostQueueEngine} (commands, R2T, C2HData, every error's classification). What stays here is the socket:
+ * connecting, reading into one direct buffer, readiness, and the handshake deadline. A submitter on an idle
+ * connection writes its command itself (the engine's send lock); the loop reads and writes what backed up.
  *
  * <p>Life: CONNECTING (non-blocking connect, ICReq, ICResp under the connect deadline) -> LIVE -> FAILED (the
  * connection broke: {@link QueueCallbacks#failed} once), DRAINED ({@link #drain()}) or CLOSED. Only LIVE delivers
  * completions.
  */
-final class TcpQueue implements TransportQueue, EventLoop.Handler {
+final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngine.Events<TransportRequest> {
     static final int CONNECTING = 0;
     static final int LIVE = 1;
     static final int FAILED = 2;
     static final int DRAINED = 3;
     static final int CLOSED = 4;
 
-    /** Header part of a CapsuleCmd or H2CData: 72-byte CH+PSH, header digest, padding up to a CPDA of 128. */
-    private static final int HEADER_SPACE = 256;
     private static final int RECEIVE_BUFFER = 256 * 1024;
+    /** Reads per readiness event before going back to the selector (fairness between queues of one loop). */
+    private static final int MAX_READS = 16;
     /** How long {@link #drain()} waits for the event loop, which only has to finish its current cycle. */
     private static final long DRAIN_TIMEOUT_MILLIS = 10_000;
 
@@ -58,12 +58,10 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
     private final InetSocketAddress remote;
     private final SocketAddress local;
     private final int tos;
-    private final Slot[] slots;
-    private final SendPath send;
-    private final ReceivePath receive;
+    private final HostQueueEngine<TransportRequest> engine;
+    private final ByteBuffer in = ByteBuffer.allocateDirect(RECEIVE_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private final AtomicInteger state = new AtomicInteger(CONNECTING);
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
-    private final ByteBuffer controlScratch = ByteBuffer.allocateDirect(256).order(ByteOrder.LITTLE_ENDIAN);
     private volatile SocketChannel channel;
     private volatile SelectionKey key;
     /** Written by the loop during the handshake; read by the creating thread for its error message. */
@@ -80,19 +78,8 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
         this.remote = remote;
         this.local = local;
         this.tos = tos;
-        int size = parameters.queueSize();
-        ByteBuffer slab = ByteBuffer.allocateDirect(size * (HEADER_SPACE + 4)).order(ByteOrder.LITTLE_ENDIAN);
-        this.slots = new Slot[size];
-        for (int cid = 0; cid < size; cid++) {
-            int at = cid * (HEADER_SPACE + 4);
-            ByteBuffer header = slab.slice(at, HEADER_SPACE).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer digest = slab.slice(at + HEADER_SPACE, 4).order(ByteOrder.LITTLE_ENDIAN);
-            digest.limit(0);
-            header.limit(0);
-            slots[cid] = new Slot(cid, header, digest);
-        }
-        this.send = new SendPath(this, slots);
-        this.receive = new ReceivePath(this, slots, send, RECEIVE_BUFFER);
+        this.engine = new HostQueueEngine<>(parameters.qid(), parameters.queueSize(), parameters.headerDigest(),
+                parameters.dataDigest(), parameters.inCapsuleLimit(), this);
     }
 
     // ---- creation (caller's thread blocks, the loop does the work) ----
@@ -135,7 +122,6 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
             deadline = clock.nanoTime() + parameters.connectTimeout().toNanos();
             boolean now = channel.connect(remote);
             key = channel.register(loop.selector(), now ? 0 : SelectionKey.OP_CONNECT, this);
-            send.attach(channel, key);
             loop.time(this);
             if (now) {
                 onConnected();
@@ -149,19 +135,14 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
         connected = true;
         localAddress = String.valueOf(channel.getLocalAddress()).replaceFirst("^/", "");
         key.interestOps(SelectionKey.OP_READ);
-        send.icReq(controlScratch, parameters.headerDigest(), parameters.dataDigest());
+        engine.start(channel);
     }
 
-    /** ICResp arrived (from the decoder, loop thread): check what was granted, then go LIVE. */
-    void onIcResp(IcRespPdu pdu, PduDecoder decoder) {
-        if (pdu.headerDigest() != parameters.headerDigest() || pdu.dataDigest() != parameters.dataDigest()) {
-            fail(NvmeTransportException.of("queue " + qid() + ": the controller granted header/data digest "
-                    + pdu.headerDigest() + "/" + pdu.dataDigest() + " for " + parameters.headerDigest() + "/"
-                    + parameters.dataDigest() + " asked", FatalErrorStatus.UNSUPPORTED_PARAMETER, false, null));
-            return;
-        }
-        decoder.negotiated(pdu.headerDigest(), pdu.dataDigest(), 0);
-        send.negotiated(pdu.headerDigest(), pdu.dataDigest(), pdu.cpda(), pdu.maxH2cData());
+    // ---- what the engine tells (loop thread, but writeInterest) ----
+
+    /** ICResp granted what we asked: LIVE. */
+    @Override
+    public void established(int maxH2cData) {
         loop.untime(this);
         deadline = Long.MAX_VALUE;
         if (state.compareAndSet(CONNECTING, LIVE)) {
@@ -202,13 +183,57 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
                 return;
             }
             if ((ready & SelectionKey.OP_WRITE) != 0) {
-                send.onWritable();
+                engine.onWritable();
             }
             if ((ready & SelectionKey.OP_READ) != 0) {
-                receive.onReadable(channel);
+                read();
             }
         } catch (IOException | RuntimeException e) {
             fail(e);
+        }
+    }
+
+    /** Reads and decodes until the socket is drained (or {@link #MAX_READS} buffers). */
+    private void read() throws IOException {
+        for (int i = 0; i < MAX_READS && receiving(); i++) {
+            int n = channel.read(in);
+            if (n < 0) {
+                fail(NvmeTransportException.connectionLost("queue " + qid() + " to " + address()
+                        + ": the controller closed the connection", new EOFException()));
+                return;
+            }
+            in.flip();
+            engine.receive(in);
+            in.clear();
+            if (n < in.capacity()) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void completed(TransportRequest request, int cid, int status, int dw0, int dw1) {
+        if (state.get() == LIVE) {
+            request.complete(status, dw0, dw1);
+            callbacks.completed(request);
+        }
+    }
+
+    @Override
+    public void failed(QueueFailure failure) {
+        fail(NvmeTransportException.of(failure, "queue " + qid() + " to " + address()));
+    }
+
+    /** Under the engine's send lock: switch OP_WRITE, which takes effect at the loop's next select. */
+    @Override
+    public void writeInterest(boolean wanted) {
+        SelectionKey k = key;
+        if (k == null || !k.isValid()) {
+            return;
+        }
+        k.interestOps(wanted ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        if (wanted && !loop.inLoop()) {
+            loop.wakeup();
         }
     }
 
@@ -219,37 +244,22 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
         return parameters.qid();
     }
 
-    /** Sets the SGL, then queues the command and (when the socket is idle) writes it on this thread. */
+    /** Hands the command to the engine, which writes it on this thread unless the socket is backed up. */
     @Override
     public void submit(TransportRequest request) {
-        SubmissionQueueEntryFlyweight sqe = request.sqe();
-        int cid = sqe.cid();
-        int tag = CommandIds.tag(cid);
-        if (tag >= slots.length) {
-            throw new IllegalArgumentException("CID " + cid + " beyond queue " + qid() + "'s " + slots.length
-                    + " entries");
+        // false when the queue is no longer live: the request is the core's again
+        engine.submit(request, request.sqeBuffer(), 0, direction(request), request.data(), request.dataLength());
+    }
+
+    private static DataDirection direction(TransportRequest request) {
+        switch (request.direction()) {
+            case HOST_TO_CONTROLLER:
+                return DataDirection.HOST_TO_CONTROLLER;
+            case CONTROLLER_TO_HOST:
+                return DataDirection.CONTROLLER_TO_HOST;
+            default:
+                return DataDirection.NONE;
         }
-        Slot slot = slots[tag];
-        if (slot.request != null) {
-            throw new IllegalStateException("CID " + cid + " is already in flight on queue " + qid());
-        }
-        slot.cid = cid;
-        int length = request.dataLength();
-        DataDirection direction = request.direction();
-        slot.inCapsule = 0;
-        slot.readTarget = null;
-        if (length == 0) {
-            sqe.sglNull();
-        } else if (direction == DataDirection.HOST_TO_CONTROLLER && length <= parameters.inCapsuleLimit()) {
-            sqe.sglInCapsule(0, length);
-            slot.inCapsule = length;
-        } else {
-            sqe.sglTransportDataBlock(length);
-            if (direction == DataDirection.CONTROLLER_TO_HOST) {
-                slot.readTarget = slot.readTarget(request.data());
-            }
-        }
-        send.submit(slot, request); // false when the queue is no longer live: the request is the core's again
     }
 
     /**
@@ -265,7 +275,7 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
 
     @Override
     public void drain() {
-        send.shutdown();
+        engine.shutdown();
         state.compareAndSet(LIVE, DRAINED);
         state.compareAndSet(CONNECTING, DRAINED);
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -290,7 +300,7 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
         if (state.getAndSet(CLOSED) == CLOSED) {
             return;
         }
-        send.shutdown();
+        engine.shutdown();
         if (!loop.thread().isAlive() || loop.inLoop()) {
             closeChannel();
             return;
@@ -315,24 +325,10 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
         }
     }
 
-    // ---- for the send and receive paths ----
-
-    EventLoop loop() {
-        return loop;
-    }
-
     /** Whether PDUs are still processed: during the handshake and while LIVE. */
-    boolean receiving() {
+    private boolean receiving() {
         int s = state.get();
         return s == CONNECTING || s == LIVE;
-    }
-
-    boolean live() {
-        return state.get() == LIVE;
-    }
-
-    void completed(TransportRequest request) {
-        callbacks.completed(request);
     }
 
     /** The socket failed underneath (from any thread). */
@@ -347,10 +343,11 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler {
             return;
         }
         if (state.compareAndSet(LIVE, FAILED)) {
-            send.shutdown();
+            engine.shutdown();
             closeChannel();
             callbacks.failed(cause);
         } else if (state.compareAndSet(CONNECTING, FAILED)) {
+            engine.shutdown();
             loop.untime(this);
             closeChannel();
             handshake.completeExceptionally(cause);
