@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.nvmeof.nic.emulated.CompletionHandler;
-import dev.nvmeof.nic.emulated.DataDirection;
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.nic.emulated.QueuePair;
 import dev.nvmeof.nic.emulated.QueuePairListener;
 import dev.nvmeof.nic.emulated.SubmissionSlot;

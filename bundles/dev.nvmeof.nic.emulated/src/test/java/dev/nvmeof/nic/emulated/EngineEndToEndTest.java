@@ -1,5 +1,6 @@
 package dev.nvmeof.nic.emulated;
 
+import dev.nvmeof.protocol.DataDirection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,8 +1,10 @@
 package dev.nvmeof.nic.emulated;
 
+import dev.nvmeof.protocol.DataDirection;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,6 +21,7 @@ import dev.nvmeof.protocol.CommandIds;
 import dev.nvmeof.protocol.NvmCommands;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.tcp.FatalErrorStatus;
+import dev.nvmeof.protocol.tcp.QueueFailure;
 import dev.nvmeof.testkit.ScriptedTarget;
 
 /**
@@ -131,7 +134,9 @@ class EngineMisbehavingTargetTest {
         CompletableFuture<RingClient.Completion> read = read(CommandIds.of(TAG, 1), ByteBuffer.allocateDirect(LENGTH));
         target.send(target.c2hTermReq(FatalErrorStatus.PDU_SEQUENCE_ERROR, 0));
         IOException cause = awaitFailure();
-        assertTrue(cause.getMessage().contains("C2HTermReq"), cause.getMessage());
+        QueueFailure failure = assertInstanceOf(QueueFailure.class, cause, "the failure keeps its classification");
+        assertEquals(QueueFailure.Kind.TERMINATED_BY_CONTROLLER, failure.kind());
+        assertEquals(FatalErrorStatus.PDU_SEQUENCE_ERROR, failure.fes(), "the FES reaches the driver");
         assertFalse(read.isDone());
     }
 

@@ -1,5 +1,6 @@
 package dev.nvmeof.nic.emulated;
 
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.protocol.ConnectDataFlyweight;
 import dev.nvmeof.protocol.ControllerProperty;
 import dev.nvmeof.protocol.FabricsCommands;

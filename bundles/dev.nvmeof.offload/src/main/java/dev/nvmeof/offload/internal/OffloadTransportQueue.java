@@ -1,6 +1,7 @@
 package dev.nvmeof.offload.internal;
 
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.protocol.tcp.QueueFailure;
 import dev.nvmeof.spi.offload.OffloadQueue;
 import dev.nvmeof.spi.offload.OffloadQueueHandle;
 import dev.nvmeof.spi.transport.QueueCallbacks;
@@ -196,8 +197,11 @@ final class OffloadTransportQueue implements TransportQueue, OffloadQueueHandle 
         if (failure.get() != null) {
             return;
         }
-        NvmeTransportException failed = NvmeTransportException.connectionLost("offload device " + deviceName
-                + " queue " + qid + ": " + why, cause);
+        // A protocol engine's classification (its FES, whether reconnecting can help) survives the driver.
+        NvmeTransportException failed = cause instanceof QueueFailure protocol
+                ? NvmeTransportException.of(protocol, "offload device " + deviceName)
+                : NvmeTransportException.connectionLost("offload device " + deviceName + " queue " + qid + ": " + why,
+                        cause);
         // The exception is published before the flag, so whoever sees FAILED finds it.
         if (failure.compareAndSet(null, failed)) {
             state.getAndUpdate(v -> v | FAILED);

@@ -93,6 +93,7 @@ public final class HostQueueEngine<R> {
     private GatheringByteChannel channel;
     private int maxH2cData = MIN_MAX_H2C_DATA;
     private long bytesWritten;
+    private long pdusWritten;
 
     private volatile int state = NEW;
 
@@ -147,6 +148,11 @@ public final class HostQueueEngine<R> {
     /** Bytes handed to the channel so far. */
     public synchronized long bytesWritten() {
         return bytesWritten;
+    }
+
+    /** PDUs written whole so far. */
+    public synchronized long pdusWritten() {
+        return pdusWritten;
     }
 
     /** PDUs received so far (reader thread). */
@@ -344,6 +350,7 @@ public final class HostQueueEngine<R> {
                     return;
                 }
                 pop();
+                pdusWritten++;
                 continue;
             }
             Slot<R> slot = slots[entry >>> 2];
@@ -352,6 +359,7 @@ public final class HostQueueEngine<R> {
             }
             slot.encoded = false;
             pop();
+            pdusWritten++;
             if ((entry & 3) == H2C && slot.h2cRemaining > 0) {
                 push(entry);
             } else {

@@ -5,7 +5,10 @@ import dev.nvmeof.nic.emulated.QueuePair;
 import dev.nvmeof.nic.emulated.QueuePairListener;
 import dev.nvmeof.nic.emulated.QueuePairOptions;
 import dev.nvmeof.nic.emulated.SubmissionSlot;
-import dev.nvmeof.protocol.tcp.FatalPduException;
+import dev.nvmeof.protocol.NvmeStatus;
+import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
+import dev.nvmeof.protocol.tcp.HostQueueEngine;
+import dev.nvmeof.protocol.tcp.QueueFailure;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -23,11 +26,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One queue pair of the engine: a kernel TCP socket bound to the port's address, ICReq/ICResp, then the rings, with
- * the NVMe/TCP of its commands in {@link CommandFlow}; plus fault injection. All state but the rings' driver side is
- * touched only on the engine thread.
+ * One queue pair of the engine: a kernel TCP socket bound to the port's address and the rings, with the NVMe/TCP of
+ * its commands in the protocol's {@link HostQueueEngine} (the same engine the {@code tcp} transport drives); plus
+ * fault injection. All state but the rings' driver side is touched only on the engine thread, which is the engine's
+ * only reader and writer.
  */
 public final class EngineQueuePair implements QueuePair {
+    private static final int INVALID_FIELD = NvmeStatus.of(0, 0x02, true).toStatusWord(false);
+
     private enum State { CONNECTING, LIVE, FAILED, DRAINED }
 
     private final Engine engine;
@@ -35,8 +41,8 @@ public final class EngineQueuePair implements QueuePair {
     private final QueuePairOptions options;
     private final QueuePairListener listener;
     private final Rings rings;
-    private final Sender sender;
-    private final CommandFlow flow;
+    private final HostQueueEngine<Void> protocol;
+    private final SubmissionQueueEntryFlyweight sqe = new SubmissionQueueEntryFlyweight();
     private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private final CompletableFuture<QueuePair> ready = new CompletableFuture<>();
     private final SocketChannel channel;
@@ -50,9 +56,11 @@ public final class EngineQueuePair implements QueuePair {
     private long deadline;
     private int maxH2cData;
     boolean notifyPending;
+    /** What the counters already hold of the protocol engine's own counts. */
+    private long bytesOutCounted;
+    private long pdusOutCounted;
+    private long pdusInCounted;
     // fault injection, engine thread only
-    /** Fault injection: how many of the next received data PDUs count as data digest errors. */
-    private int corruptDigests;
     private boolean dropNextCompletion;
     private boolean stalled;
 
@@ -72,12 +80,11 @@ public final class EngineQueuePair implements QueuePair {
                 channel.setOption(StandardSocketOptions.IP_TOS, options.tos());
             }
             channel.bind(localAddress);
-            this.sender = new Sender(channel, engine.counters);
-            this.flow = new CommandFlow(options, engine.counters, sender, new FlowLink());
+            this.protocol = new HostQueueEngine<>(options.qid(), options.depth(), options.headerDigest(),
+                    options.dataDigest(), options.inCapsuleLimit(), new Events());
             this.deadline = engine.clock.nanoTime() + options.connectTimeout().toNanos();
             boolean now = channel.connect(target);
             this.key = channel.register(engine.selector(), now ? 0 : SelectionKey.OP_CONNECT, this);
-            sender.key(key);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -128,7 +135,8 @@ public final class EngineQueuePair implements QueuePair {
     private void onConnected() throws IOException {
         local = (InetSocketAddress) channel.getLocalAddress();
         key.interestOps(SelectionKey.OP_READ);
-        sender.icReq(options.headerDigest(), options.dataDigest());
+        protocol.start(channel);
+        account();
     }
 
     void onReady(SelectionKey k) {
@@ -142,28 +150,41 @@ public final class EngineQueuePair implements QueuePair {
                 return;
             }
             if (k.isWritable()) {
-                sender.flush();
+                protocol.onWritable();
             }
             if (k.isReadable() && !stalled) {
                 read();
             }
-        } catch (FatalPduException e) {
-            fail(new IOException("queue " + options.qid() + ": fatal PDU (" + e.status() + "): " + e.getMessage(), e));
+            account();
         } catch (IOException e) {
-            fail(e);
+            fail(QueueFailure.connectionLost(options.qid(), e.getMessage(), e));
         }
+    }
+
+    /** Adds what the protocol engine sent and received since last time to the NIC's counters. */
+    private void account() {
+        long bytes = protocol.bytesWritten();
+        long pdusOut = protocol.pdusWritten();
+        long pdusIn = protocol.pdusReceived();
+        engine.counters.bytesOut.addAndGet(bytes - bytesOutCounted);
+        engine.counters.pdusOut.addAndGet(pdusOut - pdusOutCounted);
+        engine.counters.pdusIn.addAndGet(pdusIn - pdusInCounted);
+        bytesOutCounted = bytes;
+        pdusOutCounted = pdusOut;
+        pdusInCounted = pdusIn;
     }
 
     private void read() throws IOException {
         for (int i = 0; i < 16 && receiving(); i++) {
             int n = channel.read(in);
             if (n < 0) {
-                fail(new EOFException("queue " + options.qid() + ": the controller closed the connection"));
+                fail(QueueFailure.connectionLost(options.qid(), "the controller closed the connection",
+                        new EOFException()));
                 return;
             }
             engine.counters.bytesIn.addAndGet(n);
             in.flip();
-            flow.receive(in);
+            protocol.receive(in);
             in.clear();
             if (n < in.capacity()) {
                 return;
@@ -182,23 +203,27 @@ public final class EngineQueuePair implements QueuePair {
             return;
         }
         int n = rings.beginConsume();
-        for (int i = 0; i < n; i++) {
-            SubmissionSlot slot = rings.headSlot();
-            boolean sent = flow.submit(slot);
+        for (int i = 0; i < n && state == State.LIVE; i++) {
+            submit(rings.headSlot());
             rings.consumed();
-            if (!sent) {
-                return;
-            }
+        }
+        account();
+    }
+
+    /**
+     * Reads the slot once, like a DMA descriptor, and hands the command to the protocol engine. A CID out of range
+     * or already in flight completes at once with Invalid Field (hardware does not throw at its driver).
+     */
+    private void submit(SubmissionSlot slot) {
+        try {
+            protocol.submit(null, slot.sqe(), 0, slot.direction(), slot.dataBuffer(), slot.length());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            publish(sqe.wrap(slot.sqe(), 0).cid(), INVALID_FIELD, 0, 0);
         }
     }
 
-    /** What the command flow tells this queue pair (kept off its public face). */
-    private final class FlowLink implements CommandFlow.Link {
-        @Override
-        public boolean live() {
-            return state == State.LIVE;
-        }
-
+    /** What the protocol engine tells this queue pair (kept off its public face). */
+    private final class Events implements HostQueueEngine.Events<Void> {
         @Override
         public void established(int granted) {
             maxH2cData = granted;
@@ -207,7 +232,7 @@ public final class EngineQueuePair implements QueuePair {
         }
 
         @Override
-        public void completed(int cid, int status, int dw0, int dw1) {
+        public void completed(Void owner, int cid, int status, int dw0, int dw1) {
             if (dropNextCompletion) {
                 dropNextCompletion = false;
                 engine.counters.completionsDropped.incrementAndGet();
@@ -217,17 +242,21 @@ public final class EngineQueuePair implements QueuePair {
         }
 
         @Override
-        public void fail(IOException cause) {
-            EngineQueuePair.this.fail(cause);
+        public void failed(QueueFailure failure) {
+            fail(failure);
         }
 
         @Override
-        public boolean takeCorruptDigest() {
-            if (corruptDigests == 0) {
-                return false;
+        public void writeInterest(boolean wanted) {
+            if (key.isValid()) {
+                int ops = key.interestOps();
+                key.interestOps(wanted ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE);
             }
-            corruptDigests--;
-            return true;
+        }
+
+        @Override
+        public void dataDigestError(int cid) {
+            engine.counters.digestErrors.incrementAndGet();
         }
     }
 
@@ -254,6 +283,7 @@ public final class EngineQueuePair implements QueuePair {
         }
         failure = cause;
         state = State.FAILED;
+        protocol.shutdown();
         if (was == State.LIVE) {
             engine.counters.connectionsReset.incrementAndGet();
         }
@@ -295,7 +325,7 @@ public final class EngineQueuePair implements QueuePair {
     }
 
     public void injectCorruptDataDigests(int count) {
-        corruptDigests = count;
+        protocol.corruptNextDataDigests(count);
     }
 
     public void injectDropNextCompletion() {
@@ -391,6 +421,7 @@ public final class EngineQueuePair implements QueuePair {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             state = State.DRAINED;
+            protocol.shutdown();
             closeChannel(false);
         }
     }
@@ -398,6 +429,7 @@ public final class EngineQueuePair implements QueuePair {
     private void drainHere() {
         if (state != State.DRAINED) {
             state = State.DRAINED;
+            protocol.shutdown();
             closeChannel(false);
             if (!ready.isDone()) {
                 ready.completeExceptionally(new IOException("queue " + options.qid() + " drained while connecting"));
