@@ -43,7 +43,10 @@ public final class ScriptedTarget implements AutoCloseable {
     public static final long TIMEOUT_MILLIS = 5_000;
     public static final int MAX_H2C_DATA = 128 * 1024;
 
-    /** One PDU the host sent: its type, and the CID (CapsuleCmd) or FES/FEI (H2CTermReq) it carried. */
+    /**
+     * One PDU the host sent: its type, and the CID (CapsuleCmd, H2CData) or FES/FEI (H2CTermReq) it carried;
+     * {@code quotedLength} is the quoted header's length of an H2CTermReq and the data length of an H2CData.
+     */
     public record Received(PduType type, int cid, FatalErrorStatus fes, int fei, int quotedLength) {
     }
 
@@ -57,6 +60,7 @@ public final class ScriptedTarget implements AutoCloseable {
     private final PduDecoder decoder = PduDecoder.forController(new Recorder());
     private final PduEncoder encoder = new PduEncoder();
     private final byte[] chunk = new byte[64 * 1024];
+    private final ByteBuffer h2cData = ByteBuffer.allocate(1 << 20);
     private Socket socket;
     private boolean headerDigest;
     private boolean dataDigest;
@@ -281,11 +285,12 @@ public final class ScriptedTarget implements AutoCloseable {
 
         @Override
         public ByteBuffer onH2cData(H2cDataPdu pdu) {
-            return null; // this target never sends R2T: H2CData is a protocol error the decoder reports
+            return h2cData; // the data answering a scripted R2T is kept only for its length
         }
 
         @Override
         public void onH2cDataEnd(H2cDataPdu pdu, boolean dataDigestOk) {
+            received.add(new Received(PduType.H2C_DATA, pdu.cccid(), null, 0, pdu.datal()));
         }
     }
 }

@@ -1,151 +1,97 @@
 package dev.nvmeof.nic.emulated;
 
-import dev.nvmeof.protocol.DataDirection;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 
-import dev.nvmeof.protocol.CommandIds;
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.protocol.NvmCommands;
-import dev.nvmeof.protocol.NvmeStatus;
-import dev.nvmeof.protocol.tcp.FatalErrorStatus;
 import dev.nvmeof.protocol.tcp.QueueFailure;
-import dev.nvmeof.testkit.ScriptedTarget;
+import dev.nvmeof.testkit.MisbehavingTargetSuite;
 
 /**
- * The offload engine against a target that misbehaves (the testkit's {@link ScriptedTarget}), as the tcp transport's
- * tests do it: a completion for a command that already ended, an R2T outside its command, a bad data digest, a
- * C2HTermReq, silence. Connection-fatal inputs fail the queue pair with their cause and complete nothing; a data
- * digest error fails only its command.
+ * The shared misbehaving-target suite (the tcp transport runs the same) against a queue pair of the offload engine,
+ * through its rings. A failure reaches the driver as the protocol engine's {@link QueueFailure}, with its FES.
  */
-@Timeout(60)
+@Timeout(120)
 class EngineMisbehavingTargetTest {
-    private static final int LENGTH = 4096;
-    private static final int TAG = 5;
+    private static NicFunction nic;
 
-    private final NicFunction nic = NicFunction.start(
-            new NicCapabilities(0x1AC3, 0x0100, "MIS-1", 25_000, 8, 128 << 10, 32, true), 1);
-    private ScriptedTarget target;
-    private RingClient queue;
-
-    private void open(boolean digests) throws Exception {
+    @BeforeAll
+    static void startNic() {
+        nic = NicFunction.start(new NicCapabilities(0x1AC3, 0x0100, "MIS-1", 25_000, 8, 128 << 10, 32, true), 1);
         nic.netDevice().addAddress("p1p1", "127.0.0.2/24");
-        target = ScriptedTarget.listen();
-        var handshake = target.acceptAndAnswerIcReq(digests, digests);
-        queue = RingClient.open(nic, "p1p1", target.address(), 1, digests);
-        handshake.get(ScriptedTarget.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (queue != null) {
-            queue.close();
-        }
-        if (target != null) {
-            target.close();
-        }
+    @AfterAll
+    static void stopNic() {
         nic.close();
     }
 
-    private CompletableFuture<RingClient.Completion> read(int cid, ByteBuffer into) throws Exception {
-        CompletableFuture<RingClient.Completion> done = queue.submit(s -> NvmCommands.read(s, 0, 1, 0, LENGTH / 512,
-                false), into, DataDirection.CONTROLLER_TO_HOST, cid);
-        assertEquals(cid, target.readCommand(), "the target sees the command with its CID");
-        return done;
+    @TestFactory
+    Stream<DynamicTest> theSharedMisbehavingTargetSuite() {
+        return MisbehavingTargetSuite.scenarios(EngineMisbehavingTargetTest::open).stream()
+                .map(scenario -> dynamicTest(scenario.name(), scenario.body()::run));
     }
 
-    private static byte[] pattern(long seed) {
-        byte[] bytes = new byte[LENGTH];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
+    private static MisbehavingTargetSuite.Connection open(InetSocketAddress target, boolean headerDigest,
+            boolean dataDigest) throws Exception {
+        return new Connection(RingClient.open(nic, "p1p1", target, 1, headerDigest, dataDigest, 0));
     }
 
-    private IOException awaitFailure() throws Exception {
-        return queue.failure.get(15, TimeUnit.SECONDS);
-    }
+    private record Connection(RingClient client) implements MisbehavingTargetSuite.Connection {
+        @Override
+        public CompletableFuture<Integer> read(int cid, ByteBuffer into) {
+            return client.submit(s -> NvmCommands.read(s, 0, 1, 0, into.remaining() / 512, false), into,
+                    DataDirection.CONTROLLER_TO_HOST, cid).thenApply(RingClient.Completion::status);
+        }
 
-    @Test
-    void shouldFailAndNotCompleteTheTagsNextCommandWhenACapsuleRespFollowsASuccessfulC2hData() throws Exception {
-        open(false);
-        int first = CommandIds.of(TAG, 1);
-        int next = CommandIds.of(TAG, 2);
-        ByteBuffer data = ByteBuffer.allocateDirect(LENGTH);
-        CompletableFuture<RingClient.Completion> read = read(first, data);
-        target.send(target.c2hData(first, pattern(1), true, false));
-        assertTrue(read.get(15, TimeUnit.SECONDS).ok());
-        byte[] got = new byte[LENGTH];
-        data.duplicate().get(got);
-        assertArrayEquals(pattern(1), got);
+        @Override
+        public CompletableFuture<Integer> write(int cid, ByteBuffer from) {
+            return client.submit(s -> NvmCommands.write(s, 0, 1, 0, from.remaining() / 512, false), from,
+                    DataDirection.HOST_TO_CONTROLLER, cid).thenApply(RingClient.Completion::status);
+        }
 
-        CompletableFuture<RingClient.Completion> second = read(next, ByteBuffer.allocateDirect(LENGTH));
-        target.send(target.capsuleResp(first, 0)); // stale: that command ended with the SUCCESS flag
-        IOException cause = awaitFailure();
-        assertTrue(cause.getMessage().contains("no command in flight"), cause.getMessage());
-        assertFalse(second.isDone(), "the stale completion did not complete the tag's next command");
-        assertFalse(queue.queuePair().live());
-    }
+        @Override
+        public CompletableFuture<MisbehavingTargetSuite.Failure> failure() {
+            return client.failure.thenApply(Connection::classified);
+        }
 
-    @Test
-    void shouldFailWhenAnR2tReachesBeyondItsCommand() throws Exception {
-        open(false);
-        int cid = CommandIds.of(3, 1);
-        ByteBuffer data = ByteBuffer.allocateDirect(4 * LENGTH); // beyond the in-capsule limit: the target asks
-        CompletableFuture<RingClient.Completion> write = queue.submit(s -> NvmCommands.write(s, 0, 1, 0,
-                4 * LENGTH / 512, false), data, DataDirection.HOST_TO_CONTROLLER, cid);
-        assertEquals(cid, target.readCommand());
-        target.send(target.r2t(cid, 1, 0, 8 * LENGTH));
-        IOException cause = awaitFailure();
-        assertTrue(cause.getMessage().contains("does not fit"), cause.getMessage());
-        assertFalse(write.isDone());
-    }
+        private static MisbehavingTargetSuite.Failure classified(IOException cause) {
+            if (cause instanceof QueueFailure failure) {
+                return new MisbehavingTargetSuite.Failure(failure.fes(), failure.getMessage());
+            }
+            return new MisbehavingTargetSuite.Failure(null, cause.getMessage());
+        }
 
-    @Test
-    void shouldCompleteOnlyThatCommandWithDataTransferErrorWhenTheDataDigestIsWrong() throws Exception {
-        open(true);
-        int cid = CommandIds.of(TAG, 1);
-        CompletableFuture<RingClient.Completion> bad = read(cid, ByteBuffer.allocateDirect(LENGTH));
-        target.send(ScriptedTarget.concat(target.c2hData(cid, pattern(2), false, true), target.capsuleResp(cid, 0)));
-        RingClient.Completion completion = bad.get(15, TimeUnit.SECONDS);
-        assertEquals(NvmeStatus.DATA_TRANSFER_ERROR, NvmeStatus.of(completion.status()), completion.toString());
-        assertTrue(queue.queuePair().live(), "the connection is fine");
+        @Override
+        public int completions() {
+            return client.completions.get();
+        }
 
-        int again = CommandIds.of(TAG, 2);
-        CompletableFuture<RingClient.Completion> good = read(again, ByteBuffer.allocateDirect(LENGTH));
-        target.send(ScriptedTarget.concat(target.c2hData(again, pattern(3), false, false),
-                target.capsuleResp(again, 0)));
-        assertTrue(good.get(15, TimeUnit.SECONDS).ok(), "the next command on the queue pair succeeds");
-    }
+        @Override
+        public int failures() {
+            return client.failures.get();
+        }
 
-    @Test
-    void shouldFailWithTheStatusWhenTheTargetSendsATermReq() throws Exception {
-        open(false);
-        CompletableFuture<RingClient.Completion> read = read(CommandIds.of(TAG, 1), ByteBuffer.allocateDirect(LENGTH));
-        target.send(target.c2hTermReq(FatalErrorStatus.PDU_SEQUENCE_ERROR, 0));
-        IOException cause = awaitFailure();
-        QueueFailure failure = assertInstanceOf(QueueFailure.class, cause, "the failure keeps its classification");
-        assertEquals(QueueFailure.Kind.TERMINATED_BY_CONTROLLER, failure.kind());
-        assertEquals(FatalErrorStatus.PDU_SEQUENCE_ERROR, failure.fes(), "the FES reaches the driver");
-        assertFalse(read.isDone());
-    }
+        @Override
+        public void drain() {
+            client.queuePair().drain();
+        }
 
-    @Test
-    void shouldCompleteNothingAndDrainWhenTheTargetGoesSilent() throws Exception {
-        open(false);
-        CompletableFuture<RingClient.Completion> read = read(CommandIds.of(TAG, 1), ByteBuffer.allocateDirect(LENGTH));
-        CompletableFuture.runAsync(queue.queuePair()::drain).get(15, TimeUnit.SECONDS);
-        assertFalse(queue.queuePair().live());
-        assertFalse(read.isDone(), "left to the driver, which hands it back to the host");
+        @Override
+        public void close() {
+            client.close();
+        }
     }
 }

@@ -36,6 +36,8 @@ final class RingClient implements QueuePairListener, AutoCloseable {
 
     final CompletableFuture<IOException> failure = new CompletableFuture<>();
     final AtomicInteger notifications = new AtomicInteger();
+    final AtomicInteger completions = new AtomicInteger();
+    final AtomicInteger failures = new AtomicInteger();
     private final Map<Integer, CompletableFuture<Completion>> pending = new ConcurrentHashMap<>();
     private final SubmissionQueueEntryFlyweight sqe = new SubmissionQueueEntryFlyweight();
     private QueuePair queuePair;
@@ -43,8 +45,14 @@ final class RingClient implements QueuePairListener, AutoCloseable {
 
     static RingClient open(NicFunction nic, String port, InetSocketAddress target, int qid, boolean digests)
             throws Exception {
+        return open(nic, port, target, qid, digests, digests, 8192);
+    }
+
+    static RingClient open(NicFunction nic, String port, InetSocketAddress target, int qid, boolean headerDigest,
+            boolean dataDigest, int inCapsuleLimit) throws Exception {
         RingClient client = new RingClient();
-        QueuePairOptions options = new QueuePairOptions(qid, 32, digests, digests, 8192, CONNECT_TIMEOUT, -1);
+        QueuePairOptions options = new QueuePairOptions(qid, 32, headerDigest, dataDigest, inCapsuleLimit,
+                CONNECT_TIMEOUT, -1);
         client.queuePair = nic.createQueuePair(port, target, options, client).get(15, TimeUnit.SECONDS);
         return client;
     }
@@ -148,7 +156,13 @@ final class RingClient implements QueuePairListener, AutoCloseable {
             return;
         }
         notifications.incrementAndGet();
+        reap(qp);
+    }
+
+    /** Hands every posted completion to its future. */
+    private void reap(QueuePair qp) {
         qp.reapCompletions((cid, status, dw0, dw1) -> {
+            completions.incrementAndGet();
             CompletableFuture<Completion> done = pending.remove(cid);
             if (done != null) {
                 done.complete(new Completion(status & 0xFFFE, dw0, dw1));
@@ -158,6 +172,8 @@ final class RingClient implements QueuePairListener, AutoCloseable {
 
     @Override
     public void queueFailed(QueuePair qp, IOException cause) {
+        reap(qp); // as a driver does: what was posted before the failure is still handed over
+        failures.incrementAndGet();
         failure.complete(cause);
     }
 
