@@ -12,7 +12,7 @@ import java.util.Optional;
 public final class NetDevice {
     private final List<Port> ports;
 
-    NetDevice(String prefix, int portCount) {
+    public NetDevice(String prefix, int portCount) {
         if (portCount <= 0) {
             throw new IllegalArgumentException("a net device needs at least one port, was " + portCount);
         }

@@ -1,11 +1,5 @@
 package dev.nvmeof.nic.emulated;
 
-import dev.nvmeof.nic.emulated.internal.Engine;
-import dev.nvmeof.nic.emulated.internal.EngineQueuePair;
-
-import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-
 /**
  * Fault injection, controllable from code. Each method returns once the engine applied the fault. Effects:
  * <ul>
@@ -19,77 +13,22 @@ import java.util.concurrent.CompletableFuture;
  * <li>{@link #stall}: the queue pair stops consuming its ring and reading its socket until resumed.</li>
  * </ul>
  */
-public final class NicFaults {
-    private final NetDevice netDevice;
-    private final Engine engine;
+@org.osgi.annotation.versioning.ProviderType
+public interface NicFaults {
+    void linkDown(String port);
 
-    NicFaults(NetDevice netDevice, Engine engine) {
-        this.netDevice = netDevice;
-        this.engine = engine;
-    }
+    void linkUp(String port);
 
-    public void linkDown(String port) {
-        Port p = netDevice.port(port);
-        p.linkUp(false);
-        run(() -> {
-            for (EngineQueuePair qp : engineQueuePairs()) {
-                if (qp.port().equals(port)) {
-                    qp.injectLinkDown();
-                }
-            }
-        });
-    }
+    void resetConnection(QueuePair qp);
 
-    public void linkUp(String port) {
-        netDevice.port(port).linkUp(true);
-    }
-
-    public void resetConnection(QueuePair qp) {
-        run(() -> engineQueuePair(qp).injectReset());
-    }
-
-    public void corruptNextDataDigest(QueuePair qp) {
+    default void corruptNextDataDigest(QueuePair qp) {
         corruptDataDigests(qp, 1);
     }
 
     /** The next {@code count} received data PDUs count as data digest errors (with data digests negotiated). */
-    public void corruptDataDigests(QueuePair qp, int count) {
-        run(() -> engineQueuePair(qp).injectCorruptDataDigests(count));
-    }
+    void corruptDataDigests(QueuePair qp, int count);
 
-    public void dropNextCompletion(QueuePair qp) {
-        run(() -> engineQueuePair(qp).injectDropNextCompletion());
-    }
+    void dropNextCompletion(QueuePair qp);
 
-    public void stall(QueuePair qp, boolean stalled) {
-        run(() -> engineQueuePair(qp).injectStall(stalled));
-    }
-
-    private java.util.List<EngineQueuePair> engineQueuePairs() {
-        return engine.queuePairsSnapshot();
-    }
-
-    private static EngineQueuePair engineQueuePair(QueuePair qp) {
-        if (!(qp instanceof EngineQueuePair e)) {
-            throw new IllegalArgumentException(qp + " is not a queue pair of this NIC");
-        }
-        return e;
-    }
-
-    private void run(Runnable fault) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        engine.execute(() -> {
-            try {
-                fault.run();
-                done.complete(null);
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        done.join();
-    }
-
-    static IOException linkDownCause(String port) {
-        return new IOException("link down on " + port);
-    }
+    void stall(QueuePair qp, boolean stalled);
 }

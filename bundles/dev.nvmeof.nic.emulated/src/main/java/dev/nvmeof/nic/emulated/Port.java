@@ -26,7 +26,7 @@ public final class Port {
         return linkUp;
     }
 
-    void linkUp(boolean up) {
+    public void linkUp(boolean up) {
         linkUp = up;
     }
 

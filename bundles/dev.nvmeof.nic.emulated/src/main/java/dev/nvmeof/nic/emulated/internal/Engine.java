@@ -18,7 +18,7 @@ import dev.nvmeof.protocol.NanoClock;
  * consume rung rings, check deadlines, then notify each queue pair with new completions once. A turn allocates
  * nothing (ready keys are visited without an iterator, lists walked by index); time comes from an injected clock.
  */
-public final class Engine implements Runnable, AutoCloseable {
+final class Engine implements Runnable, AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -30,11 +30,11 @@ public final class Engine implements Runnable, AutoCloseable {
     private final Consumer<SelectionKey> onReady = key -> ((EngineQueuePair) key.attachment()).onReady(key);
     private volatile boolean running = true;
 
-    public Engine(String name) {
+    Engine(String name) {
         this(name, NanoClock.SYSTEM);
     }
 
-    public Engine(String name, NanoClock clock) {
+    Engine(String name, NanoClock clock) {
         this.clock = clock;
         try {
             selector = Selector.open();
@@ -46,7 +46,7 @@ public final class Engine implements Runnable, AutoCloseable {
         thread.start();
     }
 
-    public EngineCounters counters() {
+    EngineCounters counters() {
         return counters;
     }
 
@@ -59,7 +59,7 @@ public final class Engine implements Runnable, AutoCloseable {
     }
 
     /** Runs {@code task} on the engine thread. */
-    public void execute(Runnable task) {
+    void execute(Runnable task) {
         tasks.add(task);
         selector.wakeup();
     }
@@ -81,7 +81,7 @@ public final class Engine implements Runnable, AutoCloseable {
         queuePairs.remove(qp);
     }
 
-    public List<EngineQueuePair> queuePairsSnapshot() {
+    List<EngineQueuePair> queuePairsSnapshot() {
         return List.copyOf(queuePairs);
     }
 

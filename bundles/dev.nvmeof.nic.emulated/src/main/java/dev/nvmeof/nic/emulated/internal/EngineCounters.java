@@ -5,7 +5,7 @@ import dev.nvmeof.nic.emulated.NicCounters;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The live counters of one NIC function; written on its engine thread, read from anywhere. */
-public final class EngineCounters {
+final class EngineCounters {
     final AtomicLong pdusIn = new AtomicLong();
     final AtomicLong pdusOut = new AtomicLong();
     final AtomicLong bytesIn = new AtomicLong();
@@ -16,7 +16,7 @@ public final class EngineCounters {
     final AtomicLong doorbellWakeups = new AtomicLong();
     final AtomicLong notifications = new AtomicLong();
 
-    public NicCounters snapshot() {
+    NicCounters snapshot() {
         return new NicCounters(pdusIn.get(), pdusOut.get(), bytesIn.get(), bytesOut.get(), digestErrors.get(),
                 connectionsReset.get(), completionsDropped.get(), doorbellWakeups.get(), notifications.get());
     }

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  * fault injection. All state but the rings' driver side is touched only on the engine thread, which is the engine's
  * only reader and writer.
  */
-public final class EngineQueuePair implements QueuePair {
+final class EngineQueuePair implements QueuePair {
     private static final int INVALID_FIELD = NvmeStatus.of(0, 0x02, true).toStatusWord(false);
 
     private enum State { CONNECTING, LIVE, FAILED, DRAINED }
@@ -96,7 +96,7 @@ public final class EngineQueuePair implements QueuePair {
     }
 
     /** Opens a queue pair on the engine thread; the future completes after ICResp. */
-    public static CompletableFuture<QueuePair> open(Engine engine, String port, InetSocketAddress localAddress,
+    static CompletableFuture<QueuePair> open(Engine engine, String port, InetSocketAddress localAddress,
             InetSocketAddress target, QueuePairOptions options, QueuePairListener listener) {
         CompletableFuture<QueuePair> result = new CompletableFuture<>();
         engine.execute(() -> {
@@ -117,7 +117,7 @@ public final class EngineQueuePair implements QueuePair {
         return result;
     }
 
-    public String port() {
+    String port() {
         return port;
     }
 
@@ -310,29 +310,29 @@ public final class EngineQueuePair implements QueuePair {
 
     // ---- fault injection (engine thread) ----
 
-    public void injectReset() {
+    void injectReset() {
         if (state == State.LIVE || state == State.CONNECTING) {
             closeChannel(true);
             fail(new SocketException("queue " + options.qid() + ": connection reset (injected on " + port + ")"));
         }
     }
 
-    public void injectLinkDown() {
+    void injectLinkDown() {
         if (state == State.LIVE || state == State.CONNECTING) {
             closeChannel(true);
             fail(new IOException("queue " + options.qid() + ": link down on " + port));
         }
     }
 
-    public void injectCorruptDataDigests(int count) {
+    void injectCorruptDataDigests(int count) {
         protocol.corruptNextDataDigests(count);
     }
 
-    public void injectDropNextCompletion() {
+    void injectDropNextCompletion() {
         dropNextCompletion = true;
     }
 
-    public void injectStall(boolean stall) {
+    void injectStall(boolean stall) {
         stalled = stall;
         if (!stall && state == State.LIVE) {
             key.interestOps(key.interestOps() | SelectionKey.OP_READ);

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code completed}. A doorbell sets {@code due} when it is clear: only then does the engine need a wake-up, so a
  * batch of doorbells costs at most one.
  */
-public final class Rings {
+final class Rings {
     private final SubmissionSlot[] slots;
     private final int[] cids;
     private final int[] statuses;
@@ -23,7 +23,7 @@ public final class Rings {
     private volatile int reaped;
     private int head;
 
-    public Rings(int depth) {
+    Rings(int depth) {
         slots = new SubmissionSlot[depth];
         for (int i = 0; i < depth; i++) {
             slots[i] = new SubmissionSlot();
@@ -34,11 +34,11 @@ public final class Rings {
         dw1s = new int[depth];
     }
 
-    public int depth() {
+    int depth() {
         return slots.length;
     }
 
-    public SubmissionSlot slot(int index) {
+    SubmissionSlot slot(int index) {
         return slots[Integer.remainderUnsigned(index, slots.length)];
     }
 
@@ -47,7 +47,7 @@ public final class Rings {
      *
      * @return true when the engine must be woken (it was not already due)
      */
-    public boolean ringDoorbell(int newTail) {
+    boolean ringDoorbell(int newTail) {
         int current = tail;
         if (newTail - current < 0) {
             throw new IllegalArgumentException("doorbell moved back from " + current + " to " + newTail);
@@ -60,27 +60,27 @@ public final class Rings {
         return !due.get() && due.compareAndSet(false, true);
     }
 
-    public int tail() {
+    int tail() {
         return tail;
     }
 
     /** Engine side: clears the due flag, then returns how many entries wait past {@code head}. */
-    public int beginConsume() {
+    int beginConsume() {
         due.set(false);
         return tail - head;
     }
 
     /** Engine side: the next entry to consume; {@link #consumed()} after reading it. */
-    public SubmissionSlot headSlot() {
+    SubmissionSlot headSlot() {
         return slot(head);
     }
 
-    public void consumed() {
+    void consumed() {
         head++;
     }
 
     /** Engine side: publishes one completion (the ring cannot overflow: outstanding commands are capped). */
-    public void complete(int cid, int status, int dw0, int dw1) {
+    void complete(int cid, int status, int dw0, int dw1) {
         int at = Integer.remainderUnsigned(completed, slots.length);
         cids[at] = cid;
         statuses[at] = status;
@@ -93,7 +93,7 @@ public final class Rings {
      * Engine side: a command will never complete (a dropped completion): its entry stays counted as outstanding,
      * as on hardware that lost it; nothing to do here. Driver side follows.
      */
-    public int reap(CompletionHandler handler) {
+    int reap(CompletionHandler handler) {
         int end = completed;
         int from = reaped;
         for (int i = from; i != end; i++) {
@@ -105,7 +105,7 @@ public final class Rings {
     }
 
     /** Completions published and not yet reaped. */
-    public int pendingCompletions() {
+    int pendingCompletions() {
         return completed - reaped;
     }
 }
