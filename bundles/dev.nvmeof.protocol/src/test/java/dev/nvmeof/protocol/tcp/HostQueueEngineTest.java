@@ -1,0 +1,314 @@
+package dev.nvmeof.protocol.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.GatheringByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import dev.nvmeof.protocol.CommandIds;
+import dev.nvmeof.protocol.DataDirection;
+import dev.nvmeof.protocol.NvmCommands;
+import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
+
+/**
+ * The host queue engine alone, without sockets or threads: a channel that takes only a few bytes per write (partial
+ * writes, back-pressure), a controller played by the test with the project's encoder, and what the engine wrote
+ * decoded again by a controller-side decoder.
+ */
+class HostQueueEngineTest {
+    private static final int DEPTH = 8;
+
+    private final TrickleChannel channel = new TrickleChannel();
+    private final Recorder events = new Recorder();
+    private final ControllerSide controller = new ControllerSide();
+    private final PduEncoder controllerEncoder = new PduEncoder();
+    private final HostQueueEngine<String> engine = new HostQueueEngine<>(1, DEPTH, true, true, 1024, events);
+
+    private void open(int maxH2cData) {
+        engine.start(channel);
+        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        controllerEncoder.icResp(icResp, 0, true, true, maxH2cData);
+        controllerEncoder.negotiated(true, true, 0);
+        engine.receive(icResp.flip());
+        controller.drain(channel);
+    }
+
+    private ByteBuffer sqe(int cid, boolean write, int blocks) {
+        ByteBuffer sqe = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        SubmissionQueueEntryFlyweight f = new SubmissionQueueEntryFlyweight().wrap(sqe, 0);
+        if (write) {
+            NvmCommands.write(f, cid, 1, 0, blocks, false);
+        } else {
+            NvmCommands.read(f, cid, 1, 0, blocks, false);
+        }
+        return sqe;
+    }
+
+    private void send(ByteBuffer pdu) {
+        engine.receive(pdu.flip());
+    }
+
+    private ByteBuffer capsuleResp(int cid, int status) {
+        ByteBuffer cqe = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        cqe.putShort(12, (short) cid).putShort(14, (short) (status << 1));
+        ByteBuffer pdu = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        controllerEncoder.capsuleResp(pdu, cqe, 0);
+        return pdu;
+    }
+
+    private ByteBuffer r2t(int cid, int offset, int length) {
+        ByteBuffer pdu = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        controllerEncoder.r2t(pdu, cid, 3, offset, length);
+        return pdu;
+    }
+
+    private static byte[] pattern(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
+    void shouldWriteACapsuleWithItsInCapsuleDataWholeThroughAChannelThatTakesSevenBytesAtATime() {
+        open(4096);
+        channel.budget = 7;
+        byte[] data = pattern(1024, 1);
+        assertTrue(engine.submit("w", sqe(3, true, 2), 0, DataDirection.HOST_TO_CONTROLLER, ByteBuffer.wrap(data),
+                1024));
+        assertEquals(List.of(true), events.interest, "the engine asks to be told when the channel drains");
+        for (int turns = 0; turns < 10_000 && !events.interest.contains(false); turns++) {
+            engine.onWritable();
+        }
+        assertEquals(List.of(true, false), events.interest, "and says when all is written");
+        controller.drain(channel);
+        assertEquals(List.of(3), controller.commands);
+        assertArrayEquals(data, controller.inCapsule, "the in-capsule data arrived intact, digest checked");
+        assertTrue(controller.digestsOk);
+    }
+
+    @Test
+    void shouldAnswerAnR2tWithH2cDataPdusOfAtMostMaxH2cDataAndCompleteOnTheResponse() {
+        open(16384);
+        byte[] data = pattern(65536, 2);
+        assertTrue(engine.submit("w", sqe(CommandIds.of(4, 1), true, 128), 0, DataDirection.HOST_TO_CONTROLLER,
+                ByteBuffer.wrap(data), data.length));
+        controller.drain(channel);
+        send(r2t(CommandIds.of(4, 1), 0, data.length));
+        controller.drain(channel);
+        assertEquals(List.of(0, 16384, 32768, 49152), controller.h2cOffsets, "four PDUs of MAXH2CDATA each");
+        assertEquals(List.of(false, false, false, true), controller.h2cLast, "LAST_PDU only on the last");
+        assertArrayEquals(data, controller.h2cData.array(), "the data arrived in order, digests checked");
+        assertTrue(controller.digestsOk);
+
+        send(capsuleResp(CommandIds.of(4, 1), 0));
+        assertEquals(List.of("w:0"), events.completed);
+    }
+
+    @Test
+    void shouldRefuseCommandsBeforeIcRespAndCidsOutsideTheTableOrStillInFlight() {
+        assertFalse(engine.submit("early", sqe(1, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
+                ByteBuffer.allocate(512), 512), "not open before ICResp");
+        open(4096);
+        assertThrows(IllegalArgumentException.class, () -> engine.submit("x", sqe(DEPTH, false, 1), 0,
+                DataDirection.CONTROLLER_TO_HOST, ByteBuffer.allocate(512), 512));
+        engine.submit("a", sqe(2, false, 1), 0, DataDirection.CONTROLLER_TO_HOST, ByteBuffer.allocate(512), 512);
+        assertThrows(IllegalStateException.class, () -> engine.submit("b", sqe(CommandIds.of(2, 1), false, 1), 0,
+                DataDirection.CONTROLLER_TO_HOST, ByteBuffer.allocate(512), 512), "tag 2 is in flight");
+    }
+
+    @Test
+    void shouldTakeAnUnsentH2cTransferOffTheWireWhenTheControllerCompletesTheWriteEarly() {
+        open(4096);
+        byte[] data = pattern(8192, 3);
+        engine.submit("w", sqe(5, true, 16), 0, DataDirection.HOST_TO_CONTROLLER, ByteBuffer.wrap(data), 8192);
+        controller.drain(channel);
+        channel.budget = 0; // the socket is full: the H2CData stays queued, nothing of it written
+        send(r2t(5, 0, 8192));
+        send(capsuleResp(5, 0x81)); // the controller fails the write before taking its data
+        assertEquals(List.of("w:" + 0x81), events.completed, "completed with the controller's status");
+        channel.budget = Integer.MAX_VALUE;
+        engine.onWritable();
+        controller.drain(channel);
+        assertTrue(controller.h2cOffsets.isEmpty(), "no data of the ended command went out");
+
+        engine.submit("next", sqe(CommandIds.of(5, 1), false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
+                ByteBuffer.allocate(512), 512);
+        controller.drain(channel);
+        assertEquals(List.of(5, CommandIds.of(5, 1)), controller.commands, "the tag serves its next command");
+        assertNull(events.failure);
+    }
+
+    @Test
+    void shouldFailTheConnectionWhenTheControllerCompletesAWriteWhoseDataIsHalfOnTheWire() {
+        open(4096);
+        engine.submit("w", sqe(6, true, 16), 0, DataDirection.HOST_TO_CONTROLLER, ByteBuffer.wrap(pattern(8192, 4)),
+                8192);
+        controller.drain(channel);
+        channel.budget = 100; // part of the first H2CData PDU goes out
+        send(r2t(6, 0, 8192));
+        send(capsuleResp(6, 0));
+        assertNotNull(events.failure);
+        assertEquals(FatalErrorStatus.PDU_SEQUENCE_ERROR, events.failure.fes());
+        assertTrue(events.completed.isEmpty(), "the command is left to the host core to reissue");
+    }
+
+    @Test
+    void shouldFailWithUnsupportedParameterWhenIcRespGrantsLessThanTheSmallestMaxH2cData() {
+        engine.start(channel);
+        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        controllerEncoder.icResp(icResp, 0, true, true, 1024);
+        send(icResp);
+        assertEquals(QueueFailure.Kind.PROTOCOL_ERROR, events.failure.kind(), events.failure.getMessage());
+        assertEquals(FatalErrorStatus.UNSUPPORTED_PARAMETER, events.failure.fes());
+        assertFalse(engine.open());
+    }
+
+    @Test
+    void shouldFailForGoodWhenIcRespGrantsOtherDigestsThanAsked() {
+        engine.start(channel);
+        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        controllerEncoder.icResp(icResp, 0, false, true, 4096);
+        send(icResp);
+        assertEquals(QueueFailure.Kind.NEGOTIATION_FAILED, events.failure.kind(), events.failure.getMessage());
+        assertFalse(events.failure.reconnectable(), "connecting again the same way cannot succeed");
+        assertFalse(engine.open());
+    }
+
+    /** What the engine reported. */
+    private static final class Recorder implements HostQueueEngine.Events<String> {
+        final List<Boolean> interest = new ArrayList<>();
+        final List<String> completed = new ArrayList<>();
+        QueueFailure failure;
+
+        @Override
+        public void established(int maxH2cData) {
+        }
+
+        @Override
+        public void completed(String owner, int cid, int status, int dw0, int dw1) {
+            completed.add(owner + ":" + (status >>> 1));
+        }
+
+        @Override
+        public void failed(QueueFailure cause) {
+            assertNull(failure, "failed is reported once");
+            failure = cause;
+        }
+
+        @Override
+        public void writeInterest(boolean wanted) {
+            interest.add(wanted);
+        }
+    }
+
+    /** A channel that takes at most {@link #budget} bytes per write and keeps them. */
+    private static final class TrickleChannel implements GatheringByteChannel {
+        int budget = Integer.MAX_VALUE;
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            long n = 0;
+            for (int i = offset; i < offset + length && n < budget; i++) {
+                while (srcs[i].hasRemaining() && n < budget) {
+                    written.write(srcs[i].get());
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            return (int) write(new ByteBuffer[] {src}, 0, 1);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Decodes what the engine wrote, as a controller would. */
+    private static final class ControllerSide implements ControllerPduHandler {
+        private final PduDecoder decoder = PduDecoder.forController(this);
+        private int consumed;
+        final List<Integer> commands = new ArrayList<>();
+        final List<Integer> h2cOffsets = new ArrayList<>();
+        final List<Boolean> h2cLast = new ArrayList<>();
+        final ByteBuffer h2cData = ByteBuffer.allocate(65536);
+        byte[] inCapsule;
+        private final ByteBuffer capsuleData = ByteBuffer.allocate(8192);
+        boolean digestsOk = true;
+
+        void drain(TrickleChannel channel) {
+            byte[] all = channel.written.toByteArray();
+            ByteBuffer fresh = ByteBuffer.wrap(all, consumed, all.length - consumed).order(ByteOrder.LITTLE_ENDIAN);
+            consumed = all.length;
+            try {
+                decoder.decode(fresh);
+            } catch (FatalPduException e) {
+                throw new AssertionError("the engine wrote a malformed PDU: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void onIcReq(IcReqPdu pdu) {
+            decoder.negotiated(pdu.headerDigest(), pdu.dataDigest(), 0);
+        }
+
+        @Override
+        public void onTermReq(TermReqPdu pdu) {
+        }
+
+        @Override
+        public ByteBuffer onCapsuleCmd(CapsuleCmdPdu pdu) {
+            if (pdu.dataLength() == 0) {
+                commands.add(pdu.cid());
+            }
+            return capsuleData.clear();
+        }
+
+        @Override
+        public void onCapsuleCmdEnd(CapsuleCmdPdu pdu, boolean dataDigestOk) {
+            commands.add(pdu.cid());
+            inCapsule = new byte[pdu.dataLength()];
+            capsuleData.get(0, inCapsule);
+            digestsOk &= dataDigestOk;
+        }
+
+        @Override
+        public ByteBuffer onH2cData(H2cDataPdu pdu) {
+            h2cOffsets.add(pdu.datao());
+            h2cLast.add(pdu.hasFlag(PduFlags.LAST_PDU));
+            return h2cData;
+        }
+
+        @Override
+        public void onH2cDataEnd(H2cDataPdu pdu, boolean dataDigestOk) {
+            digestsOk &= dataDigestOk;
+        }
+    }
+}
