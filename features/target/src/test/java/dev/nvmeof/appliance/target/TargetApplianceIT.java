@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import dev.nvmeof.protocol.ConnectDataFlyweight;
+import dev.nvmeof.protocol.ControllerProperty;
+import dev.nvmeof.protocol.NvmCommands;
 import dev.nvmeof.testkit.ApplianceProcess;
+import dev.nvmeof.testkit.NvmeTcpTestClient;
+import dev.nvmeof.testkit.NvmeTcpTestClient.Completion;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +62,55 @@ class TargetApplianceIT {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
+    /**
+     * Admin queue Connect (dynamic controller, SQSIZE 31, no KATO), CC.EN = 1 and wait for CSTS.RDY, every command
+     * required to succeed; returns the CNTLID.
+     */
+    private static int connectAdmin(NvmeTcpTestClient admin, String nqn) throws IOException {
+        Completion connect = require(admin.connect(nqn, 0, ConnectDataFlyweight.CNTLID_DYNAMIC, 31, 0),
+                "Connect qid 0");
+        require(admin.propertySet(ControllerProperty.CC, 0x00460001), "Property Set CC");
+        for (int i = 0; i < 100; i++) {
+            if ((require(admin.propertyGet(ControllerProperty.CSTS), "Property Get CSTS").dw0() & 1) != 0) {
+                return connect.dw0() & 0xFFFF;
+            }
+        }
+        throw new IOException("CSTS.RDY did not come up");
+    }
+
+    /** I/O queue 1 Connect (SQSIZE 31, no KATO) for the controller the admin queue made, required to succeed. */
+    private static void connectIo(NvmeTcpTestClient io, String nqn, int cntlid) throws IOException {
+        require(io.connect(nqn, 1, cntlid, 31, 0), "Connect qid 1");
+    }
+
+    /** Write with the data in-capsule (it fits the client's in-capsule limit, so no R2T). */
+    private static Completion write(NvmeTcpTestClient io, int nsid, long slba, int blocks, byte[] data)
+            throws IOException {
+        return io.command(sqe -> NvmCommands.write(sqe, 0, nsid, slba, blocks, false), ByteBuffer.wrap(data), null);
+    }
+
+    /** Read through C2HData, required to succeed; returns the data. */
+    private static byte[] read(NvmeTcpTestClient io, int nsid, long slba, int blocks, int blockSize)
+            throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(blocks * blockSize);
+        require(io.command(sqe -> NvmCommands.read(sqe, 0, nsid, slba, blocks, false), null, data), "Read");
+        return data.array();
+    }
+
+    /** True when the target closes the connection within the socket timeout; a C2HTermReq on the way fails. */
+    private static boolean closedByTarget(NvmeTcpTestClient host) throws IOException {
+        boolean closed = host.awaitClose();
+        assertEquals(-1, host.termReqFes, "the target sent a C2HTermReq");
+        return closed;
+    }
+
+    private static Completion require(Completion cqe, String what) throws IOException {
+        if (!cqe.ok()) {
+            throw new IOException(what + " failed: status 0x" + Integer.toHexString(cqe.status()));
+        }
+        return cqe;
+    }
+
     @Test
     void shouldServeItsListenersAndStopCleanlyOnSigterm() throws Exception {
         int io = ApplianceProcess.freePort();
@@ -71,13 +126,13 @@ class TargetApplianceIT {
                 "subsystem testnqn: namespace 1, 16 MiB RAM, 512-byte blocks",
                 "ready"), app.stdout);
 
-        try (MiniHost discoveryHost = MiniHost.open(loopback(discovery)); // ICReq/ICResp on the second listener
-                MiniHost admin = MiniHost.open(loopback(io))) {
-            assertTrue(admin.connectAdmin("testnqn") > 0, "a controller ID");
+        try (NvmeTcpTestClient discoveryHost = NvmeTcpTestClient.open(loopback(discovery)); // ICReq/ICResp there
+                NvmeTcpTestClient admin = NvmeTcpTestClient.open(loopback(io))) {
+            assertTrue(connectAdmin(admin, "testnqn") > 0, "a controller ID");
             // SIGTERM with the hosts still connected: the target closes their connections on the way out.
             assertEquals(TargetMain.EXIT_OK, app.terminate(), "stderr " + app.stderr);
-            assertTrue(admin.closedByTarget(), "the admin connection is closed");
-            assertTrue(discoveryHost.closedByTarget(), "the discovery connection is closed");
+            assertTrue(closedByTarget(admin), "the admin connection is closed");
+            assertTrue(closedByTarget(discoveryHost), "the discovery connection is closed");
         }
         assertTrue(app.stderr.contains("nvmeof-target: stopped"), "stderr " + app.stderr);
         for (int port : new int[] {io, discovery}) {
@@ -101,9 +156,10 @@ class TargetApplianceIT {
         first.awaitReady();
         assertTrue(first.stdout.contains("subsystem " + nqn + ": namespace 1, 1 MiB file " + file
                 + ", 4096-byte blocks"), "stdout " + first.stdout);
-        try (MiniHost admin = MiniHost.open(loopback(port)); MiniHost io = MiniHost.open(loopback(port))) {
-            io.connectIo(nqn, admin.connectAdmin(nqn));
-            assertTrue(io.write(1, 5, 1, block).ok(), "write");
+        try (NvmeTcpTestClient admin = NvmeTcpTestClient.open(loopback(port));
+                NvmeTcpTestClient io = NvmeTcpTestClient.open(loopback(port))) {
+            connectIo(io, nqn, connectAdmin(admin, nqn));
+            assertTrue(write(io, 1, 5, 1, block).ok(), "write");
         }
         assertEquals(TargetMain.EXIT_OK, first.terminate(), "stderr " + first.stderr);
         assertEquals(1 << 20, Files.size(file));
@@ -112,10 +168,11 @@ class TargetApplianceIT {
         ApplianceProcess second = start("--listen", "127.0.0.1:" + port2, "--nqn", nqn, "--file-namespace",
                 file + ":1M", "--block-size", "4096", "--event-loops", "1");
         second.awaitReady();
-        try (MiniHost admin = MiniHost.open(loopback(port2)); MiniHost io = MiniHost.open(loopback(port2))) {
-            io.connectIo(nqn, admin.connectAdmin(nqn));
-            assertArrayEquals(block, io.read(1, 5, 1, 4096), "the block written before the restart");
-            assertArrayEquals(new byte[4096], io.read(1, 4, 1, 4096), "a block never written");
+        try (NvmeTcpTestClient admin = NvmeTcpTestClient.open(loopback(port2));
+                NvmeTcpTestClient io = NvmeTcpTestClient.open(loopback(port2))) {
+            connectIo(io, nqn, connectAdmin(admin, nqn));
+            assertArrayEquals(block, read(io, 1, 5, 1, 4096), "the block written before the restart");
+            assertArrayEquals(new byte[4096], read(io, 1, 4, 1, 4096), "a block never written");
         }
         assertEquals(TargetMain.EXIT_OK, second.terminate(), "stderr " + second.stderr);
     }
