@@ -114,8 +114,8 @@ final class ConnectSequence {
             return connect(association, scanNamespaces);
         } catch (NvmeException | RuntimeException e) {
             for (HostQueue queue : queues) {
-                for (HostQueue.Pending pending : queue.teardown()) {
-                    HostQueue.finish(pending.owner(), IoCommands.HOST_ABORTED, 0, 0);
+                for (PendingRequest pending : queue.teardown()) {
+                    pending.fail(IoCommands.HOST_ABORTED);
                 }
             }
             throw e;
@@ -297,7 +297,7 @@ final class ConnectSequence {
             throw failure;
         }
         current = command;
-        boolean sent = reserved ? queue.submitReserved(CONNECT_TAG_INDEX, command) : queue.submit(command, null);
+        boolean sent = reserved ? queue.submitReserved(CONNECT_TAG_INDEX, command) : queue.submit(command);
         if (!sent) {
             throw NvmeTransportException.connectionLost(command.step() + ": queue " + queue.qid() + " closed", null);
         }

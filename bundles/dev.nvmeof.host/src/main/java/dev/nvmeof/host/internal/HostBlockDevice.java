@@ -82,7 +82,7 @@ final class HostBlockDevice implements BlockDevice {
                 maxBlocks = MAX_DISCARD_BLOCKS;
             }
             default -> { // FLUSH
-                path.submit(request, namespace);
+                path.submit(namespace.io(), request);
                 return;
             }
         }
@@ -98,7 +98,7 @@ final class HostBlockDevice implements BlockDevice {
         if (blocks > maxBlocks) {
             SplitIo.submit(path, namespace, request, blocks, maxBlocks);
         } else {
-            path.submit(request, namespace);
+            path.submit(namespace.io(), request);
         }
     }
 

@@ -336,27 +336,25 @@ public final class HostController implements NvmeController, IoPath {
     // ---- I/O ----
 
     @Override
-    public void submit(Object owner, HostNamespace namespace) {
-        submit(owner, namespace, Thread.currentThread().getId());
+    public void submit(RequestOwner owner, IoRequest io) {
+        submit(owner, io, Thread.currentThread().getId());
     }
 
     /**
      * Sends a request to the queue {@link IoQueues} picks for its kind and for thread {@code submitter} (the one that
      * submitted it first, also when recovery reissues it), or holds it while not LIVE.
      */
-    void submit(Object owner, HostNamespace namespace, long submitter) {
+    void submit(RequestOwner owner, IoRequest io, long submitter) {
         ConnectSequence.Connected c = connected;
         if (state.state() == ControllerState.LIVE && c != null && c.io().length > 0) {
-            // A piece of a split request goes where its caller's request would.
-            IoRequest request = owner instanceof SplitIo.Piece piece ? piece.request()
-                    : owner instanceof IoRequest io ? io : null;
+            IoRequest request = owner.ioRequest(io);
             HostQueue queue = c.io()[request == null ? 0 : IoQueues.index(c.counts(), request.operation(),
                     request.polled(), submitter)];
-            if (queue.submit(owner, namespace, submitter)) {
+            if (queue.submit(owner, io, submitter)) {
                 return;
             }
         }
-        recovery.hold(owner, namespace, submitter);
+        recovery.hold(owner, io, submitter);
     }
 
     /**
@@ -368,7 +366,7 @@ public final class HostController implements NvmeController, IoPath {
      */
     long adminCommand(AdminCommand command) throws NvmeException {
         ConnectSequence.Connected c = connected;
-        if (state.state() != ControllerState.LIVE || c == null || !c.admin().submit(command, null)) {
+        if (state.state() != ControllerState.LIVE || c == null || !c.admin().submit(command)) {
             throw NvmeTransportException.connectionLost(name + ": " + command.step() + ": the controller is "
                     + state.state(), null);
         }

@@ -10,6 +10,7 @@ final class HostNamespace implements NvmeNamespace {
     private final long blocks;
     private final int blockSize;
     private final HostBlockDevice device;
+    private final NamespaceIo io;
 
     /**
      * @param name      {@code nvme0n1}
@@ -24,7 +25,13 @@ final class HostNamespace implements NvmeNamespace {
         this.nsid = nsid;
         this.blocks = blocks;
         this.blockSize = blockSize;
+        this.io = new NamespaceIo(this);
         this.device = new HostBlockDevice(this, path);
+    }
+
+    /** The owner of the callers' requests on this namespace, on its controller's queues. */
+    NamespaceIo io() {
+        return io;
     }
 
     @Override

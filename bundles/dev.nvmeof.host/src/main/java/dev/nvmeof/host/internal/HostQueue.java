@@ -25,9 +25,9 @@ import dev.nvmeof.spi.transport.TransportRequest;
  * a {@link RequestTimer}, and a
  * {@link Backlog} for requests that find every tag taken.
  *
- * <p><b>Owners.</b> A tag's owner is either a caller's {@link IoRequest} (with its {@link HostNamespace}) or a core
- * {@link Command}, kept in an array indexed by tag; each {@code TransportRequest}'s attachment is its tag (boxed
- * once). The submit path of an {@code IoRequest} allocates nothing: tag, SQE, data, timer, transport.
+ * <p><b>Owners.</b> A tag holds a {@link RequestOwner} and, for caller I/O, the caller's {@link IoRequest} beside it,
+ * in arrays indexed by tag; each {@code TransportRequest}'s attachment is its tag (boxed once). The submit path of an
+ * {@code IoRequest} allocates nothing: tag, SQE, data, timer, transport.
  *
  * <p><b>Full queue.</b> A request that finds no free tag waits in the FIFO {@link Backlog} (sized
  * {@link #BACKLOG_PER_TAG} entries per tag at first, growing with what callers submit) and starts as tags free up,
@@ -52,14 +52,6 @@ final class HostQueue implements QueueCallbacks {
         void queueFailed(HostQueue queue, NvmeTransportException cause);
     }
 
-    /**
-     * A request taken off a torn-down queue (or held), to be reissued or failed by the controller; {@code submitter}
-     * is the id of the thread that submitted it, so a reissue from another thread picks the same queue (a polled
-     * request's completion must reach the thread that polls for it).
-     */
-    record Pending(Object owner, HostNamespace namespace, long submitter) {
-    }
-
     private final int qid;
     private final Duration timeout;
     private final long timeoutNanos;
@@ -67,8 +59,9 @@ final class HostQueue implements QueueCallbacks {
     private final TagSet tags;
     private final RequestTimer timer;
     private final TransportRequest[] requests;
-    private final Object[] owners;
-    private final HostNamespace[] namespaces;
+    private final RequestOwner[] owners;
+    /** The caller's request beside its owner; null for a {@link Command}. */
+    private final IoRequest[] ioRequests;
     private final long[] submitters;
     /** The owner was already completed (timed out while not LIVE); the late completion only frees the tag. */
     private final boolean[] abandoned;
@@ -84,7 +77,7 @@ final class HostQueue implements QueueCallbacks {
     private volatile TransportQueue transport;
     private volatile boolean closed;
     private volatile boolean polled;
-    private List<Object> expiredOwners;
+    private List<PendingRequest> timedOutNotLive;
     private boolean expiredWhileLive;
     private boolean live;
 
@@ -101,8 +94,8 @@ final class HostQueue implements QueueCallbacks {
         this.tags = new TagSet(size, reserved);
         this.timer = new RequestTimer(clock, size);
         this.requests = new TransportRequest[size];
-        this.owners = new Object[size];
-        this.namespaces = new HostNamespace[size];
+        this.owners = new RequestOwner[size];
+        this.ioRequests = new IoRequest[size];
         this.submitters = new long[size];
         this.abandoned = new boolean[size];
         this.retries = new int[size];
@@ -144,29 +137,29 @@ final class HostQueue implements QueueCallbacks {
         this.live = value;
     }
 
+    /** {@link #submit(RequestOwner, IoRequest, long)} for a core command of the calling thread. */
+    boolean submit(Command command) {
+        return submit(command, null, Thread.currentThread().getId());
+    }
+
     /**
-     * Starts a request, or backlogs it when every tag is taken.
+     * Starts a request first submitted by thread {@code submitter}, or backlogs it when every tag is taken.
      *
-     * @param owner     an {@link IoRequest} (then {@code namespace} is set) or a {@link Command}
+     * @param io the caller's request for caller I/O, null for a {@link Command}
      * @return false when the queue is torn down (the caller holds on to the request); true when it was taken (sent
      *         or backlogged)
      */
-    boolean submit(Object owner, HostNamespace namespace) {
-        return submit(owner, namespace, Thread.currentThread().getId());
-    }
-
-    /** {@link #submit(Object, HostNamespace)} for a request first submitted by thread {@code submitter}. */
-    boolean submit(Object owner, HostNamespace namespace, long submitter) {
+    boolean submit(RequestOwner owner, IoRequest io, long submitter) {
         synchronized (this) {
             if (closed || transport == null) {
                 return false;
             }
             int tag = tags.acquire();
             if (tag >= 0) {
-                start(tag, owner, namespace, submitter, true);
+                start(tag, owner, io, submitter, true);
                 return true;
             }
-            backlog.add(owner, namespace, submitter);
+            backlog.add(owner, io, submitter);
             return true;
         }
     }
@@ -203,24 +196,19 @@ final class HostQueue implements QueueCallbacks {
     }
 
     /** Holding the monitor. */
-    private void start(int tag, Object owner, HostNamespace namespace, long submitter, boolean timed) {
+    private void start(int tag, RequestOwner owner, IoRequest io, long submitter, boolean timed) {
         TransportRequest request = requests[tag].reset();
         int cid = CommandIds.of(tag, ++generations[tag]);
         owners[tag] = owner;
-        namespaces[tag] = namespace;
+        ioRequests[tag] = io;
         submitters[tag] = submitter;
         abandoned[tag] = false;
         try {
-            if (owner instanceof IoRequest io) {
-                IoCommands.prepare(request, cid, io.operation(), namespace.nsid(), namespace.blockSize(), io.lba(),
-                        io.blocks(), io.buffer(), io.fua(), io.deallocate(), dsmRanges[tag]);
-            } else {
-                ((Command) owner).prepare(request, cid);
-            }
+            owner.prepare(io, request, cid, dsmRanges[tag]);
         } catch (RuntimeException e) {
             // A request the validation let through but the writers refuse: fail it, never the queue.
             free(tag);
-            finish(owner, IoCommands.INVALID_FIELD, 0, 0);
+            RequestOwner.finish(owner, io, IoCommands.INVALID_FIELD, 0, 0);
             return;
         }
         if (timed) {
@@ -235,16 +223,16 @@ final class HostQueue implements QueueCallbacks {
         }
     }
 
-    private boolean retryable(Object owner, int status, int tag) {
+    private boolean retryable(RequestOwner owner, int status, int tag) {
         return status != 0 && !NvmeStatus.isDnr(status) && retries[tag] < MAX_RETRIES && !closed
-                && (owner instanceof IoRequest || owner instanceof Command command && command.requeueable());
+                && owner.requeueable();
     }
 
     /** Holding the monitor: the tag is free again (reserved tags are never in the free list). */
     private void free(int tag) {
         retries[tag] = 0;
         owners[tag] = null;
-        namespaces[tag] = null;
+        ioRequests[tag] = null;
         abandoned[tag] = false;
         timer.disarm(tag);
         if (!tags.isReserved(tag)) {
@@ -255,7 +243,8 @@ final class HostQueue implements QueueCallbacks {
     @Override
     public void completed(TransportRequest request) {
         int tag = (Integer) request.attachment();
-        Object owner;
+        RequestOwner owner;
+        IoRequest io;
         boolean late;
         int status;
         int dw0;
@@ -265,6 +254,7 @@ final class HostQueue implements QueueCallbacks {
             if (owner == null || requests[tag] != request) {
                 return; // nothing of ours: a transport bug; the transport treats unknown CIDs as fatal itself
             }
+            io = ioRequests[tag];
             late = abandoned[tag];
             status = request.status();
             dw0 = request.dw0();
@@ -273,25 +263,25 @@ final class HostQueue implements QueueCallbacks {
                 // Linux nvme_decide_disposition: an error without DNR (a data digest error's Data Transfer Error,
                 // say) is retried up to MAX_RETRIES times before the caller sees it. Same tag, sent again.
                 retries[tag]++;
-                start(tag, owner, namespaces[tag], submitters[tag], true);
+                start(tag, owner, io, submitters[tag], true);
                 return;
             }
             free(tag);
             startBacklog();
         }
         if (!late) {
-            finish(owner, status, dw0, dw1);
+            RequestOwner.finish(owner, io, status, dw0, dw1);
         }
     }
 
     /** Holding the monitor: fills free tags from the backlog. */
     private void startBacklog() {
         while (!closed && !backlog.isEmpty() && tags.available() > 0) {
-            Object owner = backlog.headOwner();
-            HostNamespace namespace = backlog.headNamespace();
+            RequestOwner owner = backlog.headOwner();
+            IoRequest io = backlog.headRequest();
             long submitter = backlog.headSubmitter();
             backlog.remove();
-            start(tags.acquire(), owner, namespace, submitter, true);
+            start(tags.acquire(), owner, io, submitter, true);
         }
     }
 
@@ -320,23 +310,19 @@ final class HostQueue implements QueueCallbacks {
      * @return true if a command expired on a LIVE queue
      */
     boolean checkTimeouts(long now) {
-        List<Object> aborted;
+        List<PendingRequest> aborted;
         boolean recover;
         synchronized (this) {
-            expiredOwners = null;
+            timedOutNotLive = null;
             expiredWhileLive = false;
             timer.expired(now, onExpired);
-            aborted = expiredOwners;
+            aborted = timedOutNotLive;
             recover = expiredWhileLive;
-            expiredOwners = null;
+            timedOutNotLive = null;
         }
         if (aborted != null) {
-            for (Object owner : aborted) {
-                if (owner instanceof Command command) {
-                    command.timedOut(timeout);
-                } else {
-                    finish(owner, IoCommands.HOST_ABORTED, 0, 0);
-                }
+            for (PendingRequest request : aborted) {
+                RequestOwner.expire(request.owner(), request.io(), timeout);
             }
         }
         return recover;
@@ -352,10 +338,10 @@ final class HostQueue implements QueueCallbacks {
             return;
         }
         abandoned[tag] = true;
-        if (expiredOwners == null) {
-            expiredOwners = new ArrayList<>();
+        if (timedOutNotLive == null) {
+            timedOutNotLive = new ArrayList<>();
         }
-        expiredOwners.add(owners[tag]);
+        timedOutNotLive.add(new PendingRequest(owners[tag], ioRequests[tag], submitters[tag]));
     }
 
     /**
@@ -363,7 +349,7 @@ final class HostQueue implements QueueCallbacks {
      * drained and closed (blocking), then every request still held, in flight first (by tag) and backlog after, is
      * handed back. Commands already completed because they timed out are dropped. Idempotent.
      */
-    List<Pending> teardown() {
+    List<PendingRequest> teardown() {
         TransportQueue t;
         synchronized (this) {
             closed = true;
@@ -373,18 +359,19 @@ final class HostQueue implements QueueCallbacks {
             t.drain(); // outside the monitor: completions that race the drain still take it
             t.close();
         }
-        List<Pending> pending = new ArrayList<>();
+        List<PendingRequest> pending = new ArrayList<>();
         synchronized (this) {
             for (int tag = 0; tag < owners.length; tag++) {
                 if (owners[tag] != null) {
                     if (!abandoned[tag]) {
-                        pending.add(new Pending(owners[tag], namespaces[tag], submitters[tag]));
+                        pending.add(new PendingRequest(owners[tag], ioRequests[tag], submitters[tag]));
                     }
                     free(tag);
                 }
             }
             while (!backlog.isEmpty()) {
-                pending.add(new Pending(backlog.headOwner(), backlog.headNamespace(), backlog.headSubmitter()));
+                pending.add(new PendingRequest(backlog.headOwner(), backlog.headRequest(),
+                        backlog.headSubmitter()));
                 backlog.remove();
             }
         }
@@ -395,25 +382,6 @@ final class HostQueue implements QueueCallbacks {
     synchronized int outstanding() {
         return tags.inUse() + backlog.size();
     }
-
-    /** Completes an owner (outside the monitor where possible). */
-    /**
-     * Completes a request. A caller's callback is foreign code: one that throws (even an {@code Error}) is logged and
-     * changes nothing for the host, so recovery, teardown and the other requests' completions go on.
-     */
-    static void finish(Object owner, int status, int dw0, int dw1) {
-        try {
-            if (owner instanceof IoRequest io) {
-                io.complete(status);
-            } else {
-                ((Command) owner).completed(status, dw0, dw1);
-            }
-        } catch (RuntimeException | Error e) {
-            CALLBACKS.log(System.Logger.Level.WARNING, "a completion callback threw (ignored): " + e, e);
-        }
-    }
-
-    private static final System.Logger CALLBACKS = System.getLogger("dev.nvmeof.host");
 
     @Override
     public String toString() {

@@ -1,5 +1,7 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.api.IoRequest;
+
 /** Where a block device sends its requests: its controller's I/O queues. */
 interface IoPath {
 
@@ -7,9 +9,10 @@ interface IoPath {
      * Sends (or, while the controller is not LIVE, holds) a request. Never throws for a request the device
      * validated: every request is completed, reissued after recovery, or failed with a host status.
      *
-     * @param owner an {@link dev.nvmeof.api.IoRequest} or a {@link Command} (a piece of a split request)
+     * @param owner the namespace's {@link NamespaceIo}, or a {@link Command} (a piece of a split request)
+     * @param io    the caller's request beside a {@code NamespaceIo}; null for a command
      */
-    void submit(Object owner, HostNamespace namespace);
+    void submit(RequestOwner owner, IoRequest io);
 
     /** Reaps the calling thread's poll queue; 0 when there is none ({@link dev.nvmeof.api.BlockDevice#poll()}). */
     int poll();

@@ -91,7 +91,7 @@ final class NamespaceScan {
     }
 
     private CompletionStage<Long> send(AdminCommand command) {
-        if (!admin.submit(command, null)) {
+        if (!admin.submit(command)) {
             return CompletableFuture.failedFuture(
                     NvmeTransportException.connectionLost(command.step() + ": admin queue closed", null));
         }

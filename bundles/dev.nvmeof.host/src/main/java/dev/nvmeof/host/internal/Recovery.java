@@ -2,7 +2,6 @@ package dev.nvmeof.host.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.concurrent.ExecutionException;
@@ -54,7 +53,7 @@ final class Recovery {
     private final ReentrantLock lifecycle = new ReentrantLock();
     /** Disconnect was asked: a running reconnect attempt abandons at its next check. */
     private volatile boolean deleteRequested;
-    private final ArrayDeque<HostQueue.Pending> held = new ArrayDeque<>();
+    private final ArrayDeque<PendingRequest> held = new ArrayDeque<>();
     private volatile boolean requested;
     private volatile NvmeTransportException cause;
     /** The last reconnect attempt's error, for the DEAD event's cause; owned by the work loop. */
@@ -88,16 +87,16 @@ final class Recovery {
      * Holds a request of thread {@code submitter} while the controller is not LIVE, or fails it when the path is
      * gone.
      */
-    void hold(Object owner, HostNamespace namespace, long submitter) {
+    void hold(RequestOwner owner, IoRequest io, long submitter) {
         synchronized (held) {
             ControllerState now = state().state();
             if (!now.isTerminal() && !(failFast && now != ControllerState.LIVE)) {
                 // LIVE here is a race with a queue just torn down or just installed: the next turn reissues it.
-                held.addLast(new HostQueue.Pending(owner, namespace, submitter));
+                held.addLast(new PendingRequest(owner, io, submitter));
                 return;
             }
         }
-        HostQueue.finish(owner, IoCommands.HOST_PATH_ERROR, 0, 0);
+        RequestOwner.finish(owner, io, IoCommands.HOST_PATH_ERROR, 0, 0);
     }
 
     int heldCount() {
@@ -112,7 +111,7 @@ final class Recovery {
      * @return false if the transition was refused (the controller was deleted meanwhile)
      */
     boolean live(BooleanSupplier transition) {
-        List<HostQueue.Pending> reissue;
+        List<PendingRequest> reissue;
         synchronized (held) {
             if (!transition.getAsBoolean()) {
                 return false;
@@ -121,8 +120,8 @@ final class Recovery {
             reissue = new ArrayList<>(held);
             held.clear();
         }
-        for (HostQueue.Pending pending : reissue) {
-            controller.submit(pending.owner(), pending.namespace(), pending.submitter());
+        for (PendingRequest pending : reissue) {
+            controller.submit(pending.owner(), pending.io(), pending.submitter());
         }
         return true;
     }
@@ -137,7 +136,7 @@ final class Recovery {
                 policy.lost(now);
                 ConnectSequence.Connected c = controller.takeConnected();
                 if (c != null) {
-                    List<HostQueue.Pending> pending = teardown(c);
+                    List<PendingRequest> pending = teardown(c);
                     c.association().close();
                     requeue(pending);
                 }
@@ -162,9 +161,9 @@ final class Recovery {
         }
     }
 
-    private List<HostQueue.Pending> takeHeld() {
+    private List<PendingRequest> takeHeld() {
         synchronized (held) {
-            List<HostQueue.Pending> all = new ArrayList<>(held);
+            List<PendingRequest> all = new ArrayList<>(held);
             held.clear();
             return all;
         }
@@ -177,7 +176,7 @@ final class Recovery {
         }
         int work = 0;
         if (!failFast && policy.fastFail(now)) {
-            List<HostQueue.Pending> failed;
+            List<PendingRequest> failed;
             synchronized (held) {
                 failFast = true;
                 failed = new ArrayList<>(held);
@@ -225,12 +224,12 @@ final class Recovery {
     }
 
     /** Puts requests from torn-down queues back at the head, in their order; fails what may not be reissued. */
-    private void requeue(List<HostQueue.Pending> pending) {
-        List<HostQueue.Pending> failed = new ArrayList<>();
+    private void requeue(List<PendingRequest> pending) {
+        List<PendingRequest> failed = new ArrayList<>();
         synchronized (held) {
-            for (ListIterator<HostQueue.Pending> it = pending.listIterator(pending.size()); it.hasPrevious();) {
-                HostQueue.Pending p = it.previous();
-                if (requeueable(p.owner())) {
+            for (ListIterator<PendingRequest> it = pending.listIterator(pending.size()); it.hasPrevious();) {
+                PendingRequest p = it.previous();
+                if (p.requeueable()) {
                     held.addFirst(p);
                 } else {
                     failed.add(p);
@@ -238,10 +237,6 @@ final class Recovery {
             }
         }
         failAll(failed, IoCommands.HOST_ABORTED);
-    }
-
-    private static boolean requeueable(Object owner) {
-        return owner instanceof IoRequest || owner instanceof Command command && command.requeueable();
     }
 
     /** Disconnect: shutdown, teardown, every request still held fails with Host Aborted; DELETING -> DEAD. */
@@ -266,7 +261,7 @@ final class Recovery {
             if (c != null) {
                 c.admin().live(false);
                 shutdown(c.admin());
-                List<HostQueue.Pending> pending = teardown(c);
+                List<PendingRequest> pending = teardown(c);
                 c.association().close();
                 failAll(pending, IoCommands.HOST_ABORTED);
             }
@@ -290,7 +285,7 @@ final class Recovery {
         }
         ConnectSequence.Connected c = controller.takeConnected(); // none while an attempt runs; closed to be sure
         if (c != null) {
-            List<HostQueue.Pending> pending = teardown(c);
+            List<PendingRequest> pending = teardown(c);
             c.association().close();
             failAll(pending, IoCommands.HOST_ABORTED);
         }
@@ -325,7 +320,7 @@ final class Recovery {
 
     /** @return the result, or -1 if it failed or the shutdown deadline passed */
     private long shutdownCommand(HostQueue admin, AdminCommand command, long deadline) {
-        if (!admin.submit(command, null)) {
+        if (!admin.submit(command)) {
             return -1;
         }
         for (;;) {
@@ -347,8 +342,8 @@ final class Recovery {
     }
 
     /** Tears down the I/O queues, then the admin queue; returns what they still held, in that order. */
-    static List<HostQueue.Pending> teardown(ConnectSequence.Connected c) {
-        List<HostQueue.Pending> pending = new ArrayList<>();
+    static List<PendingRequest> teardown(ConnectSequence.Connected c) {
+        List<PendingRequest> pending = new ArrayList<>();
         for (HostQueue queue : c.io()) {
             queue.live(false);
             pending.addAll(queue.teardown());
@@ -358,9 +353,9 @@ final class Recovery {
         return pending;
     }
 
-    static void failAll(List<HostQueue.Pending> pending, int status) {
-        for (Iterator<HostQueue.Pending> it = pending.iterator(); it.hasNext();) {
-            HostQueue.finish(it.next().owner(), status, 0, 0);
+    static void failAll(List<PendingRequest> pending, int status) {
+        for (PendingRequest request : pending) {
+            request.fail(status);
         }
     }
 }

@@ -35,7 +35,7 @@ final class SplitIo {
             long count = Math.min(maxBlocks, blocks - done);
             ByteBuffer slice = buffer == null ? null
                     : buffer.slice(buffer.position() + (int) (done * blockSize), (int) (count * blockSize));
-            path.submit(parent.new Piece(namespace, request.lba() + done, count, slice), namespace);
+            path.submit(parent.new Piece(namespace, request.lba() + done, count, slice), null);
         }
     }
 
@@ -67,8 +67,9 @@ final class SplitIo {
             this.slice = slice;
         }
 
-        /** The caller's request this piece belongs to (its operation and polled flag choose the queue). */
-        IoRequest request() {
+        /** The caller's whole request: a piece goes where it would (its operation and polled flag). */
+        @Override
+        public IoRequest ioRequest(IoRequest none) {
             return request;
         }
 
