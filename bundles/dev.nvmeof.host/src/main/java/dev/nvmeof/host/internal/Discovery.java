@@ -48,10 +48,11 @@ final class Discovery {
     /** Reads the whole Discovery Log Page of a LIVE discovery controller. */
     static List<DiscoveryLogEntry> readLog(HostController controller) throws NvmeException {
         // The most bytes one Get Log Page moves: the controller's transfer size, in dwords.
-        int chunk = Math.max(DiscoveryLogPageFlyweight.HEADER_LENGTH, controller.maxTransferSize() & ~3);
+        RequestRouter requests = controller.requests();
+        int chunk = Math.max(DiscoveryLogPageFlyweight.HEADER_LENGTH, requests.maxTransferSize() & ~3);
         return readLog(controller.name(), chunk, (into, lpo) -> {
             int length = into.remaining();
-            controller.adminCommand(new AdminCommand(GET_LOG_PAGE, (sqe, cid) -> AdminCommands.getLogPage(sqe, cid,
+            requests.adminCommand(new AdminCommand(GET_LOG_PAGE, (sqe, cid) -> AdminCommands.getLogPage(sqe, cid,
                     LogPageId.DISCOVERY.code(), 0, length, lpo, false), into, DataDirection.CONTROLLER_TO_HOST));
         });
     }

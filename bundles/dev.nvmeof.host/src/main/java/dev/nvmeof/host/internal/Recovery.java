@@ -26,7 +26,7 @@ import dev.nvmeof.protocol.FabricsCommands;
  * {@code nvme_tcp_error_recovery_work}, {@code nvme_tcp_reconnect_ctrl_work}, {@code nvme_tcp_reconnect_or_remove}):
  *
  * <ul>
- *   <li>After {@code LIVE -> RESETTING} was won ({@link HostController#errorRecovery}) the next work turn tears
+ *   <li>After {@code LIVE -> RESETTING} was won ({@link #start}) the next work turn tears
  *       every queue down (drain, close), puts in-flight I/O back at the head of the held requests (not failed),
  *       fails in-flight admin commands with Host Aborted, closes the association and goes {@code CONNECTING}.</li>
  *   <li>Every {@code reconnect_delay} ({@link ReconnectPolicy}) an attempt runs; when it succeeds the controller
@@ -44,7 +44,10 @@ import dev.nvmeof.protocol.FabricsCommands;
  * reconnect attempt holds that lock stuck in the transport: then delete does not wait for it (see there).
  */
 final class Recovery {
+    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
+
     private final HostController controller;
+    private final ControllerAssociation association;
     private final HostSettings settings;
     private final ReconnectPolicy policy;
     /** How long {@link #delete} waits for a running work turn before deleting without it. */
@@ -61,8 +64,10 @@ final class Recovery {
     private final long ctrlLossTmo;
     private boolean failFast;
 
-    Recovery(HostController controller, ConnectOptions options, HostSettings settings) {
+    Recovery(HostController controller, ControllerAssociation association, ConnectOptions options,
+            HostSettings settings) {
         this.controller = controller;
+        this.association = association;
         this.settings = settings;
         this.ctrlLossTmo = options.ctrlLossTmo();
         this.policy = new ReconnectPolicy(options.reconnectDelay(), options.ctrlLossTmo(), options.fastIoFailTmo());
@@ -72,15 +77,20 @@ final class Recovery {
         return controller.stateMachine();
     }
 
-    /** The controller just went LIVE -> RESETTING. */
-    void requested(NvmeTransportException reason) {
-        this.cause = reason;
-        this.requested = true;
-    }
-
-    /** The last reason recovery started, or null. */
-    NvmeTransportException cause() {
-        return cause;
+    /**
+     * Starts error recovery if this call wins {@code LIVE -> RESETTING} (a queue failed, a command timed out, the
+     * keep-alive was lost); otherwise someone else already did, or the controller is not LIVE: nothing to do. The
+     * work loop, woken at once, does the rest.
+     */
+    void start(ControllerFailure.Reason reason, NvmeTransportException why) {
+        if (state().state() == ControllerState.LIVE // lost the race already: allocate nothing
+                && state().transition(ControllerState.LIVE, ControllerState.RESETTING,
+                        ControllerFailure.of(reason, why))) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: error recovery: {1}", controller.name(), why.getMessage());
+            this.cause = why;
+            this.requested = true;
+            controller.wake();
+        }
     }
 
     /**
@@ -121,7 +131,7 @@ final class Recovery {
             held.clear();
         }
         for (PendingRequest pending : reissue) {
-            controller.submit(pending.owner(), pending.io(), pending.submitter());
+            controller.requests().reissue(pending);
         }
         return true;
     }
@@ -134,7 +144,7 @@ final class Recovery {
             if (requested && state().state() == ControllerState.RESETTING) {
                 requested = false;
                 policy.lost(now);
-                ConnectSequence.Connected c = controller.takeConnected();
+                ConnectSequence.Connected c = association.take();
                 if (c != null) {
                     List<PendingRequest> pending = teardown(c);
                     c.association().close();
@@ -189,7 +199,7 @@ final class Recovery {
             policy.attemptStarted(now);
             work++;
             try {
-                ConnectSequence.Connected result = controller.attempt(false,
+                ConnectSequence.Connected result = association.attempt(false,
                         () -> deleteRequested || policy.giveUp(settings.clock().nanoTime()));
                 if (controller.goLive(result)) {
                     policy.reconnected();
@@ -257,7 +267,7 @@ final class Recovery {
             if (!state().changeTo(ControllerState.DELETING)) {
                 return; // already deleting or dead
             }
-            ConnectSequence.Connected c = controller.takeConnected();
+            ConnectSequence.Connected c = association.take();
             if (c != null) {
                 c.admin().live(false);
                 shutdown(c.admin());
@@ -283,7 +293,7 @@ final class Recovery {
         if (!state().changeTo(ControllerState.DELETING)) {
             return;
         }
-        ConnectSequence.Connected c = controller.takeConnected(); // none while an attempt runs; closed to be sure
+        ConnectSequence.Connected c = association.take(); // none while an attempt runs; closed to be sure
         if (c != null) {
             List<PendingRequest> pending = teardown(c);
             c.association().close();

@@ -6,16 +6,19 @@
  *   <li>{@link dev.nvmeof.host.internal.DefaultNvmeHost}: transports by name, controllers {@code nvme0, nvme1, ...},
  *       duplicate connects refused.</li>
  *   <li>{@link dev.nvmeof.host.internal.HostController}: one controller, its state machine
- *       ({@link dev.nvmeof.host.internal.ControllerStateMachine}), {@code ConnectSequence} (admin Connect through
- *       namespace scan), keep-alive ({@link dev.nvmeof.host.internal.KeepAlive}), and {@code Recovery} (teardown,
+ *       ({@link dev.nvmeof.host.internal.ControllerStateMachine}) and its parts, all timed in one
+ *       {@code doWork(now)} duty cycle driven by a {@code ControllerWorker} thread or a test:
+ *       {@code ControllerAssociation} (the attempt running, {@code ConnectSequence}: admin Connect through namespace
+ *       scan; the association in use), {@code RequestRouter} (I/O to its queue, held while not LIVE),
+ *       {@code KeepAliveSender} (over {@link dev.nvmeof.host.internal.KeepAlive}), {@code Recovery} (teardown,
  *       requeue, reconnect by {@link dev.nvmeof.host.internal.ReconnectPolicy}, fast fail, give up, disconnect),
- *       all timed in one {@code doWork(now)} duty cycle driven by a {@code ControllerWorker} thread or a test;
- *       an Asynchronous Event Request kept outstanding ({@code AsyncEventCommand}) and the rescan a namespace notice
- *       or a reconnect starts ({@code NamespaceScan}), announced to a {@link dev.nvmeof.host.internal.HostListener}.
- *       </li>
+ *       {@code AsyncEvents} (the Asynchronous Event Request kept outstanding) and {@code NamespaceSet} (the rescan
+ *       a namespace notice or a reconnect starts, {@code NamespaceScan}, announced to a
+ *       {@link dev.nvmeof.host.internal.HostListener}).</li>
  *   <li>{@code HostQueue}: per queue {@link dev.nvmeof.host.internal.TagSet}, preallocated transport requests,
- *       {@link dev.nvmeof.host.internal.RequestTimer} and a growing FIFO backlog; {@code HostBlockDevice} over each
- *       {@code HostNamespace}, validating and splitting ({@code SplitIo}).</li>
+ *       {@link dev.nvmeof.host.internal.RequestTimer} and a growing FIFO backlog; each request's owner a sealed
+ *       {@code RequestOwner} (a namespace's {@code NamespaceIo}, or a core {@code Command}); {@code HostBlockDevice}
+ *       over each {@code HostNamespace}, validating and splitting ({@code SplitIo}).</li>
  *   <li>{@code Discovery}: the Discovery Log Page read from a discovery controller, and the connect options of its
  *       entries ({@code nvme discover}, {@code nvme connect-all}).</li>
  * </ul>
