@@ -9,7 +9,7 @@ import dev.nvmeof.spi.transport.TransportRequest;
 /**
  * The Asynchronous Event Request the admin queue keeps outstanding on its reserved tag
  * ({@link ConnectSequence#ASYNC_EVENT_TAG_INDEX}), untimed: it completes only when the controller has an event, or
- * with Host Aborted when the queue is torn down. The controller decides whether to send another.
+ * with Host Aborted when the queue is torn down. {@link AsyncEvents} decides whether to send another.
  */
 final class AsyncEventCommand implements Command {
     /** Told how the request ended, on a transport thread; must not block. */

@@ -22,8 +22,7 @@ import dev.nvmeof.spi.transport.TransportRequest;
 /**
  * One request queue of a controller (blk-mq's hardware context plus {@code nvme_tcp_queue}'s request side): a
  * {@link TagSet}, one preallocated {@link TransportRequest} per tag (CID = tag and a generation, {@link CommandIds}),
- * a {@link RequestTimer}, and a
- * {@link Backlog} for requests that find every tag taken.
+ * a {@link RequestTimer}, and a {@link Backlog} for requests that find every tag taken.
  *
  * <p><b>Owners.</b> A tag holds a {@link RequestOwner} and, for caller I/O, the caller's {@link IoRequest} beside it,
  * in arrays indexed by tag; each {@code TransportRequest}'s attachment is its tag (boxed once). The submit path of an
@@ -77,6 +76,7 @@ final class HostQueue implements QueueCallbacks {
     private volatile TransportQueue transport;
     private volatile boolean closed;
     private volatile boolean polled;
+    /** What one {@link #checkTimeouts} found expired while not LIVE, completed once it left the monitor. */
     private List<PendingRequest> timedOutNotLive;
     private boolean expiredWhileLive;
     private boolean live;

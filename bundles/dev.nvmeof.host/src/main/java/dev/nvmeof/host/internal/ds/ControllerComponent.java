@@ -18,9 +18,10 @@ import dev.nvmeof.api.InvalidOptionException;
  * One controller per factory configuration {@code dev.nvmeof.host.controller}, whose properties are the fabrics
  * options under the kernel's names ({@code transport}, {@code traddr}, {@code trsvcid}, {@code nqn},
  * {@code hdr_digest}, ...; dotted keys are configuration metadata and ignored). The controller is connected by the
- * {@link HostComponent} as soon as its transport is there, retried every {@code reconnect_delay} while that fails,
- * and disconnected when the configuration is deleted. ConfigAdmin persists the configuration, so the controller
- * comes back after a framework restart. Bad options fail the component (logged by SCR, naming the option).
+ * {@link HostComponent} ({@link DeclaredControllers}) as soon as its transport is there, retried every
+ * {@code reconnect_delay} while that fails, and disconnected when the configuration is deleted. ConfigAdmin persists
+ * the configuration, so the controller comes back after a framework restart. Bad options fail the component (logged
+ * by SCR, naming the option).
  */
 @Component(service = {}, immediate = true, configurationPid = ControllerComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
