@@ -1,5 +1,6 @@
 package dev.nvmeof.spi.transport;
 
+import dev.nvmeof.protocol.DataDirection;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

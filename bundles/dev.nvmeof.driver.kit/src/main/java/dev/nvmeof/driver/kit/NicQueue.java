@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.nvmeof.nic.emulated.CompletionHandler;
-import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.nic.emulated.QueuePair;
 import dev.nvmeof.nic.emulated.QueuePairListener;
 import dev.nvmeof.nic.emulated.SubmissionSlot;
@@ -128,18 +127,10 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
         if (data == null || !data.hasRemaining()) {
             slot.noData();
         } else {
-            slot.data(data, direction(request), data.remaining());
+            slot.data(data, request.direction(), data.remaining());
         }
         filled.set(Integer.remainderUnsigned(index, inFlight.length), index);
         publish(qp);
-    }
-
-    private static DataDirection direction(TransportRequest request) {
-        return switch (request.direction()) {
-            case HOST_TO_CONTROLLER -> DataDirection.HOST_TO_CONTROLLER;
-            case CONTROLLER_TO_HOST -> DataDirection.CONTROLLER_TO_HOST;
-            case NONE -> DataDirection.NONE;
-        };
     }
 
     private void publish(QueuePair qp) {

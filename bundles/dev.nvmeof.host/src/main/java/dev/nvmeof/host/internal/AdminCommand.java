@@ -12,7 +12,7 @@ import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
-import dev.nvmeof.spi.transport.DataDirection;
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.spi.transport.TransportRequest;
 
 /**

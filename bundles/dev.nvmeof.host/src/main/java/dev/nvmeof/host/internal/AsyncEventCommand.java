@@ -3,7 +3,7 @@ package dev.nvmeof.host.internal;
 import java.time.Duration;
 
 import dev.nvmeof.protocol.AdminCommands;
-import dev.nvmeof.spi.transport.DataDirection;
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.spi.transport.TransportRequest;
 
 /**

@@ -31,7 +31,7 @@ import dev.nvmeof.protocol.IdentifyController;
 import dev.nvmeof.protocol.IdentifyControllerFlyweight;
 import dev.nvmeof.protocol.IdentifyNamespaceFlyweight;
 import dev.nvmeof.protocol.NamespaceListFlyweight;
-import dev.nvmeof.spi.transport.DataDirection;
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.spi.transport.QueueParameters;
 import dev.nvmeof.spi.transport.TransportAssociation;
 import dev.nvmeof.spi.transport.TransportLimits;

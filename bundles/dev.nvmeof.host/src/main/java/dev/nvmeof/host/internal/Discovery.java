@@ -13,7 +13,7 @@ import dev.nvmeof.protocol.DiscoveryLogEntry;
 import dev.nvmeof.protocol.DiscoveryLogEntryFlyweight;
 import dev.nvmeof.protocol.DiscoveryLogPageFlyweight;
 import dev.nvmeof.protocol.LogPageId;
-import dev.nvmeof.spi.transport.DataDirection;
+import dev.nvmeof.protocol.DataDirection;
 
 /**
  * Discovery ({@code nvme discover}, {@code nvme connect-all}; NVMe over Fabrics 1.1 section 5.3, Discovery Log

@@ -8,7 +8,7 @@ import dev.nvmeof.protocol.GenericStatus;
 import dev.nvmeof.protocol.NvmCommands;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
-import dev.nvmeof.spi.transport.DataDirection;
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.spi.transport.TransportRequest;
 
 /**

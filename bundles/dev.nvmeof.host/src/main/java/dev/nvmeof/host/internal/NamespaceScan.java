@@ -16,7 +16,7 @@ import dev.nvmeof.protocol.IdentifyCns;
 import dev.nvmeof.protocol.IdentifyNamespaceFlyweight;
 import dev.nvmeof.protocol.LogPageId;
 import dev.nvmeof.protocol.NamespaceListFlyweight;
-import dev.nvmeof.spi.transport.DataDirection;
+import dev.nvmeof.protocol.DataDirection;
 
 /**
  * The rescan after a Namespace Attribute Changed notice or a reconnect (Linux {@code nvme_scan_work}): Get Log Page

@@ -26,7 +26,7 @@ import dev.nvmeof.spi.offload.ConnectRequest;
 import dev.nvmeof.spi.offload.OffloadController;
 import dev.nvmeof.spi.offload.OffloadQueue;
 import dev.nvmeof.spi.offload.OffloadQueueHandle;
-import dev.nvmeof.spi.transport.DataDirection;
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.spi.transport.QueueParameters;
 import dev.nvmeof.spi.transport.TransportRequest;
 

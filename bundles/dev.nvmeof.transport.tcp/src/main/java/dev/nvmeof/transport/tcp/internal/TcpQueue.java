@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
-import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.protocol.NanoClock;
 import dev.nvmeof.protocol.tcp.HostQueueEngine;
 import dev.nvmeof.protocol.tcp.QueueFailure;
@@ -248,18 +247,7 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
     @Override
     public void submit(TransportRequest request) {
         // false when the queue is no longer live: the request is the core's again
-        engine.submit(request, request.sqeBuffer(), 0, direction(request), request.data(), request.dataLength());
-    }
-
-    private static DataDirection direction(TransportRequest request) {
-        switch (request.direction()) {
-            case HOST_TO_CONTROLLER:
-                return DataDirection.HOST_TO_CONTROLLER;
-            case CONTROLLER_TO_HOST:
-                return DataDirection.CONTROLLER_TO_HOST;
-            default:
-                return DataDirection.NONE;
-        }
+        engine.submit(request, request.sqeBuffer(), 0, request.direction(), request.data(), request.dataLength());
     }
 
     /**

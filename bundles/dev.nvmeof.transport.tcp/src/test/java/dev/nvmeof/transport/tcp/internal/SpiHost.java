@@ -19,7 +19,7 @@ import dev.nvmeof.protocol.FabricsCommands;
 import dev.nvmeof.protocol.IdentifyCns;
 import dev.nvmeof.protocol.IdentifyControllerFlyweight;
 import dev.nvmeof.protocol.NvmCommands;
-import dev.nvmeof.spi.transport.DataDirection;
+import dev.nvmeof.protocol.DataDirection;
 import dev.nvmeof.spi.transport.QueueCallbacks;
 import dev.nvmeof.spi.transport.QueueParameters;
 import dev.nvmeof.spi.transport.TransportAssociation;
