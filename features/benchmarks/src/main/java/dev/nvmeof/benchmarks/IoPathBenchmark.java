@@ -63,6 +63,19 @@ import dev.nvmeof.transport.tcp.TcpTransportRuntime;
  * </pre>
  * The target appliance jar ({@code features/target/target/nvmeof-target.jar}) must be built; see
  * {@link ExternalTarget} for where it is looked for ({@code -jvmArgsAppend -Dnvmeof.target.jar=PATH} to name it).
+ *
+ * <p><b>Reading the figure.</b> JMH's own bookkeeping in the fork (the GC profiler's MXBean look-ups and the result
+ * sent to the runner, on its {@code main} thread) and the host's keep-alive add a few KiB per iteration whatever
+ * the number of I/Os: about 0.2 B/op with 2 s iterations, a quarter of that with 10 s ones. A figure that stays put
+ * when the iterations get longer is per I/O. To find what allocates, record with small TLABs so that every couple of
+ * KiB leaves a stack trace:
+ * <pre>
+ * jfr configure --input profile --output alloc.jfc jdk.ObjectAllocationInNewTLAB#enabled=true \
+ *     jdk.ObjectAllocationInNewTLAB#stackTrace=true jdk.ObjectAllocationOutsideTLAB#enabled=true
+ * java -jar benchmarks.jar IoPathBenchmark -p transport=tcp_offload -p op=read -prof gc -f 1 -wi 3 -w 2s -i 3 -r 2s \
+ *     -jvmArgsAppend "-XX:TLABSize=2k -XX:-ResizeTLAB -XX:StartFlightRecording=filename=io.jfr,settings=alloc.jfc"
+ * jfr print --events jdk.ObjectAllocationInNewTLAB --stack-depth 20 io.jfr
+ * </pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
