@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import dev.nvmeof.protocol.NanoClock;
@@ -22,7 +23,11 @@ final class Engine implements Runnable, AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Queue<EngineQueuePair> rung = new ConcurrentLinkedQueue<>();
+    /**
+     * Queue pairs whose doorbell rang, as an intrusive stack through {@link EngineQueuePair#rungNext}: a doorbell
+     * costs one CAS and no allocation (a ring is pushed at most once per batch: {@link Rings#ringDoorbell}).
+     */
+    private final AtomicReference<EngineQueuePair> rung = new AtomicReference<>();
     private final List<EngineQueuePair> queuePairs = new ArrayList<>();
     private final List<EngineQueuePair> toNotify = new ArrayList<>();
     final EngineCounters counters = new EngineCounters();
@@ -67,7 +72,11 @@ final class Engine implements Runnable, AutoCloseable {
     /** A doorbell found the ring not yet due: the one wake-up of this batch. */
     void doorbell(EngineQueuePair qp) {
         counters.doorbellWakeups.incrementAndGet();
-        rung.add(qp);
+        EngineQueuePair top;
+        do {
+            top = rung.get();
+            qp.rungNext = top;
+        } while (!rung.compareAndSet(top, qp));
         if (!inEngine()) {
             selector.wakeup();
         }
@@ -93,12 +102,29 @@ final class Engine implements Runnable, AutoCloseable {
         }
     }
 
+    /** Serves the rung queue pairs in the order their doorbells rang. */
+    private void consumeRung() {
+        EngineQueuePair reversed = null;
+        for (EngineQueuePair qp = rung.getAndSet(null); qp != null; ) {
+            EngineQueuePair next = qp.rungNext;
+            qp.rungNext = reversed;
+            reversed = qp;
+            qp = next;
+        }
+        while (reversed != null) {
+            EngineQueuePair next = reversed.rungNext; // read first: once served, the pair may be rung again
+            reversed.rungNext = null;
+            reversed.consumeSubmissions();
+            reversed = next;
+        }
+    }
+
     @Override
     public void run() {
         while (running) {
             try {
                 long timeout = nextTimeoutMillis();
-                if (tasks.isEmpty() && rung.isEmpty()) {
+                if (tasks.isEmpty() && rung.get() == null) {
                     selector.select(onReady, timeout);
                 } else {
                     selector.selectNow(onReady);
@@ -106,9 +132,7 @@ final class Engine implements Runnable, AutoCloseable {
                 for (Runnable t; (t = tasks.poll()) != null; ) {
                     t.run();
                 }
-                for (EngineQueuePair qp; (qp = rung.poll()) != null; ) {
-                    qp.consumeSubmissions();
-                }
+                consumeRung();
                 long now = clock.nanoTime();
                 for (int i = queuePairs.size() - 1; i >= 0; i--) { // backwards: a queue pair may leave meanwhile
                     if (i < queuePairs.size()) {

@@ -56,6 +56,8 @@ final class EngineQueuePair implements QueuePair {
     private long deadline;
     private int maxH2cData;
     boolean notifyPending;
+    /** The next queue pair on the engine's doorbell stack (written by the ringing thread before its CAS). */
+    EngineQueuePair rungNext;
     /** What the counters already hold of the protocol engine's own counts. */
     private long bytesOutCounted;
     private long pdusOutCounted;
