@@ -1,5 +1,6 @@
 package dev.nvmeof.host;
 
+import dev.nvmeof.protocol.log.Log;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class EmbeddedNvmeHost implements NvmeHost, AutoCloseable {
             try {
                 controller.disconnect();
             } catch (NvmeException e) {
-                System.getLogger("dev.nvmeof.host").log(System.Logger.Level.WARNING,
+                Log.get("dev.nvmeof.host").log(System.Logger.Level.WARNING,
                         "disconnecting " + controller.name() + " failed: " + e.getMessage());
             }
         }

@@ -1,5 +1,6 @@
 package dev.nvmeof.driver.kit;
 
+import dev.nvmeof.protocol.log.Log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -96,7 +97,7 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
                 reap(qp);
             } catch (RuntimeException | Error e) {
                 // The ULP and the core guard their callers' code; this is a last resort, the handler lives on.
-                System.getLogger(NicQueue.class.getName()).log(System.Logger.Level.ERROR,
+                Log.get(NicQueue.class.getName()).log(System.Logger.Level.ERROR,
                         deviceName + " queue " + qid + ": completion handling failed", e);
             }
         }

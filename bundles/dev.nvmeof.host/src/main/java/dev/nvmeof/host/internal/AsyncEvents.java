@@ -1,5 +1,6 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.protocol.AsyncEvent;
 
@@ -10,7 +11,7 @@ import dev.nvmeof.protocol.AsyncEvent;
  * a rescan; other notices are logged and ignored.
  */
 final class AsyncEvents {
-    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
+    private static final System.Logger LOG = Log.get("dev.nvmeof.host");
 
     private final HostController controller;
     private final ControllerAssociation association;

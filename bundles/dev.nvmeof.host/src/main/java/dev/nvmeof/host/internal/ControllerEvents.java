@@ -1,5 +1,6 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,7 +18,7 @@ import dev.nvmeof.api.ControllerListener;
  * thread ends when idle and comes back with the next event, so an unclosed host leaves no thread behind.
  */
 final class ControllerEvents implements Consumer<ControllerEvent> {
-    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
+    private static final System.Logger LOG = Log.get("dev.nvmeof.host");
 
     private final CopyOnWriteArrayList<ControllerListener> listeners = new CopyOnWriteArrayList<>();
     private final ThreadPoolExecutor executor;

@@ -1,5 +1,6 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +44,7 @@ final class ControllerWorker {
         }
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
+    private static final System.Logger LOG = Log.get("dev.nvmeof.host");
 
     void stop() {
         executor.shutdown();

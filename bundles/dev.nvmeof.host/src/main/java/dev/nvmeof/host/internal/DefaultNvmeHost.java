@@ -1,5 +1,6 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ import dev.nvmeof.spi.transport.Transport;
  * {@link HostController#doWork(long)} (tests). Discovery and connect-all as nvme-cli does them ({@link Discovery}).
  */
 public final class DefaultNvmeHost implements NvmeHost {
-    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
+    private static final System.Logger LOG = Log.get("dev.nvmeof.host");
     private static final Duration WORK_TICK = Duration.ofMillis(100);
 
     private final HostIdentity identity;

@@ -1,5 +1,6 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,7 +41,7 @@ import dev.nvmeof.spi.transport.Transport;
  */
 public final class HostController implements NvmeController {
     // The core is plain Java (no OSGi at run time): System.Logger. Every state change at DEBUG (STYLE 8).
-    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
+    private static final System.Logger LOG = Log.get("dev.nvmeof.host");
 
     private final String name;
     private final ConnectOptions options;

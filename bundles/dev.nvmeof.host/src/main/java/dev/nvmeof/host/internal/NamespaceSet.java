@@ -1,5 +1,6 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import dev.nvmeof.api.NvmeNamespace;
  * controller's namespaces one at a time, in order.
  */
 final class NamespaceSet {
-    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
+    private static final System.Logger LOG = Log.get("dev.nvmeof.host");
 
     private final HostController controller;
     private final IoPath path;

@@ -1,5 +1,6 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ import dev.nvmeof.protocol.FabricsCommands;
  * reconnect attempt holds that lock stuck in the transport: then delete does not wait for it (see there).
  */
 final class Recovery {
-    private static final System.Logger LOG = System.getLogger("dev.nvmeof.host");
+    private static final System.Logger LOG = Log.get("dev.nvmeof.host");
 
     private final HostController controller;
     private final ControllerAssociation association;

@@ -1,5 +1,6 @@
 package dev.nvmeof.host.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 
@@ -61,7 +62,7 @@ sealed interface RequestOwner permits NamespaceIo, Command {
     }
 
     private static void callbackThrew(Throwable e) {
-        System.getLogger("dev.nvmeof.host").log(System.Logger.Level.WARNING,
+        Log.get("dev.nvmeof.host").log(System.Logger.Level.WARNING,
                 "a completion callback threw (ignored): " + e, e);
     }
 }

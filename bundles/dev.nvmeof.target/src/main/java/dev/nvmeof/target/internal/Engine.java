@@ -1,5 +1,6 @@
 package dev.nvmeof.target.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +31,7 @@ import dev.nvmeof.target.TargetOptions;
 
 /** The running target: event loops, listeners and the subsystem registry behind {@link NvmeTarget}. */
 public final class Engine {
-    private static final System.Logger LOG = System.getLogger("dev.nvmeof.target");
+    private static final System.Logger LOG = Log.get("dev.nvmeof.target");
     private static final int WORKERS = 2;
 
     final TargetOptions options;

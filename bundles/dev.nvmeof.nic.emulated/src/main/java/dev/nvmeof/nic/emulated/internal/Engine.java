@@ -1,5 +1,6 @@
 package dev.nvmeof.nic.emulated.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
@@ -147,7 +148,7 @@ final class Engine implements Runnable, AutoCloseable {
                 toNotify.clear();
             } catch (IOException | RuntimeException | Error e) {
                 // a bug in one queue pair must not stop the NIC: the queue pairs fail themselves on their own errors
-                System.getLogger(Engine.class.getName()).log(System.Logger.Level.ERROR, "NIC engine loop", e);
+                Log.get(Engine.class.getName()).log(System.Logger.Level.ERROR, "NIC engine loop", e);
             }
         }
         for (EngineQueuePair qp : List.copyOf(queuePairs)) {

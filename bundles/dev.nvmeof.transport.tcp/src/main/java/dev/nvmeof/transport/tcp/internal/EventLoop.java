@@ -1,5 +1,6 @@
 package dev.nvmeof.transport.tcp.internal;
 
+import dev.nvmeof.protocol.log.Log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
@@ -33,7 +34,7 @@ final class EventLoop implements Runnable {
         void onDeadline();
     }
 
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    private static final System.Logger LOG = Log.get(EventLoop.class.getName());
 
     private final Selector selector;
     private final NanoClock clock;
