@@ -25,6 +25,10 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
 
 import dev.nvmeof.api.ControllerEvent;
 import dev.nvmeof.api.ControllerListener;
@@ -45,6 +49,9 @@ public class ControllerListenerIT {
 
     @Inject
     private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private LogReaderService logReader;
 
     private final BlockingQueue<ControllerEvent> events = new LinkedBlockingQueue<>();
 
@@ -79,6 +86,43 @@ public class ControllerListenerIT {
         assertTrue("a disconnect is no failure", dead.failure().isEmpty());
 
         registration.unregister();
+    }
+
+    /**
+     * The host core is plain Java and logs through {@code dev.nvmeof.protocol.log.Log}; in the framework its records
+     * reach the OSGi Log Service: here the warning about a listener that throws.
+     */
+    @Test
+    public void shouldLogAThrowingListenerThroughTheOsgiLogService() throws Exception {
+        BlockingQueue<LogEntry> hostLog = new LinkedBlockingQueue<>();
+        LogListener logListener = entry -> {
+            if ("dev.nvmeof.host".equals(entry.getLoggerName())) {
+                hostLog.add(entry);
+            }
+        };
+        logReader.addLogListener(logListener);
+        try {
+            configure(configurationAdmin, "dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"},
+                    "eventLoops", 1);
+            configure(configurationAdmin, "dev.nvmeof.target.subsystem", "?", "nqn", NQN);
+            configure(configurationAdmin, "dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size",
+                    "1M");
+            InetSocketAddress address = awaitListener(context, awaitService(context, NvmeTarget.class));
+            awaitService(context, NvmeHost.class);
+            context.registerService(ControllerListener.class, event -> {
+                throw new IllegalStateException("listener bug");
+            }, null);
+            configure(configurationAdmin, "dev.nvmeof.host.controller", "?", "transport", "tcp", "traddr",
+                    "127.0.0.1", "trsvcid", String.valueOf(address.getPort()), "nqn", NQN, "nr_io_queues", 1);
+
+            LogEntry entry = hostLog.poll(InFramework.WAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull("no record of logger dev.nvmeof.host reached the OSGi Log Service", entry);
+            assertEquals(LogLevel.WARN, entry.getLogLevel());
+            assertTrue(entry.getMessage(), entry.getMessage().contains("failed on nvme0: NEW -> CONNECTING"));
+            assertEquals("listener bug", entry.getException().getMessage());
+        } finally {
+            logReader.removeLogListener(logListener);
+        }
     }
 
     private ControllerEvent next() throws InterruptedException {
