@@ -1,6 +1,5 @@
 package dev.nvmeof.protocol.log;
 
-import dev.nvmeof.protocol.log.Log;
 import java.text.MessageFormat;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +30,12 @@ public final class Log {
     private static final Backend PLATFORM = new Backend() {
         @Override
         public void log(String logger, System.Logger.Level level, String message, Throwable thrown) {
-            Log.get(logger).log(level, message, thrown);
+            System.getLogger(logger).log(level, message, thrown);
         }
 
         @Override
         public boolean isLoggable(String logger, System.Logger.Level level) {
-            return Log.get(logger).isLoggable(level);
+            return System.getLogger(logger).isLoggable(level);
         }
     };
 

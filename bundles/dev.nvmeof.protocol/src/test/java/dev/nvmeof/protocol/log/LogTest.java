@@ -42,6 +42,35 @@ class LogTest {
     }
 
     @Test
+    void shouldWriteToThePlatformLoggerWhenNothingIsRouted() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.nvmeof.test.platform");
+        List<String> records = new ArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(handler);
+        try {
+            System.Logger platform = Log.get("dev.nvmeof.test.platform");
+            assertTrue(platform.isLoggable(System.Logger.Level.WARNING));
+            platform.log(System.Logger.Level.WARNING, "queue {0} failed", 3);
+            assertEquals(List.of("WARNING queue 3 failed"), records);
+        } finally {
+            jul.removeHandler(handler);
+        }
+    }
+
+    @Test
     void shouldFallBackToTheEarlierRouteWhenTheLatestClosesFirst() throws Exception {
         Recording first = new Recording();
         Recording second = new Recording();
