@@ -48,14 +48,19 @@ class EngineAllocationTest {
 
                 run(io, writeSmall, writeLarge, read, small, large, in, WARM_UP);
                 long engine = engineThread("nic-E2E-1");
+                long driver = Thread.currentThread().getId(); // fills slots and rings doorbells
                 long before = threads.getThreadAllocatedBytes(engine);
+                long driverBefore = threads.getThreadAllocatedBytes(driver);
                 run(io, writeSmall, writeLarge, read, small, large, in, ROUNDS);
+                long driverAllocated = threads.getThreadAllocatedBytes(driver) - driverBefore;
                 long allocated = threads.getThreadAllocatedBytes(engine) - before;
 
                 assertEquals(0, io.leanFailed.get(), "every I/O succeeded");
                 // Zero in steady state; the bound leaves room for one stray JIT object, not for one per I/O.
                 assertTrue(allocated < 4096, "the engine thread allocated " + allocated + " bytes in " + ROUNDS
                         + " I/Os");
+                assertTrue(driverAllocated < 4096, "ringing doorbells allocated " + driverAllocated + " bytes in "
+                        + ROUNDS + " I/Os");
             }
         }
     }
