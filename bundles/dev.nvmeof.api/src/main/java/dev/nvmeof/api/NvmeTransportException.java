@@ -20,12 +20,31 @@ public class NvmeTransportException extends NvmeException {
 
     private final FatalErrorStatus fatalErrorStatus;
     private final boolean reconnectable;
+    private final boolean pathWithdrawn;
 
     protected NvmeTransportException(String message, FatalErrorStatus fatalErrorStatus, boolean reconnectable,
             Throwable cause) {
+        this(message, fatalErrorStatus, reconnectable, false, cause);
+    }
+
+    /** @since 1.4 */
+    protected NvmeTransportException(String message, FatalErrorStatus fatalErrorStatus, boolean reconnectable,
+            boolean pathWithdrawn, Throwable cause) {
         super(message, cause);
         this.fatalErrorStatus = fatalErrorStatus;
         this.reconnectable = reconnectable;
+        this.pathWithdrawn = pathWithdrawn;
+    }
+
+    /**
+     * The path was taken away on purpose while the target is fine (an offload device's driver left: its service
+     * was unregistered, its bundle stopped or updated): recovery reconnects at once, through whatever path is left,
+     * instead of waiting {@code reconnect_delay} as after a real path failure.
+     *
+     * @since 1.4
+     */
+    public static NvmeTransportException pathWithdrawn(String detail) {
+        return new NvmeTransportException("path withdrawn: " + detail, null, true, true, null);
     }
 
     /**
@@ -88,5 +107,14 @@ public class NvmeTransportException extends NvmeException {
     /** Whether connecting again may succeed. */
     public boolean reconnectable() {
         return reconnectable;
+    }
+
+    /**
+     * Whether the path was withdrawn on purpose ({@link #pathWithdrawn(String)}), so reconnecting at once may succeed.
+     *
+     * @since 1.4
+     */
+    public boolean pathWithdrawn() {
+        return pathWithdrawn;
     }
 }

@@ -67,12 +67,20 @@ public final class ReconnectPolicy {
      * @return true if this call marked the loss
      */
     public boolean lost(long now) {
+        return lost(now, false);
+    }
+
+    /**
+     * As {@link #lost(long)}; when the path was withdrawn on purpose (a driver left while the target is fine) the
+     * first attempt is due at once, and only the attempts after a failed one wait {@code reconnect_delay}.
+     */
+    public boolean lost(long now, boolean withdrawn) {
         if (lost) {
             return false;
         }
         lost = true;
         lossAt = now;
-        nextAttemptAt = now + reconnectDelay;
+        nextAttemptAt = withdrawn ? now : now + reconnectDelay;
         attemptRunning = false;
         attempts = 0;
         return true;

@@ -144,7 +144,8 @@ final class Recovery {
             int work = 0;
             if (requested && state().state() == ControllerState.RESETTING) {
                 requested = false;
-                policy.lost(now);
+                NvmeTransportException why = cause;
+                policy.lost(now, why != null && why.pathWithdrawn()); // a driver left: no reconnect_delay first
                 ConnectSequence.Connected c = association.take();
                 if (c != null) {
                     List<PendingRequest> pending = teardown(c);

@@ -139,4 +139,16 @@ class ReconnectPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> new ReconnectPolicy(10, 600, 1L << 40));
         assertThrows(IllegalStateException.class, () -> defaults.attemptFailed(clock.nanoTime()));
     }
+
+    @Test
+    void shouldAttemptAtOnceWhenThePathWasWithdrawnAndWaitTheDelayOnlyAfterAFailedAttempt() {
+        ReconnectPolicy policy = new ReconnectPolicy(10, 600, -1);
+        long lossAt = clock.nanoTime();
+        assertTrue(policy.lost(lossAt, true));
+        assertTrue(policy.nextAttemptDue(lossAt), "no reconnect_delay before the first attempt");
+        policy.attemptStarted(lossAt);
+        policy.attemptFailed(clock.advance(SECOND));
+        assertFalse(policy.nextAttemptDue(clock.advance(10 * SECOND - 1)), "then reconnect_delay as usual");
+        assertTrue(policy.nextAttemptDue(clock.advance(1)));
+    }
 }

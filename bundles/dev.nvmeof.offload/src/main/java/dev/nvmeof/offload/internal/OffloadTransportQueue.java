@@ -150,7 +150,7 @@ final class OffloadTransportQueue implements TransportQueue, OffloadQueueHandle 
      * completion on its way) delivers it as it leaves: wait for that, bounded, as a caller's callback may be slow.
      */
     void pathGone() {
-        fail(null, "offload device " + deviceName + " left");
+        fail(NvmeTransportException.pathWithdrawn("offload device " + deviceName + " left"));
         long deadline = System.nanoTime() + DELIVERY_WAIT_NANOS;
         while ((state.get() & FAILURE_DELIVERED) == 0 && deadline - System.nanoTime() > 0) {
             Thread.onSpinWait();
@@ -198,10 +198,16 @@ final class OffloadTransportQueue implements TransportQueue, OffloadQueueHandle 
             return;
         }
         // A protocol engine's classification (its FES, whether reconnecting can help) survives the driver.
-        NvmeTransportException failed = cause instanceof QueueFailure protocol
+        fail(cause instanceof QueueFailure protocol
                 ? NvmeTransportException.of(protocol, "offload device " + deviceName)
                 : NvmeTransportException.connectionLost("offload device " + deviceName + " queue " + qid + ": " + why,
-                        cause);
+                        cause));
+    }
+
+    private void fail(NvmeTransportException failed) {
+        if (failure.get() != null) {
+            return;
+        }
         // The exception is published before the flag, so whoever sees FAILED finds it.
         if (failure.compareAndSet(null, failed)) {
             state.getAndUpdate(v -> v | FAILED);
