@@ -61,6 +61,8 @@ public final class ConnectOptions {
     public static final int DEFAULT_CTRL_LOSS_TMO = 600;
     /** {@code ctrl_loss_tmo}: reconnect forever. */
     public static final int FOREVER = -1;
+    /** The value of {@code offload_fallback}: continue over the software {@code tcp} transport. */
+    public static final String FALLBACK_TCP = "tcp";
     /** {@code fast_io_fail_tmo}: off; {@code tos}: the transport's default. */
     public static final int OFF = -1;
 
@@ -235,6 +237,16 @@ public final class ConnectOptions {
     /** Whether to ask the controller to disable SQ flow control (SQHD pointer updates). */
     public boolean disableSqflow() {
         return given.containsKey(FabricsOption.DISABLE_SQFLOW);
+    }
+
+    /**
+     * {@code offload_fallback}: the transport a {@code tcp_offload} controller continues on when no offload device
+     * claims its connection (only {@link #FALLBACK_TCP}), or null when it does not fall back (the default).
+     *
+     * @since 1.4
+     */
+    public String offloadFallback() {
+        return (String) given.get(FabricsOption.OFFLOAD_FALLBACK);
     }
 
     /** Whether this is a discovery controller: {@code nqn} is {@link #DISCOVERY_NQN} or {@code discovery} given. */
@@ -417,6 +429,11 @@ public final class ConnectOptions {
         }
 
         /** Forces a discovery controller even when {@code nqn} is not {@link ConnectOptions#DISCOVERY_NQN}. */
+        /** @since 1.4 */
+        public Builder offloadFallback(String transport) {
+            return put(FabricsOption.OFFLOAD_FALLBACK, transport);
+        }
+
         public Builder discovery(boolean on) {
             return flag(FabricsOption.DISCOVERY, on);
         }

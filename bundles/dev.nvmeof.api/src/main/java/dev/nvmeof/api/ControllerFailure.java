@@ -28,7 +28,14 @@ public final class ControllerFailure {
         /** {@code ctrl_loss_tmo} passed without a successful reconnect: the controller is DEAD. */
         CONTROLLER_LOSS_TIMEOUT,
         /** The first connect failed (nothing reconnects it): the controller is DEAD. */
-        CONNECT_FAILED
+        CONNECT_FAILED,
+        /**
+         * The user asked for a reset ({@link NvmeController#reset()}, {@code nvme reset}): the association is torn
+         * down and connected again at once, through the preferred transport.
+         *
+         * @since 1.4
+         */
+        RESET
     }
 
     private final Reason reason;

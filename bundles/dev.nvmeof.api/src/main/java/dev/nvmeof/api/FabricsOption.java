@@ -33,7 +33,9 @@ enum FabricsOption {
     NR_POLL_QUEUES("nr_poll_queues", Kind.INT),
     TOS("tos", Kind.INT),
     FAST_IO_FAIL_TMO("fast_io_fail_tmo", Kind.INT),
-    DISCOVERY("discovery", Kind.FLAG);
+    DISCOVERY("discovery", Kind.FLAG),
+    /** Ours, not Linux's: the software transport a {@code tcp_offload} controller continues on when no device claims. */
+    OFFLOAD_FALLBACK("offload_fallback", Kind.STRING);
 
     /** What a value is: a flag has no value in the kernel syntax; its presence sets it. */
     enum Kind { STRING, INT, UUID, FLAG }

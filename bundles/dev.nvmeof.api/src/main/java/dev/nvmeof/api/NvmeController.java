@@ -52,4 +52,17 @@ public interface NvmeController {
 
     /** Shuts the controller down (CC.SHN) and disconnects ({@code nvme disconnect}); its block devices go away. */
     void disconnect() throws NvmeException;
+
+    /**
+     * Resets the controller as Linux's {@code nvme reset} does over fabrics: its association is torn down and
+     * connected again at once (LIVE -> RESETTING -> CONNECTING -> LIVE, reason {@code RESET}), I/O in flight is
+     * held and reissued; the connect goes through the transport the controller was created with, so a controller
+     * continuing on {@code offload_fallback} moves back to {@code tcp_offload} when a device claims again. Returns
+     * once the reset started; the state and {@link ControllerListener} events tell when it is LIVE again.
+     *
+     * @throws IllegalStateException when the controller is not LIVE (busy: a reset or recovery runs, or it is going
+     *                               away), as Linux answers {@code EBUSY}
+     * @since 1.4
+     */
+    void reset();
 }

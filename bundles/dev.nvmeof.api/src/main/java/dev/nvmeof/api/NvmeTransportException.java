@@ -18,22 +18,24 @@ public class NvmeTransportException extends NvmeException {
 
     private static final long serialVersionUID = 1L;
 
+    private static final int PATH_WITHDRAWN = 1;
+    private static final int NO_PATH = 2;
+
     private final FatalErrorStatus fatalErrorStatus;
     private final boolean reconnectable;
-    private final boolean pathWithdrawn;
+    private final int path;
 
     protected NvmeTransportException(String message, FatalErrorStatus fatalErrorStatus, boolean reconnectable,
             Throwable cause) {
-        this(message, fatalErrorStatus, reconnectable, false, cause);
+        this(message, fatalErrorStatus, reconnectable, 0, cause);
     }
 
-    /** @since 1.4 */
-    protected NvmeTransportException(String message, FatalErrorStatus fatalErrorStatus, boolean reconnectable,
-            boolean pathWithdrawn, Throwable cause) {
+    private NvmeTransportException(String message, FatalErrorStatus fatalErrorStatus, boolean reconnectable, int path,
+            Throwable cause) {
         super(message, cause);
         this.fatalErrorStatus = fatalErrorStatus;
         this.reconnectable = reconnectable;
-        this.pathWithdrawn = pathWithdrawn;
+        this.path = path;
     }
 
     /**
@@ -44,7 +46,17 @@ public class NvmeTransportException extends NvmeException {
      * @since 1.4
      */
     public static NvmeTransportException pathWithdrawn(String detail) {
-        return new NvmeTransportException("path withdrawn: " + detail, null, true, true, null);
+        return new NvmeTransportException("path withdrawn: " + detail, null, true, PATH_WITHDRAWN, null);
+    }
+
+    /**
+     * The transport has no path for the connection at all (no offload device claims it); another transport may
+     * (the {@code offload_fallback} option).
+     *
+     * @since 1.4
+     */
+    public static NvmeTransportException noPath(String detail) {
+        return new NvmeTransportException(detail, null, true, NO_PATH, null);
     }
 
     /**
@@ -115,6 +127,15 @@ public class NvmeTransportException extends NvmeException {
      * @since 1.4
      */
     public boolean pathWithdrawn() {
-        return pathWithdrawn;
+        return path == PATH_WITHDRAWN;
+    }
+
+    /**
+     * Whether the transport found no path for the connection ({@link #noPath(String)}).
+     *
+     * @since 1.4
+     */
+    public boolean noPath() {
+        return path == NO_PATH;
     }
 }

@@ -74,6 +74,10 @@ final class OptionValidation {
             // The kernel syntax could not carry it: "," and a line break separate options.
             throw InvalidOptionException.invalidValue(option.key, value, "must not contain ',' or a line break");
         }
+        if (option == FabricsOption.OFFLOAD_FALLBACK && !ConnectOptions.FALLBACK_TCP.equals(value)) {
+            throw InvalidOptionException.invalidValue(option.key, value, "the only fallback is the software transport '"
+                    + ConnectOptions.FALLBACK_TCP + "'");
+        }
         if (option == FabricsOption.NQN || option == FabricsOption.HOSTNQN) {
             String problem = FabricsOption.nqnProblem(value);
             if (problem != null) {

@@ -26,7 +26,8 @@ class ConnectOptionsTest {
                 + "nqn=nqn.2024-01.dev.nvmeof:sub1,hostnqn=nqn.2014-08.org.nvmexpress:uuid:" + HOSTID
                 + ",hostid=" + HOSTID + ",host_traddr=10.0.0.2,host_iface=p1p1,nr_io_queues=4,nr_write_queues=2,"
                 + "nr_poll_queues=1,queue_size=64,keep_alive_tmo=7,reconnect_delay=2,ctrl_loss_tmo=60,"
-                + "fast_io_fail_tmo=20,hdr_digest,data_digest,tos=16,duplicate_connect,disable_sqflow");
+                + "fast_io_fail_tmo=20,hdr_digest,data_digest,tos=16,duplicate_connect,disable_sqflow,"
+                + "offload_fallback=tcp");
         assertEquals("tcp_offload", options.transport());
         assertEquals("10.0.0.1", options.traddr());
         assertEquals(4421, options.trsvcid());
@@ -49,6 +50,7 @@ class ConnectOptionsTest {
         assertTrue(options.duplicateConnect());
         assertTrue(options.disableSqflow());
         assertFalse(options.discovery());
+        assertEquals("tcp", options.offloadFallback());
         assertEquals(List.of(), options.warnings());
         assertEquals(ConnectOptions.ALL.size() - 1, options.given().size()); // all but discovery
     }
@@ -203,6 +205,14 @@ class ConnectOptionsTest {
     }
 
     @Test
+    void shouldRefuseAnOffloadFallbackOtherThanTcp() throws Exception {
+        InvalidOptionException refused = assertThrows(InvalidOptionException.class,
+                () -> ConnectOptions.parse(BASE + ",offload_fallback=rdma"));
+        assertEquals("offload_fallback", refused.option());
+        assertNull(ConnectOptions.parse(BASE).offloadFallback(), "off by default");
+    }
+
+    @Test
     void shouldFillInTheDefaultHostWhenHostnqnAndHostidAreNotGiven() throws Exception {
         HostIdentity identity = HostIdentity.of(UUID.fromString(HOSTID));
         ConnectOptions options = ConnectOptions.parse(BASE).withDefaultHost(identity);
@@ -215,8 +225,9 @@ class ConnectOptionsTest {
     }
 
     @Test
-    void shouldListEveryKernelOptionWhenAskedForAll() {
-        assertEquals(22, ConnectOptions.ALL.size());
+    void shouldListEveryKernelOptionAndOursWhenAskedForAll() {
+        assertEquals(23, ConnectOptions.ALL.size());
+        assertTrue(ConnectOptions.ALL.contains("offload_fallback"), "ours: the software transport to fall back to");
         assertTrue(ConnectOptions.ALL.containsAll(Set.of("transport", "traddr", "trsvcid", "nqn", "hostnqn", "hostid",
                 "host_traddr", "host_iface", "nr_io_queues", "nr_write_queues", "nr_poll_queues", "queue_size",
                 "keep_alive_tmo", "reconnect_delay", "ctrl_loss_tmo", "fast_io_fail_tmo", "hdr_digest", "data_digest",

@@ -2,9 +2,12 @@ package dev.nvmeof.host.internal;
 
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.NvmeException;
+import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.spi.transport.Transport;
 import dev.nvmeof.spi.transport.TransportAssociation;
 
@@ -20,21 +23,27 @@ import dev.nvmeof.spi.transport.TransportAssociation;
 final class ControllerAssociation {
     private final ConnectOptions options;
     private final Transport transport;
+    /** The host's transports by name, for {@code offload_fallback}. */
+    private final Function<String, Transport> transports;
     private final HostSettings settings;
     private final HostQueue.Listener queueListener;
     private volatile ConnectSequence.Connected current;
     private volatile ConnectSequence attempt;
+    /** Why the association in use is the fallback transport's (no device claimed), or null when it is not. */
+    private volatile String fallbackReason;
     /** The last association's limit, kept while reconnecting so requests held meanwhile are split alike. */
     private volatile int maxTransferSize = 4096;
 
     /**
      * @param options       with the host identity filled in
+     * @param transports    the host's transports by name (null when there is none): {@code offload_fallback}
      * @param queueListener told when a queue of an association fails
      */
-    ControllerAssociation(ConnectOptions options, Transport transport, HostSettings settings,
-            HostQueue.Listener queueListener) {
+    ControllerAssociation(ConnectOptions options, Transport transport, Function<String, Transport> transports,
+            HostSettings settings, HostQueue.Listener queueListener) {
         this.options = Objects.requireNonNull(options, "options");
         this.transport = Objects.requireNonNull(transport, "transport");
+        this.transports = Objects.requireNonNull(transports, "transports");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.queueListener = Objects.requireNonNull(queueListener, "queueListener");
     }
@@ -47,11 +56,29 @@ final class ControllerAssociation {
      * @param abandoned true when the attempt must stop now
      */
     ConnectSequence.Connected attempt(boolean scan, BooleanSupplier abandoned) throws NvmeException {
-        TransportAssociation association = transport.associate(options);
-        ConnectSequence sequence = new ConnectSequence(options, settings, queueListener, abandoned);
+        String fallback = null;
+        ConnectOptions used = options;
+        TransportAssociation association;
+        try {
+            association = transport.associate(options); // the preferred transport first, on every attempt
+        } catch (NvmeTransportException noPath) {
+            Transport software = noPath.noPath() && options.offloadFallback() != null
+                    ? transports.apply(options.offloadFallback()) : null;
+            if (software == null) {
+                throw noPath;
+            }
+            used = options.toBuilder().transport(software.name()).clear("offload_fallback").build()
+                    .withDefaultHost(new HostIdentity(options.hostnqn(), options.hostid()));
+            software.optionPolicy().check(used);
+            association = software.associate(used);
+            fallback = noPath.getMessage();
+        }
+        ConnectSequence sequence = new ConnectSequence(used, settings, queueListener, abandoned);
         attempt = sequence;
         try {
-            return sequence.run(association, scan);
+            ConnectSequence.Connected connected = sequence.run(association, scan);
+            fallbackReason = fallback;
+            return connected;
         } catch (NvmeException | RuntimeException e) {
             association.close();
             throw e;
@@ -97,6 +124,12 @@ final class ControllerAssociation {
     /** The association in use as the transport describes it, or the transport's name while there is none. */
     String describe() {
         ConnectSequence.Connected c = current;
-        return c == null ? transport.name() + " (not connected)" : c.association().describe();
+        if (c == null) {
+            return transport.name() + " (not connected)";
+        }
+        String fallback = fallbackReason;
+        return fallback == null ? c.association().describe()
+                : options.offloadFallback() + " (fallback from " + transport.name() + ": " + fallback + "): "
+                        + c.association().describe();
     }
 }

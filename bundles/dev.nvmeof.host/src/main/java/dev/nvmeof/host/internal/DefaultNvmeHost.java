@@ -133,7 +133,8 @@ public final class DefaultNvmeHost implements NvmeHost {
                     }
                 }
             }
-            controller = new HostController(nextName(), options, transport, settings, this::forget);
+            controller = new HostController(nextName(), options, transport, transports::get, settings,
+                    this::forget);
             controller.listener(fanOut);
             controller.events(events);
             if (workers) {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.ControllerEvent;
@@ -67,6 +68,12 @@ public final class HostController implements NvmeController {
      */
     public HostController(String name, ConnectOptions options, Transport transport, HostSettings settings,
             Consumer<HostController> onDead) {
+        this(name, options, transport, transportName -> null, settings, onDead);
+    }
+
+    /** @param transports the host's transports by name, for {@code offload_fallback} */
+    public HostController(String name, ConnectOptions options, Transport transport,
+            Function<String, Transport> transports, HostSettings settings, Consumer<HostController> onDead) {
         this.name = Objects.requireNonNull(name, "name");
         this.options = Objects.requireNonNull(options, "options");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -75,7 +82,7 @@ public final class HostController implements NvmeController {
             LOG.log(System.Logger.Level.DEBUG, "{0}: {1} -> {2}", name, from, to);
             listener.stateChanged(this, from, to);
         }, this::changed);
-        this.association = new ControllerAssociation(options, transport, settings,
+        this.association = new ControllerAssociation(options, transport, transports, settings,
                 (queue, cause) -> errorRecovery(ControllerFailure.Reason.TRANSPORT_ERROR, cause));
         this.recovery = new Recovery(this, association, options, settings);
         this.requests = new RequestRouter(this, association, recovery);
@@ -213,6 +220,15 @@ public final class HostController implements NvmeController {
         if (event != null) {
             events.accept(event);
         }
+    }
+
+    @Override
+    public void reset() {
+        if (state.state() != ControllerState.LIVE) {
+            throw new IllegalStateException(name + " is " + state.state() + ": a reset needs a LIVE controller (busy)");
+        }
+        errorRecovery(ControllerFailure.Reason.RESET, NvmeTransportException.of("reset requested", null, true,
+                null));
     }
 
     @Override

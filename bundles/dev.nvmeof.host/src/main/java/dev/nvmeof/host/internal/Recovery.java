@@ -60,6 +60,8 @@ final class Recovery {
     private final ArrayDeque<PendingRequest> held = new ArrayDeque<>();
     private volatile boolean requested;
     private volatile NvmeTransportException cause;
+    /** The loss being recovered needs no {@code reconnect_delay} before its first attempt. */
+    private volatile boolean atOnce;
     /** The last reconnect attempt's error, for the DEAD event's cause; owned by the work loop. */
     private Exception lastAttemptError;
     private final long ctrlLossTmo;
@@ -89,6 +91,7 @@ final class Recovery {
                         ControllerFailure.of(reason, why))) {
             LOG.log(System.Logger.Level.WARNING, "{0}: error recovery: {1}", controller.name(), why.getMessage());
             this.cause = why;
+            this.atOnce = reason == ControllerFailure.Reason.RESET || why.pathWithdrawn();
             this.requested = true;
             controller.wake();
         }
@@ -144,8 +147,7 @@ final class Recovery {
             int work = 0;
             if (requested && state().state() == ControllerState.RESETTING) {
                 requested = false;
-                NvmeTransportException why = cause;
-                policy.lost(now, why != null && why.pathWithdrawn()); // a driver left: no reconnect_delay first
+                policy.lost(now, atOnce); // a driver left, or a reset: no reconnect_delay first
                 ConnectSequence.Connected c = association.take();
                 if (c != null) {
                     List<PendingRequest> pending = teardown(c);

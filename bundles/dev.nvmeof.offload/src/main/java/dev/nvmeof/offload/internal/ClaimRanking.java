@@ -57,8 +57,8 @@ final class ClaimRanking {
         if (!anyClaim) {
             String why = asked == 0 ? ": no offload device is registered"
                     : " (" + asked + (asked == 1 ? " driver" : " drivers") + " asked): " + report;
-            throw NvmeTransportException.of("no offload device claims the connection to " + target + why,
-                    null, true, null);
+            // No path at all through this transport: the host core may continue on offload_fallback.
+            throw NvmeTransportException.noPath("no offload device claims the connection to " + target + why);
         }
         Set<String> unhonoured = new TreeSet<>();
         for (Candidate candidate : candidates) {

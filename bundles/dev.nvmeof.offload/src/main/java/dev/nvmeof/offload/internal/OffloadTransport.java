@@ -1,6 +1,7 @@
 package dev.nvmeof.offload.internal;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.api.OptionPolicy;
@@ -41,7 +42,7 @@ public final class OffloadTransport implements Transport {
     /** What the transport allows before any device is asked: the options Linux's tcp_offload took; each device narrows. */
     static final OptionPolicy POLICY = new OptionPolicy(NAME,
             Set.of("trsvcid", "reconnect_delay", "host_traddr", "ctrl_loss_tmo", "hdr_digest", "data_digest",
-                    "nr_write_queues", "nr_poll_queues", "tos", "host_iface"),
+                    "nr_write_queues", "nr_poll_queues", "tos", "host_iface", "offload_fallback"),
             Set.of("traddr"));
 
     private final Map<OffloadDriver, DriverEntry> drivers = new ConcurrentHashMap<>();
@@ -233,7 +234,14 @@ public final class OffloadTransport implements Transport {
     }
 
     /** The {@link ConnectRequest} for these options: target and host addresses resolved, the options given. */
-    static ConnectRequest request(ConnectOptions options) throws NvmeException {
+    static ConnectRequest request(ConnectOptions given) throws NvmeException {
+        // offload_fallback is the host core's business, not a device's: drivers neither see nor honour it.
+        ConnectOptions options = given;
+        if (given.offloadFallback() != null) {
+            ConnectOptions stripped = given.toBuilder().clear("offload_fallback").build();
+            options = given.hostid() == null ? stripped
+                    : stripped.withDefaultHost(new HostIdentity(given.hostnqn(), given.hostid()));
+        }
         String traddr = options.traddr();
         String target = traddr + ":" + options.trsvcid();
         try {

@@ -103,12 +103,16 @@ final class OffloadLab implements AutoCloseable {
      * transport, seen through {@link #attempts}, and {@code listener} told of every state change. Closing the lab
      * disconnects its controllers.
      */
-    NvmeHost host(Path state, Duration ioTimeout, ControllerListener listener) throws IOException {
+    NvmeHost host(Path state, Duration ioTimeout, ControllerListener listener, Transport... more)
+            throws IOException {
         HostSettings d = HostSettings.defaults();
         HostSettings settings = new HostSettings(d.clock(), ioTimeout, d.adminTimeout(), d.icRespTimeout(),
                 d.shutdownTimeout(), d.pollInterval(), d.pause(), d.waitTick());
         DefaultNvmeHost host = new DefaultNvmeHost(HostIdentity.loadOrCreate(state), settings, true);
         host.addTransport(attempts);
+        for (Transport transport : more) {
+            host.addTransport(transport);
+        }
         host.addListener(listener);
         hosts.push(() -> {
             for (NvmeController controller : host.controllers()) {
