@@ -58,8 +58,10 @@ final class QueueRig implements AutoCloseable {
         this.driver = environment.driver();
         this.request = request(environment.target().address());
         Optional<OffloadClaim> claimed = driver.claimDev(request);
-        check(claimed.isPresent(), "the device does not claim the target its port routes to ("
-                + environment.target().address() + "): " + driver.declineReason(request));
+        if (claimed.isEmpty()) { // declineReason only after an empty claim, as the SPI says
+            throw new AssertionError("the device does not claim the target its port routes to ("
+                    + environment.target().address() + "): " + driver.declineReason(request));
+        }
         this.claim = claimed.get();
         this.controller = driver.setupCtrl(request, claim);
         try {

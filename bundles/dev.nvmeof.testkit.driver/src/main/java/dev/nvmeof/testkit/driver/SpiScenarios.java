@@ -41,8 +41,10 @@ final class SpiScenarios {
         OffloadDriver driver = environment.driver();
         ConnectRequest request = QueueRig.request(environment.target().address());
         Optional<OffloadClaim> first = bounded("claimDev", CLAIM_BOUND, () -> driver.claimDev(request));
-        check(first.isPresent(), "no claim for " + environment.target().address() + ", which its port routes to: "
-                + driver.declineReason(request));
+        if (first.isEmpty()) {
+            throw new AssertionError("no claim for " + environment.target().address() + ", which its port routes"
+                    + " to: " + driver.declineReason(request));
+        }
         OffloadClaim claim = first.get();
         check(claim.localAddress() != null, "the claim states no local address");
         int maxPrefix = claim.localAddress() instanceof Inet4Address ? 32 : 128;
@@ -82,8 +84,9 @@ final class SpiScenarios {
         } finally {
             environment.hooks().linkUp();
         }
-        check(bounded("claimDev", CLAIM_BOUND, () -> driver.claimDev(request)).isPresent(),
-                "no claim once the link is up again: " + driver.declineReason(request));
+        if (bounded("claimDev", CLAIM_BOUND, () -> driver.claimDev(request)).isEmpty()) {
+            throw new AssertionError("no claim once the link is up again: " + driver.declineReason(request));
+        }
     }
 
     private static void assertReason(OffloadDriver driver, ConnectRequest request) throws Exception {
