@@ -189,17 +189,19 @@ public final class VerifiedWorkload {
     }
 
     private Result result() {
-        return new Result(writes.get() - unissued(), acked.get(), failed.get(), List.copyOf(hung),
+        return new Result(writes.get(), acked.get(), failed.get(), List.copyOf(hung),
                 Optional.ofNullable(firstFailure.get()));
     }
 
-    private long unissued() {
-        return Math.max(0, writes.get() - settings.maxWrites());
-    }
-
-    /** One writer: its k-th write goes to its chunk {@code k mod (chunks / writers)}; a slot is reused once done. */
+    /**
+     * One writer: its k-th write goes to its chunk {@code k mod (chunks / writers)}, up to its share of the writes; a
+     * slot is reused once done.
+     */
     private void write(int writer, long deadline) throws InterruptedException {
         int perWriter = settings.chunks() / settings.writers();
+        // Each writer its share of maxWrites, so a fast device does not let the first thread do them all.
+        long budget = settings.maxWrites() / settings.writers() + (writer < settings.maxWrites() % settings.writers()
+                ? 1 : 0);
         int depth = settings.depth();
         ByteBuffer[] buffers = new ByteBuffer[depth];
         @SuppressWarnings("unchecked")
@@ -210,9 +212,10 @@ public final class VerifiedWorkload {
             if (inFlight[slot] != null && !awaitDone(inFlight[slot], what[slot])) {
                 return; // hung: its buffer is still the host's, stop here
             }
-            if (stopped || deadline - System.nanoTime() < 0 || writes.incrementAndGet() > settings.maxWrites()) {
+            if (stopped || k >= budget || deadline - System.nanoTime() < 0) {
                 break;
             }
+            writes.incrementAndGet();
             int chunk = writer + settings.writers() * (k % perWriter);
             long generation = issued.get(chunk) + 1;
             issued.set(chunk, generation);
