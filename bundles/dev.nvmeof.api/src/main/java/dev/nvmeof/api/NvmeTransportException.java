@@ -46,7 +46,25 @@ public class NvmeTransportException extends NvmeException {
      * @since 1.4
      */
     public static NvmeTransportException pathWithdrawn(String detail) {
-        return new NvmeTransportException("path withdrawn: " + detail, null, true, PATH_WITHDRAWN, null);
+        return new Withdrawn("path withdrawn: " + detail);
+    }
+
+    /**
+     * Without a stack trace: it is made on the thread of a departing driver's bundle, and a backtrace holds the
+     * classes of every frame, so it would keep that bundle's class loader alive for as long as the controller
+     * remembers its last failure. The message says all there is to say.
+     */
+    private static final class Withdrawn extends NvmeTransportException {
+        private static final long serialVersionUID = 1L;
+
+        Withdrawn(String message) {
+            super(message, null, true, PATH_WITHDRAWN, null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /**

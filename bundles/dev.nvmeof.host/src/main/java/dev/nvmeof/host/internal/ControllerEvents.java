@@ -24,11 +24,8 @@ final class ControllerEvents implements Consumer<ControllerEvent> {
     private final ThreadPoolExecutor executor;
 
     ControllerEvents() {
-        executor = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, "nvme-host-events");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                HostThreads.named("nvme-host-events"));
         executor.allowCoreThreadTimeOut(true);
     }
 

@@ -18,11 +18,8 @@ final class ControllerWorker {
 
     ControllerWorker(HostController controller, Duration tick) {
         this.controller = controller;
-        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "nvme-" + controller.name() + "-work");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(
+                HostThreads.named("nvme-" + controller.name() + "-work"));
         long nanos = tick.toNanos();
         executor.scheduleWithFixedDelay(this::turn, nanos, nanos, TimeUnit.NANOSECONDS);
         controller.wakeup(() -> {

@@ -72,11 +72,7 @@ public final class DefaultNvmeHost implements NvmeHost {
      * after 10 s idle, so an idle host keeps none.
      */
     private final ThreadPoolExecutor callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), runnable -> {
-                Thread thread = new Thread(runnable, "nvme-callback");
-                thread.setDaemon(true);
-                return thread;
-            });
+            new SynchronousQueue<>(), HostThreads.named("nvme-callback"));
 
     public DefaultNvmeHost(HostIdentity identity, HostSettings settings, boolean workers) {
         this.identity = Objects.requireNonNull(identity, "identity");

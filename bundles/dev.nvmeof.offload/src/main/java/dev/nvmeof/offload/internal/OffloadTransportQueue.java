@@ -135,7 +135,11 @@ final class OffloadTransportQueue implements TransportQueue, OffloadQueueHandle 
     }
 
     private void failClosed() {
-        fail(null, deviceLeaving ? "offload device " + deviceName + " left" : "queue " + qid + " is closed");
+        if (deviceLeaving) {
+            fail(NvmeTransportException.pathWithdrawn("offload device " + deviceName + " left")); // as pathGone()
+        } else {
+            fail(null, "queue " + qid + " is closed");
+        }
     }
 
     /** The device is leaving: quiesce its queue while it is still there ({@link #pathGone()} follows). */

@@ -17,6 +17,7 @@ import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.host.internal.DefaultNvmeHost;
+import dev.nvmeof.host.internal.HostThreads;
 import dev.nvmeof.host.internal.HostController;
 import dev.nvmeof.host.internal.HostListener;
 
@@ -56,11 +57,7 @@ final class DeclaredControllers implements HostListener {
         this.host = host;
         this.transports = transports;
         this.log = log;
-        this.connector = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "nvme-host-connect");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.connector = Executors.newSingleThreadScheduledExecutor(HostThreads.named("nvme-host-connect"));
     }
 
     void declare(ControllerComponent owner, String pid, ConnectOptions options) {

@@ -1,0 +1,183 @@
+package dev.nvmeof.itest;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
+
+import dev.nvmeof.api.BlockDevice;
+
+/**
+ * Mixed verified I/O at a fixed queue depth: each of {@code depth} slots owns its own blocks (slot {@code k} the
+ * blocks {@code k, k + depth, ...}), so a block never has two commands in flight and every read has one right
+ * answer: the last acknowledged write. Each block carries its LBA, a generation and a CRC-32C; the record of
+ * acknowledged generations is what {@link #verifyAll} reads back. Every completion stamps the time, so the longest
+ * gap between two completions in a window is the I/O pause a caller saw.
+ */
+final class VerifiedLoad {
+    private static final int HEADER = 16;
+
+    private final BlockDevice device;
+    private final int depth;
+    private final int blocksPerSlot;
+    private final int blockBytes;
+    private final int blockLbas;
+    private final long[] acked;
+    private final long[] generation;
+    private volatile boolean running = true;
+    private final CountDownLatch stopped;
+    private final AtomicLong completions = new AtomicLong();
+    private final AtomicLong lastCompletion = new AtomicLong(System.nanoTime());
+    private final AtomicLong longestGap = new AtomicLong();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+    private volatile CountDownLatch progress = new CountDownLatch(0);
+
+    VerifiedLoad(BlockDevice device, int depth, int blocksPerSlot, int blockBytes) {
+        this.device = device;
+        this.depth = depth;
+        this.blocksPerSlot = blocksPerSlot;
+        this.blockBytes = blockBytes;
+        this.blockLbas = blockBytes / device.blockSize();
+        this.acked = new long[depth * blocksPerSlot];
+        this.generation = new long[depth * blocksPerSlot];
+        this.stopped = new CountDownLatch(depth);
+    }
+
+    /** Starts every slot's chain of commands. */
+    VerifiedLoad start() {
+        for (int slot = 0; slot < depth; slot++) {
+            next(slot, 0);
+        }
+        return this;
+    }
+
+    private void next(int slot, long step) {
+        if (!running || firstError.get() != null) {
+            stopped.countDown();
+            return;
+        }
+        int block = slot + depth * (int) (step % blocksPerSlot);
+        boolean read = step % 3 == 2 && acked[block] != 0;
+        CompletableFuture<Void> io;
+        ByteBuffer buffer = ByteBuffer.allocate(blockBytes);
+        long gen = 0;
+        try {
+            if (read) {
+                io = device.read((long) block * blockLbas, buffer);
+            } else {
+                gen = ++generation[block];
+                fill(buffer, block, gen);
+                io = device.write((long) block * blockLbas, buffer, false);
+            }
+        } catch (RuntimeException e) {
+            io = CompletableFuture.failedFuture(e);
+        }
+        long written = gen;
+        io.whenComplete((ignored, failure) -> {
+            stamp();
+            if (failure != null) {
+                firstError.compareAndSet(null, (read ? "read" : "write") + " of block " + block + " failed: "
+                        + failure);
+            } else if (read) {
+                String wrong = check(buffer, block, acked[block]);
+                if (wrong != null) {
+                    firstError.compareAndSet(null, wrong);
+                }
+            } else {
+                acked[block] = written;
+            }
+            next(slot, step + 1);
+        });
+    }
+
+    private void stamp() {
+        long now = System.nanoTime();
+        long before = lastCompletion.getAndSet(now);
+        longestGap.accumulateAndGet(now - before, Math::max);
+        completions.incrementAndGet();
+        progress.countDown();
+    }
+
+    private void fill(ByteBuffer buffer, int block, long gen) {
+        buffer.putLong(0, block).putLong(8, gen);
+        for (int at = HEADER; at + 8 <= blockBytes - 8; at += 8) {
+            buffer.putLong(at, gen * 0x9E3779B97F4A7C15L ^ ((long) block << 32 | at));
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.array(), 0, blockBytes - 8);
+        buffer.putLong(blockBytes - 8, crc.getValue());
+    }
+
+    /** Null when {@code buffer} holds block {@code block} at generation {@code gen}, else what is wrong. */
+    private String check(ByteBuffer buffer, int block, long gen) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.array(), 0, blockBytes - 8);
+        if (buffer.getLong(blockBytes - 8) != crc.getValue()) {
+            return "block " + block + ": checksum mismatch (torn or foreign data)";
+        }
+        if (buffer.getLong(0) != block) {
+            return "block " + block + ": holds block " + buffer.getLong(0) + "'s data (misdirected write)";
+        }
+        if (buffer.getLong(8) != gen) {
+            return "block " + block + ": generation " + buffer.getLong(8) + ", the last acknowledged write was "
+                    + gen + " (a lost or stale write)";
+        }
+        return null;
+    }
+
+    long completions() {
+        return completions.get();
+    }
+
+    /** Starts a new pause window: the longest gap from now on. */
+    void resetLongestGap() {
+        lastCompletion.set(System.nanoTime());
+        longestGap.set(0);
+    }
+
+    /** The longest time without a completion since {@link #resetLongestGap()}, up to now. */
+    long longestGapNanos() {
+        return Math.max(longestGap.get(), System.nanoTime() - lastCompletion.get());
+    }
+
+    /** Waits (bounded) until {@code more} completions happened after this call. */
+    boolean awaitProgress(int more, long timeout, TimeUnit unit) throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(more);
+        progress = latch;
+        return latch.await(timeout, unit);
+    }
+
+    /** The first error a caller saw or a read found, or null. */
+    String firstError() {
+        return firstError.get();
+    }
+
+    /** Lets every slot finish its command and stop; true when all did within the bound. */
+    boolean stop(long timeout, TimeUnit unit) throws InterruptedException {
+        running = false;
+        return stopped.await(timeout, unit);
+    }
+
+    /** Reads every block back and returns what differs from the record of acknowledged writes (empty: all good). */
+    List<String> verifyAll(long timeout, TimeUnit unit) throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (int block = 0; block < acked.length; block++) {
+            if (acked[block] == 0) {
+                continue;
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(blockBytes);
+            device.read((long) block * blockLbas, buffer).get(timeout, unit);
+            String problem = check(buffer, block, acked[block]);
+            if (problem != null) {
+                wrong.add(problem);
+            }
+        }
+        return Collections.unmodifiableList(wrong);
+    }
+}
