@@ -3,6 +3,7 @@ package dev.nvmeof.host;
 import dev.nvmeof.protocol.log.Log;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,12 +35,43 @@ public final class EmbeddedNvmeHost implements NvmeHost, AutoCloseable {
 
     /** A host whose identity lives in {@code stateDirectory} (created if needed), with these transports. */
     public static EmbeddedNvmeHost start(Path stateDirectory, Transport... transports) throws IOException {
-        DefaultNvmeHost host = new DefaultNvmeHost(HostIdentity.loadOrCreate(stateDirectory), HostSettings.defaults(),
-                true);
+        return start(HostIdentity.loadOrCreate(stateDirectory), HostSettings.defaults().ioTimeout(), transports);
+    }
+
+    /**
+     * A host with this identity (e.g. {@link HostIdentity#generate()} for a throw-away one), an I/O command timeout
+     * other than Linux's 30 s, and these transports.
+     *
+     * @since 1.1
+     */
+    public static EmbeddedNvmeHost start(HostIdentity identity, Duration ioTimeout, Transport... transports) {
+        HostSettings d = HostSettings.defaults();
+        HostSettings settings = new HostSettings(d.clock(), ioTimeout, d.adminTimeout(), d.icRespTimeout(),
+                d.shutdownTimeout(), d.pollInterval(), d.pause(), d.waitTick());
+        DefaultNvmeHost host = new DefaultNvmeHost(identity, settings, true);
         for (Transport transport : transports) {
             host.addTransport(transport);
         }
         return new EmbeddedNvmeHost(host);
+    }
+
+    /**
+     * Serves connections with {@code transport} from now on (by its name; it replaces one of the same name), as an
+     * OSGi host does when a transport service arrives.
+     *
+     * @since 1.1
+     */
+    public void addTransport(Transport transport) {
+        host.addTransport(transport);
+    }
+
+    /**
+     * No new connection through {@code transport}; its controllers stay as they are.
+     *
+     * @since 1.1
+     */
+    public void removeTransport(Transport transport) {
+        host.removeTransport(transport);
     }
 
     @Override

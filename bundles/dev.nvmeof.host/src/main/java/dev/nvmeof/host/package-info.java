@@ -3,5 +3,5 @@
  * registers {@link dev.nvmeof.api.NvmeHost} and one {@link dev.nvmeof.api.BlockDevice} service per namespace itself.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.nvmeof.host;

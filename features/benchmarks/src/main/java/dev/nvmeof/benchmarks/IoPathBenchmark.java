@@ -34,7 +34,7 @@ import dev.nvmeof.driver.kit.VendorProfile;
 import dev.nvmeof.host.EmbeddedNvmeHost;
 import dev.nvmeof.nic.emulated.NicCapabilities;
 import dev.nvmeof.nic.emulated.NicFunction;
-import dev.nvmeof.offload.internal.OffloadTransport;
+import dev.nvmeof.offload.OffloadStack;
 import dev.nvmeof.transport.tcp.TcpTransportRuntime;
 
 /**
@@ -170,10 +170,10 @@ public class IoPathBenchmark {
                     NicFunction nic = NicFunction.start(ACME_NIC, 1);
                     started.push(nic);
                     nic.netDevice().addAddress("p1p1", NIC_PORT_ADDRESS);
-                    OffloadTransport offload = new OffloadTransport();
-                    started.push(offload::closeAll);
-                    offload.addDriver(new NicOffloadDriver(ACME, nic), 0, 1);
-                    host = EmbeddedNvmeHost.start(stateDirectory, offload);
+                    OffloadStack offload = new OffloadStack();
+                    started.push(offload);
+                    offload.addDriver(new NicOffloadDriver(ACME, nic));
+                    host = EmbeddedNvmeHost.start(stateDirectory, offload.transport());
                 }
                 default -> throw new IllegalArgumentException("transport tcp or tcp_offload, not " + transport);
             }

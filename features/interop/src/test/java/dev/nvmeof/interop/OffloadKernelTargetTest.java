@@ -10,7 +10,7 @@ import dev.nvmeof.driver.kit.NicOffloadDriver;
 import dev.nvmeof.driver.kit.VendorProfile;
 import dev.nvmeof.nic.emulated.NicCapabilities;
 import dev.nvmeof.nic.emulated.NicFunction;
-import dev.nvmeof.offload.internal.OffloadTransport;
+import dev.nvmeof.offload.OffloadStack;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -68,12 +68,12 @@ class OffloadKernelTargetTest {
         vortexNic = NicFunction.start(new NicCapabilities(0x1F7A, 0x0200, "IV1", 100_000, 4, 1 << 20, 64, true), 2,
                 1);
         vortexNic.netDevice().addAddress("p2p1", "127.0.0.3/24");
-        OffloadTransport offload = new OffloadTransport();
+        OffloadStack offload = new OffloadStack();
         offload.addDriver(new NicOffloadDriver(VendorProfile.of("acme", 0x1AC3, 0x0100, "tos"), acmeNic), 0, 1);
         offload.addDriver(new NicOffloadDriver(VendorProfile.of("vortex", 0x1F7A, 0x0200, "nr_poll_queues"),
                 vortexNic), 0, 2);
         ours = new OurHost();
-        ours.host.addTransport(offload);
+        ours.host.addTransport(offload.transport());
     }
 
     @AfterEach

@@ -9,10 +9,8 @@ import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
-import dev.nvmeof.host.internal.DefaultNvmeHost;
-import dev.nvmeof.host.internal.HostSettings;
-import dev.nvmeof.protocol.NanoClock;
-import dev.nvmeof.transport.tcp.internal.TcpTransport;
+import dev.nvmeof.host.EmbeddedNvmeHost;
+import dev.nvmeof.transport.tcp.TcpTransportRuntime;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,21 +22,20 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Our host in plain Java, as an embedding application uses it: a {@link DefaultNvmeHost} with a controller worker
- * per controller and the software {@code tcp} transport registered under its name. Plus the helpers the interop tests
+ * Our host in plain Java, as an embedding application uses it: an {@link EmbeddedNvmeHost} with the software
+ * {@code tcp} transport. Plus the helpers the interop tests
  * share: random transfer plans, bounded waits, and the guest-side views of the kernel target.
  */
 final class OurHost implements AutoCloseable {
     /** The kernel target's in-capsule data on I/O queues: IOCCSZ 1028 x 16 - 64 bytes of SQE. */
     static final int KERNEL_IN_CAPSULE = 16 * 1024;
 
-    final DefaultNvmeHost host;
-    private final TcpTransport transport;
+    final EmbeddedNvmeHost host;
+    private final TcpTransportRuntime transport;
 
     OurHost() {
-        transport = new TcpTransport(2, NanoClock.SYSTEM);
-        host = new DefaultNvmeHost(HostIdentity.generate(), HostSettings.defaults(), true);
-        host.addTransport(transport);
+        transport = new TcpTransportRuntime(2);
+        host = EmbeddedNvmeHost.start(HostIdentity.generate(), Duration.ofSeconds(30), transport);
     }
 
     NvmeController connect(String options) throws NvmeException {

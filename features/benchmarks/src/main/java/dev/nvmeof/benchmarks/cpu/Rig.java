@@ -21,7 +21,7 @@ import dev.nvmeof.driver.kit.VendorProfile;
 import dev.nvmeof.host.EmbeddedNvmeHost;
 import dev.nvmeof.nic.emulated.NicCapabilities;
 import dev.nvmeof.nic.emulated.NicFunction;
-import dev.nvmeof.offload.internal.OffloadTransport;
+import dev.nvmeof.offload.OffloadStack;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
@@ -52,7 +52,7 @@ final class Rig implements AutoCloseable {
     private final NvmeTarget target;
     private final InetSocketAddress address;
     private final TcpTransportRuntime tcp;
-    private final OffloadTransport offload;
+    private final OffloadStack offload;
     private final NicOffloadDriver driver;
     private final long namespaceBytes;
     private int hostCount;
@@ -69,9 +69,9 @@ final class Rig implements AutoCloseable {
         NicFunction nic = NicFunction.start(ACME_NIC, 1);
         started.push(nic);
         nic.netDevice().addAddress("p1p1", NIC_PORT_ADDRESS);
-        offload = new OffloadTransport();
+        offload = new OffloadStack();
         driver = new NicOffloadDriver(ACME, nic);
-        offload.addDriver(driver, 0, 1);
+        offload.addDriver(driver);
     }
 
     static Rig start(long namespaceBytes) throws IOException {
@@ -86,7 +86,7 @@ final class Rig implements AutoCloseable {
     Connection connect(String transport, boolean dataDigest) throws Exception {
         Path state = stateRoot.resolve("host" + hostCount++);
         EmbeddedNvmeHost host = transport.equals("tcp") ? EmbeddedNvmeHost.start(state, tcp)
-                : EmbeddedNvmeHost.start(state, offload);
+                : EmbeddedNvmeHost.start(state, offload.transport());
         hosts.push(host);
         NvmeController controller = host.connect(ConnectOptions.parse("transport=" + transport + ",traddr="
                 + address.getAddress().getHostAddress() + ",trsvcid=" + address.getPort() + ",nqn=" + NQN
@@ -128,7 +128,7 @@ final class Rig implements AutoCloseable {
         while (!hosts.isEmpty()) {
             hosts.pop().close();
         }
-        offload.closeAll();
+        offload.close();
         while (!started.isEmpty()) {
             started.pop().close();
         }

@@ -19,8 +19,7 @@ import dev.nvmeof.api.InvalidOptionException;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.driver.kit.NicOffloadDriver;
-import dev.nvmeof.protocol.NanoClock;
-import dev.nvmeof.transport.tcp.SoftwareTcp;
+import dev.nvmeof.transport.tcp.TcpTransportRuntime;
 
 /**
  * {@code offload_fallback=tcp}: with no device claiming, a {@code tcp_offload} controller continues over the software
@@ -35,7 +34,7 @@ class OffloadFallbackTest {
     Path state;
     private final OffloadLab lab = new OffloadLab();
     private final HostWatch watch = new HostWatch();
-    private final SoftwareTcp tcp = SoftwareTcp.start(1, NanoClock.SYSTEM);
+    private final TcpTransportRuntime tcp = new TcpTransportRuntime(1);
     private OffloadLab.Target target;
     private NvmeHost host;
 

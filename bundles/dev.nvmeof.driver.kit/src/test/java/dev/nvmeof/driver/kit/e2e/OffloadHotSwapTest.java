@@ -27,7 +27,7 @@ import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.driver.kit.NicOffloadDriver;
 
 /**
- * A driver leaving under load ({@code OffloadTransport.removeDriver}, what the DS unbind does when its bundle stops):
+ * A driver leaving under load ({@code OffloadStack.removeDriver}, what the DS unbind does when its bundle stops):
  * the controller on it fails over at once (no {@code reconnect_delay} first: the path was withdrawn, the target is
  * fine) to the other driver, which the reconnect's claim ranking picks, with no caller error and no data lost; with no other driver it ends DEAD after {@code ctrl_loss_tmo} and its queued I/O fails with
  * Host Path Error, never hangs.

@@ -20,12 +20,10 @@ import dev.nvmeof.api.OptionPolicy;
 import dev.nvmeof.driver.kit.NicOffloadDriver;
 import dev.nvmeof.driver.kit.VendorProfile;
 import dev.nvmeof.host.EmbeddedNvmeHost;
-import dev.nvmeof.host.internal.DefaultNvmeHost;
-import dev.nvmeof.host.internal.HostSettings;
 import dev.nvmeof.nic.emulated.NicCapabilities;
 import dev.nvmeof.nic.emulated.NicFunction;
 import dev.nvmeof.nic.emulated.QueuePair;
-import dev.nvmeof.offload.internal.OffloadTransport;
+import dev.nvmeof.offload.OffloadStack;
 import dev.nvmeof.spi.transport.Transport;
 import dev.nvmeof.spi.transport.TransportAssociation;
 import dev.nvmeof.target.NamespaceConfig;
@@ -53,9 +51,9 @@ final class OffloadLab implements AutoCloseable {
     static final NicCapabilities VORTEX_NIC = new NicCapabilities(0x1F7A, 0x0200, "V1", 100_000, 4, 1 << 20, 64,
             true);
 
-    final OffloadTransport transport = new OffloadTransport();
+    final OffloadStack transport = new OffloadStack();
     /** {@link #transport} as the hosts made by {@link #host(Path, Duration, ControllerListener)} use it. */
-    final Attempts attempts = new Attempts(transport);
+    final Attempts attempts = new Attempts(transport.transport());
     private final Deque<AutoCloseable> hosts = new ArrayDeque<>();
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private long nextServiceId = 1;
@@ -93,7 +91,7 @@ final class OffloadLab implements AutoCloseable {
 
     /** A host with the ULP as its only transport; closing it disconnects its controllers. */
     EmbeddedNvmeHost host(Path state) throws IOException {
-        EmbeddedNvmeHost host = EmbeddedNvmeHost.start(state, transport);
+        EmbeddedNvmeHost host = EmbeddedNvmeHost.start(state, transport.transport());
         hosts.push(host);
         return host;
     }
@@ -105,20 +103,12 @@ final class OffloadLab implements AutoCloseable {
      */
     NvmeHost host(Path state, Duration ioTimeout, ControllerListener listener, Transport... more)
             throws IOException {
-        HostSettings d = HostSettings.defaults();
-        HostSettings settings = new HostSettings(d.clock(), ioTimeout, d.adminTimeout(), d.icRespTimeout(),
-                d.shutdownTimeout(), d.pollInterval(), d.pause(), d.waitTick());
-        DefaultNvmeHost host = new DefaultNvmeHost(HostIdentity.loadOrCreate(state), settings, true);
-        host.addTransport(attempts);
+        EmbeddedNvmeHost host = EmbeddedNvmeHost.start(HostIdentity.loadOrCreate(state), ioTimeout, attempts);
         for (Transport transport : more) {
             host.addTransport(transport);
         }
         host.addListener(listener);
-        hosts.push(() -> {
-            for (NvmeController controller : host.controllers()) {
-                controller.disconnect();
-            }
-        });
+        hosts.push(host);
         return host;
     }
 
