@@ -53,6 +53,7 @@ import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.spi.transport.Transport;
+import dev.nvmeof.testkit.driver.MixedVerifiedLoad;
 
 /**
  * Hot-swapping the serving driver bundle in Felix under verified load, with default options: QD32 mixed reads and
@@ -111,9 +112,9 @@ public class HotSwapIT {
     }
 
     @Test
-    public void shouldSwapTheServingDriverUnderVerifiedLoadWithNoCallerErrorAndShortPauses() throws Exception {
+    public void shouldSwapTheServingDriverUnderMixedVerifiedLoadWithNoCallerErrorAndShortPauses() throws Exception {
         NvmeController controller = startStackAndConnect();
-        VerifiedLoad load = new VerifiedLoad(controller.namespaces().get(0).device(), QUEUE_DEPTH, 64, BLOCK_BYTES)
+        MixedVerifiedLoad load = new MixedVerifiedLoad(controller.namespaces().get(0).device(), QUEUE_DEPTH, 64, BLOCK_BYTES)
                 .start();
         assertTrue("the load runs", load.awaitProgress(1000, WAIT_SECONDS, TimeUnit.SECONDS));
 
@@ -166,7 +167,7 @@ public class HotSwapIT {
     @Test
     public void shouldLeaveNoThreadAndNoClassLoaderOfAnUninstalledDriverAfterSwaps() throws Exception {
         NvmeController controller = startStackAndConnect();
-        VerifiedLoad load = new VerifiedLoad(controller.namespaces().get(0).device(), 8, 16, BLOCK_BYTES).start();
+        MixedVerifiedLoad load = new MixedVerifiedLoad(controller.namespaces().get(0).device(), 8, 16, BLOCK_BYTES).start();
         for (int swap = 0; swap < 10; swap++) { // the serving driver each time: both carry queues in turn
             boolean acmeServes = controller.transportDescription().startsWith("tcp_offload via " + ACME);
             Bundle serving = bundle(acmeServes ? ACME_BUNDLE : VORTEX_BUNDLE);

@@ -1,4 +1,4 @@
-package dev.nvmeof.itest;
+package dev.nvmeof.testkit.driver;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -14,13 +14,14 @@ import java.util.zip.CRC32C;
 import dev.nvmeof.api.BlockDevice;
 
 /**
- * Mixed verified I/O at a fixed queue depth: each of {@code depth} slots owns its own blocks (slot {@code k} the
+ * Mixed verified I/O at a fixed queue depth, for measuring what a caller sees while the path changes underneath (a
+ * driver swapped, a failover): {@link VerifiedWorkload} is the write-heavy one with many writer threads. Here each of {@code depth} slots owns its own blocks (slot {@code k} the
  * blocks {@code k, k + depth, ...}), so a block never has two commands in flight and every read has one right
  * answer: the last acknowledged write. Each block carries its LBA, a generation and a CRC-32C; the record of
  * acknowledged generations is what {@link #verifyAll} reads back. Every completion stamps the time, so the longest
  * gap between two completions in a window is the I/O pause a caller saw.
  */
-final class VerifiedLoad {
+public final class MixedVerifiedLoad {
     private static final int HEADER = 16;
 
     private final BlockDevice device;
@@ -36,9 +37,15 @@ final class VerifiedLoad {
     private final AtomicLong lastCompletion = new AtomicLong(System.nanoTime());
     private final AtomicLong longestGap = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final CompletableFuture<String> failed = new CompletableFuture<>();
     private volatile CountDownLatch progress = new CountDownLatch(0);
 
-    VerifiedLoad(BlockDevice device, int depth, int blocksPerSlot, int blockBytes) {
+    /**
+     * @param depth         commands in flight (one per slot)
+     * @param blocksPerSlot blocks each slot owns; the region is {@code depth * blocksPerSlot} blocks from LBA 0
+     * @param blockBytes    bytes per command, a multiple of the device's block size
+     */
+    public MixedVerifiedLoad(BlockDevice device, int depth, int blocksPerSlot, int blockBytes) {
         this.device = device;
         this.depth = depth;
         this.blocksPerSlot = blocksPerSlot;
@@ -50,50 +57,76 @@ final class VerifiedLoad {
     }
 
     /** Starts every slot's chain of commands. */
-    VerifiedLoad start() {
+    public MixedVerifiedLoad start() {
         for (int slot = 0; slot < depth; slot++) {
-            next(slot, 0);
+            int first = slot;
+            // From a pool thread: a device that completes at once keeps its slot looping until stop().
+            CompletableFuture.runAsync(() -> next(first, 0));
         }
         return this;
     }
 
+    /**
+     * Runs slot {@code slot} from {@code step}: a command per step, the next one issued when it completes. Commands
+     * that complete at once are handled in this loop (no recursion however fast the device).
+     */
     private void next(int slot, long step) {
-        if (!running || firstError.get() != null) {
-            stopped.countDown();
-            return;
-        }
-        int block = slot + depth * (int) (step % blocksPerSlot);
-        boolean read = step % 3 == 2 && acked[block] != 0;
-        CompletableFuture<Void> io;
-        ByteBuffer buffer = ByteBuffer.allocate(blockBytes);
-        long gen = 0;
-        try {
-            if (read) {
-                io = device.read((long) block * blockLbas, buffer);
-            } else {
-                gen = ++generation[block];
-                fill(buffer, block, gen);
-                io = device.write((long) block * blockLbas, buffer, false);
+        for (long at = step; ; at++) {
+            if (!running || firstError.get() != null) {
+                stopped.countDown();
+                return;
             }
-        } catch (RuntimeException e) {
-            io = CompletableFuture.failedFuture(e);
-        }
-        long written = gen;
-        io.whenComplete((ignored, failure) -> {
-            stamp();
-            if (failure != null) {
-                firstError.compareAndSet(null, (read ? "read" : "write") + " of block " + block + " failed: "
-                        + failure);
-            } else if (read) {
-                String wrong = check(buffer, block, acked[block]);
-                if (wrong != null) {
-                    firstError.compareAndSet(null, wrong);
+            int block = slot + depth * (int) (at % blocksPerSlot);
+            boolean read = at % 3 == 2 && acked[block] != 0;
+            ByteBuffer buffer = ByteBuffer.allocate(blockBytes);
+            long gen = read ? 0 : ++generation[block];
+            CompletableFuture<Void> io;
+            try {
+                if (read) {
+                    io = device.read((long) block * blockLbas, buffer);
+                } else {
+                    fill(buffer, block, gen);
+                    io = device.write((long) block * blockLbas, buffer, false);
                 }
-            } else {
-                acked[block] = written;
+            } catch (RuntimeException e) {
+                io = CompletableFuture.failedFuture(e);
             }
-            next(slot, step + 1);
-        });
+            if (!io.isDone()) {
+                long following = at + 1;
+                io.whenComplete((ignored, failure) -> {
+                    finished(block, read, buffer, gen, failure);
+                    next(slot, following);
+                });
+                return;
+            }
+            Throwable failure = null;
+            try {
+                io.join();
+            } catch (RuntimeException e) {
+                failure = e.getCause() != null ? e.getCause() : e;
+            }
+            finished(block, read, buffer, gen, failure);
+        }
+    }
+
+    private void finished(int block, boolean read, ByteBuffer buffer, long gen, Throwable failure) {
+        stamp();
+        if (failure != null) {
+            error((read ? "read" : "write") + " of block " + block + " failed: " + failure);
+        } else if (read) {
+            String wrong = check(buffer, block, acked[block]);
+            if (wrong != null) {
+                error(wrong);
+            }
+        } else {
+            acked[block] = gen;
+        }
+    }
+
+    private void error(String what) {
+        if (firstError.compareAndSet(null, what)) {
+            failed.complete(what);
+        }
     }
 
     private void stamp() {
@@ -131,41 +164,46 @@ final class VerifiedLoad {
         return null;
     }
 
-    long completions() {
+    public long completions() {
         return completions.get();
     }
 
     /** Starts a new pause window: the longest gap from now on. */
-    void resetLongestGap() {
+    public void resetLongestGap() {
         lastCompletion.set(System.nanoTime());
         longestGap.set(0);
     }
 
     /** The longest time without a completion since {@link #resetLongestGap()}, up to now. */
-    long longestGapNanos() {
+    public long longestGapNanos() {
         return Math.max(longestGap.get(), System.nanoTime() - lastCompletion.get());
     }
 
     /** Waits (bounded) until {@code more} completions happened after this call. */
-    boolean awaitProgress(int more, long timeout, TimeUnit unit) throws InterruptedException {
+    public boolean awaitProgress(int more, long timeout, TimeUnit unit) throws InterruptedException {
         CountDownLatch latch = new CountDownLatch(more);
         progress = latch;
         return latch.await(timeout, unit);
     }
 
+    /** Completes with the first error a caller saw or a read found. */
+    public CompletableFuture<String> failure() {
+        return failed;
+    }
+
     /** The first error a caller saw or a read found, or null. */
-    String firstError() {
+    public String firstError() {
         return firstError.get();
     }
 
     /** Lets every slot finish its command and stop; true when all did within the bound. */
-    boolean stop(long timeout, TimeUnit unit) throws InterruptedException {
+    public boolean stop(long timeout, TimeUnit unit) throws InterruptedException {
         running = false;
         return stopped.await(timeout, unit);
     }
 
     /** Reads every block back and returns what differs from the record of acknowledged writes (empty: all good). */
-    List<String> verifyAll(long timeout, TimeUnit unit) throws Exception {
+    public List<String> verifyAll(long timeout, TimeUnit unit) throws Exception {
         List<String> wrong = new ArrayList<>();
         for (int block = 0; block < acked.length; block++) {
             if (acked[block] == 0) {
