@@ -37,6 +37,10 @@ import org.ops4j.pax.exam.Option;
  * <p><b>Configurations</b> ({@link #emulatedNic}, {@link #embeddedTarget}, {@link #factoryConfiguration}) are bundles
  * generated on the fly whose activator creates them once ConfigAdmin is up; each test framework starts empty, so
  * nothing leaks between tests. Wait (bounded) for the service a configuration makes before using it.
+ *
+ * <p>This class and {@link EmulatedNic} live on the Pax Exam driver side only: use them inside the
+ * {@code @Configuration} method, never in a field of the test class (the test class is also loaded in the framework's
+ * probe bundle, where they are not).
  */
 public final class NvmeofOptions {
     /** The factory PID of an emulated NIC function. */
