@@ -1,11 +1,11 @@
 package dev.nvmeof.itest;
 
-import static dev.nvmeof.itest.InFramework.NIC_FUNCTION_PID;
+import static dev.nvmeof.itest.OffloadFramework.ACME;
+import static dev.nvmeof.itest.OffloadFramework.ACME_BUNDLE;
+import static dev.nvmeof.itest.OffloadFramework.VORTEX;
+import static dev.nvmeof.itest.OffloadFramework.VORTEX_BUNDLE;
 import static dev.nvmeof.itest.InFramework.WAIT_SECONDS;
-import static dev.nvmeof.itest.InFramework.awaitListener;
-import static dev.nvmeof.itest.InFramework.awaitReference;
 import static dev.nvmeof.itest.InFramework.awaitService;
-import static dev.nvmeof.itest.InFramework.configure;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
@@ -21,9 +21,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -44,7 +42,6 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 
 import dev.nvmeof.api.ConnectOptions;
@@ -52,7 +49,6 @@ import dev.nvmeof.api.ControllerListener;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeHost;
-import dev.nvmeof.spi.transport.Transport;
 import dev.nvmeof.testkit.driver.MixedVerifiedLoad;
 
 /**
@@ -67,10 +63,6 @@ import dev.nvmeof.testkit.driver.MixedVerifiedLoad;
 @ExamReactorStrategy(PerMethod.class)
 public class HotSwapIT {
     private static final String NQN = "nqn.2026-12.dev.nvmeof:hot-swap";
-    private static final String ACME_BUNDLE = "dev.nvmeof.driver.acme";
-    private static final String VORTEX_BUNDLE = "dev.nvmeof.driver.vortex";
-    private static final String ACME = "acme-ACME0101";
-    private static final String VORTEX = "vortex-VRTX0202";
     private static final int SWAPS = Integer.getInteger("nvmeof.hotswap.swaps", 100);
     private static final long PAUSE_BOUND_MILLIS = 2_000;
     private static final int QUEUE_DEPTH = 32;
@@ -85,12 +77,7 @@ public class HotSwapIT {
     @Inject
     private LogReaderService logReader;
 
-    private final BlockingQueue<String> ulpLog = new LinkedBlockingQueue<>();
-    private final LogListener logListener = entry -> {
-        if (entry.getBundle() != null && "dev.nvmeof.offload".equals(entry.getBundle().getSymbolicName())) {
-            ulpLog.add(entry.getMessage());
-        }
-    };
+    private OffloadFramework stack;
 
     @Configuration
     public Option[] config() {
@@ -103,12 +90,12 @@ public class HotSwapIT {
 
     @Before
     public void listenToTheUlp() {
-        logReader.addLogListener(logListener);
+        stack = new OffloadFramework(context, configurationAdmin, logReader);
     }
 
     @After
     public void stopListening() {
-        logReader.removeLogListener(logListener);
+        stack.close();
     }
 
     @Test
@@ -121,8 +108,9 @@ public class HotSwapIT {
         List<Long> pauses = new ArrayList<>();
         for (int swap = 0; swap < SWAPS; swap++) {
             String serving = controller.transportDescription();
-            Bundle driver = bundle(serving.startsWith("tcp_offload via " + ACME) ? ACME_BUNDLE : VORTEX_BUNDLE);
-            String device = driver.getSymbolicName().equals(ACME_BUNDLE) ? ACME : VORTEX;
+            boolean acmeServes = serving.startsWith("tcp_offload via " + ACME);
+            Bundle driver = stack.bundle(acmeServes ? ACME_BUNDLE : VORTEX_BUNDLE);
+            String device = acmeServes ? ACME : VORTEX;
             load.resetLongestGap();
             switch (swap % 3) {
                 case 0 -> {
@@ -136,7 +124,7 @@ public class HotSwapIT {
                     context.installBundle(location).start();
                 }
             }
-            awaitUlpBound(device);
+            stack.awaitUlpBound(device);
             assertTrue("swap " + swap + ": I/O did not flow again: " + load.firstError(),
                     load.awaitProgress(2 * QUEUE_DEPTH, WAIT_SECONDS, TimeUnit.SECONDS));
             pauses.add(TimeUnit.NANOSECONDS.toMillis(load.longestGapNanos()));
@@ -170,16 +158,16 @@ public class HotSwapIT {
         MixedVerifiedLoad load = new MixedVerifiedLoad(controller.namespaces().get(0).device(), 8, 16, BLOCK_BYTES).start();
         for (int swap = 0; swap < 10; swap++) { // the serving driver each time: both carry queues in turn
             boolean acmeServes = controller.transportDescription().startsWith("tcp_offload via " + ACME);
-            Bundle serving = bundle(acmeServes ? ACME_BUNDLE : VORTEX_BUNDLE);
+            Bundle serving = stack.bundle(acmeServes ? ACME_BUNDLE : VORTEX_BUNDLE);
             serving.stop();
             serving.start();
-            awaitUlpBound(acmeServes ? ACME : VORTEX);
+            stack.awaitUlpBound(acmeServes ? ACME : VORTEX);
             assertTrue(load.awaitProgress(16, WAIT_SECONDS, TimeUnit.SECONDS));
         }
         assertTrue(load.stop(WAIT_SECONDS, TimeUnit.SECONDS));
         assertNull(load.firstError());
 
-        Bundle acme = bundle(ACME_BUNDLE);
+        Bundle acme = stack.bundle(ACME_BUNDLE);
         ReferenceQueue<ClassLoader> collected = new ReferenceQueue<>();
         WeakReference<ClassLoader> loader = new WeakReference<>(acme.adapt(BundleWiring.class).getClassLoader(),
                 collected);
@@ -207,25 +195,9 @@ public class HotSwapIT {
 
     // ---- the stack ----
 
-    /** Target, two NIC functions (acme wins on link speed), both drivers bound; a controller with default options. */
+    /** The offload stack (acme wins on link speed), both drivers bound; a controller with default options. */
     private NvmeController startStackAndConnect() throws Exception {
-        configure(configurationAdmin, "dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"},
-                "eventLoops", 1);
-        configure(configurationAdmin, "dev.nvmeof.target.subsystem", "?", "nqn", NQN);
-        configure(configurationAdmin, "dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1,
-                "size", "16M");
-        InetSocketAddress target = awaitListener(context, awaitService(context,
-                dev.nvmeof.target.NvmeTarget.class));
-        configure(configurationAdmin, NIC_FUNCTION_PID, "?", "vendor.id", 0x1AC3, "device.id", 0x0100,
-                "serial", "ACME0101", "slot", 1, "link.speed.mbps", 100_000L, "hardware.vectors", 4, "ports", 1,
-                "addresses", new String[] {"p1p1 127.0.0.2/24"});
-        configure(configurationAdmin, NIC_FUNCTION_PID, "?", "vendor.id", 0x1F7A, "device.id", 0x0200,
-                "serial", "VRTX0202", "slot", 2, "link.speed.mbps", 25_000L, "hardware.vectors", 4, "ports", 1,
-                "addresses", new String[] {"p2p1 127.0.0.3/24"});
-        awaitUlpBound(ACME);
-        awaitUlpBound(VORTEX);
-        awaitReference(context, "(&(objectClass=" + Transport.class.getName() + ")(" + Transport.NAME_PROPERTY
-                + "=tcp_offload))");
+        InetSocketAddress target = stack.start(NQN, "16M");
         NvmeHost host = awaitService(context, NvmeHost.class);
         NvmeController controller = host.connect(ConnectOptions.parse("transport=tcp_offload,traddr=127.0.0.1,"
                 + "trsvcid=" + target.getPort() + ",nqn=" + NQN + ",nr_io_queues=2"));
@@ -250,28 +222,6 @@ public class HotSwapIT {
         } finally {
             host.removeListener(listener);
         }
-    }
-
-    /** Waits (bounded) for the ULP's log line saying it added the device's driver: the bind is done. */
-    private void awaitUlpBound(String device) throws InterruptedException {
-        String expected = "offload driver " + device + " added";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        for (;;) {
-            String message = ulpLog.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            assertNotNull("the ULP did not bind " + device + " within " + WAIT_SECONDS + " s", message);
-            if (message.startsWith(expected)) {
-                return;
-            }
-        }
-    }
-
-    private Bundle bundle(String symbolicName) {
-        for (Bundle bundle : context.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
     }
 
     /** Refreshes every bundle pending removal (old revisions of updated or uninstalled bundles), bounded. */

@@ -1,12 +1,13 @@
 package dev.nvmeof.itest;
 
-import static dev.nvmeof.itest.InFramework.NIC_FUNCTION_PID;
 import static dev.nvmeof.itest.InFramework.WAIT_SECONDS;
-import static dev.nvmeof.itest.InFramework.awaitListener;
-import static dev.nvmeof.itest.InFramework.awaitReference;
 import static dev.nvmeof.itest.InFramework.awaitService;
-import static dev.nvmeof.itest.InFramework.configure;
 
+import static dev.nvmeof.itest.OffloadFramework.ACME;
+import static dev.nvmeof.itest.OffloadFramework.ACME_BUNDLE;
+import static dev.nvmeof.itest.OffloadFramework.ACME_SERIAL;
+import static dev.nvmeof.itest.OffloadFramework.VORTEX;
+import static dev.nvmeof.itest.OffloadFramework.VORTEX_BUNDLE;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -21,12 +22,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,7 +48,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 
 import dev.nvmeof.api.BlockDevice;
@@ -60,7 +58,6 @@ import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.spi.offload.OffloadDriver;
-import dev.nvmeof.spi.transport.Transport;
 
 /**
  * Driver bundles coming and going under the offload ULP in Felix, the stack configured by ConfigAdmin: the target on
@@ -86,12 +83,6 @@ import dev.nvmeof.spi.transport.Transport;
 @ExamReactorStrategy(PerMethod.class)
 public class OffloadLifecycleIT {
     private static final String NQN = "nqn.2026-11.dev.nvmeof:offload-lifecycle";
-    private static final String ACME_BUNDLE = "dev.nvmeof.driver.acme";
-    private static final String VORTEX_BUNDLE = "dev.nvmeof.driver.vortex";
-    private static final String ACME_SERIAL = "ACME0101";
-    private static final String VORTEX_SERIAL = "VRTX0202";
-    private static final String ACME = "acme-" + ACME_SERIAL;
-    private static final String VORTEX = "vortex-" + VORTEX_SERIAL;
     /** Both names, the Acme claim winning on link speed. */
     private static final String ACME_WINS = "tcp_offload via " + ACME + " from 127.0.0.2: " + ACME
             + " won: link speed 100 Gb/s (" + VORTEX + ": 25 Gb/s); " + VORTEX + " lost: link speed 25 Gb/s ("
@@ -116,12 +107,7 @@ public class OffloadLifecycleIT {
     private LogReaderService logReader;
 
     /** The offload ULP's log messages, in order. */
-    private final BlockingQueue<String> ulpLog = new LinkedBlockingQueue<>();
-    private final LogListener logListener = entry -> {
-        if (entry.getBundle() != null && "dev.nvmeof.offload".equals(entry.getBundle().getSymbolicName())) {
-            ulpLog.add(entry.getMessage());
-        }
-    };
+    private OffloadFramework stack;
     private final List<Writes> writers = new ArrayList<>();
 
     @Configuration
@@ -133,12 +119,12 @@ public class OffloadLifecycleIT {
 
     @Before
     public void listenToTheUlp() {
-        logReader.addLogListener(logListener);
+        stack = new OffloadFramework(context, configurationAdmin, logReader);
     }
 
     @After
     public void stopWritersAndListener() throws Exception {
-        logReader.removeLogListener(logListener);
+        stack.close();
         for (Writes writes : writers) {
             writes.thread.interrupt();
             writes.thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
@@ -151,7 +137,7 @@ public class OffloadLifecycleIT {
         NvmeHost host = awaitService(context, NvmeHost.class);
         assertEquals(ACME_WINS, describeAConnect(host, target));
 
-        Bundle acme = bundle(ACME_BUNDLE);
+        Bundle acme = stack.bundle(ACME_BUNDLE);
         stop(acme);
         assertNull("the stopped bundle's driver is gone", context.getServiceReferences(OffloadDriver.class.getName(),
                 "(nic.serial=" + ACME_SERIAL + ")"));
@@ -159,7 +145,7 @@ public class OffloadLifecycleIT {
                 describeAConnect(host, target));
 
         acme.start();
-        awaitUlpBound(ACME);
+        stack.awaitUlpBound(ACME);
         assertEquals("the restarted driver's claim is back and wins again", ACME_WINS, describeAConnect(host, target));
     }
 
@@ -183,7 +169,7 @@ public class OffloadLifecycleIT {
                 + ACME_SERIAL + "))");
         try {
             writes.awaitRunning();
-            stop(bundle(ACME_BUNDLE));
+            stop(stack.bundle(ACME_BUNDLE));
         } finally {
             context.removeServiceListener(leaving);
         }
@@ -213,7 +199,7 @@ public class OffloadLifecycleIT {
             Writes doomed = write(last.namespaces().get(0).device(), 2);
             doomed.awaitRunning();
             long lost = System.nanoTime();
-            stop(bundle(VORTEX_BUNDLE));
+            stop(stack.bundle(VORTEX_BUNDLE));
             List<Throwable> failed = doomed.outcomes(DEAD_WITHIN_SECONDS);
             assertTrue("the block device was withdrawn", withdrawn.await(DEAD_WITHIN_SECONDS, TimeUnit.SECONDS));
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - lost);
@@ -242,25 +228,8 @@ public class OffloadLifecycleIT {
 
     /** Target, both NIC functions (both drivers bound by the ULP); returns the target's listener. */
     private InetSocketAddress startStack() throws Exception {
-        configure(configurationAdmin, "dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"},
-                "eventLoops", 1);
-        configure(configurationAdmin, "dev.nvmeof.target.subsystem", "?", "nqn", NQN);
         // Room for WRITES x IO_SIZE: enough writes that a bundle stop lands while they run, however fast the path.
-        configure(configurationAdmin, "dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1,
-                "size", "64M");
-        InetSocketAddress target = awaitListener(context, awaitService(context,
-                dev.nvmeof.target.NvmeTarget.class));
-        configure(configurationAdmin, NIC_FUNCTION_PID, "?", "vendor.id", 0x1AC3, "device.id", 0x0100,
-                "serial", ACME_SERIAL, "slot", 1, "link.speed.mbps", 100_000L, "hardware.vectors", 4, "ports", 1,
-                "addresses", new String[] {"p1p1 127.0.0.2/24"});
-        configure(configurationAdmin, NIC_FUNCTION_PID, "?", "vendor.id", 0x1F7A, "device.id", 0x0200,
-                "serial", VORTEX_SERIAL, "slot", 2, "link.speed.mbps", 25_000L, "hardware.vectors", 4, "ports", 1,
-                "addresses", new String[] {"p2p1 127.0.0.3/24"});
-        awaitUlpBound(ACME);
-        awaitUlpBound(VORTEX);
-        awaitReference(context, "(&(objectClass=" + Transport.class.getName() + ")(" + Transport.NAME_PROPERTY
-                + "=tcp_offload))");
-        return target;
+        return stack.start(NQN, "64M");
     }
 
     private static ConnectOptions options(InetSocketAddress target, String more) throws Exception {
@@ -277,28 +246,6 @@ public class OffloadLifecycleIT {
         } finally {
             controller.disconnect();
         }
-    }
-
-    /** Waits (bounded) for the ULP's log line saying it added the device's driver: the bind is done. */
-    private void awaitUlpBound(String device) throws InterruptedException {
-        String expected = "offload driver " + device + " added";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        for (;;) {
-            String message = ulpLog.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            assertNotNull("the ULP did not bind " + device + " within " + WAIT_SECONDS + " s", message);
-            if (message.startsWith(expected)) {
-                return;
-            }
-        }
-    }
-
-    private Bundle bundle(String symbolicName) {
-        for (Bundle bundle : context.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
     }
 
     /** Stops a bundle on another thread; one that does not stop in time fails the test with every thread's stack. */
