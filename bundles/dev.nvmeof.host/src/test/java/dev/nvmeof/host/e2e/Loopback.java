@@ -9,12 +9,11 @@ import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.InvalidOptionException;
 import dev.nvmeof.host.internal.DefaultNvmeHost;
 import dev.nvmeof.host.internal.HostSettings;
-import dev.nvmeof.protocol.NanoClock;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
 import dev.nvmeof.target.TargetOptions;
-import dev.nvmeof.transport.tcp.internal.TcpTransport;
+import dev.nvmeof.transport.tcp.TcpTransportRuntime;
 
 /**
  * The whole stack in one JVM over loopback sockets: our embedded target listening on an ephemeral port of 127.0.0.1,
@@ -27,14 +26,14 @@ final class Loopback implements AutoCloseable {
 
     /** Replaced by {@link #restartFile}. */
     volatile NvmeTarget target;
-    final TcpTransport transport;
+    final TcpTransportRuntime transport;
     final DefaultNvmeHost host;
     final InetSocketAddress address;
 
     private Loopback(NvmeTarget target, InetSocketAddress address) {
         this.target = target;
         this.address = address;
-        this.transport = new TcpTransport(2, NanoClock.SYSTEM);
+        this.transport = new TcpTransportRuntime(2);
         this.host = new DefaultNvmeHost(HostIdentity.generate(), HostSettings.defaults(), true);
         host.addTransport(transport);
     }
