@@ -63,9 +63,6 @@ public final class HostQueueEngine<R> {
     private static final int OPEN = 2;
     private static final int CLOSED = 3;
 
-    private static final int COMMAND = 0;
-    private static final int H2C = 1;
-    private static final int CONTROL = 2;
     /** CH + PSH of a CapsuleCmd (72), header digest, padding up to a CPDA of 128. */
     private static final int HEADER_SPACE = 256;
 
@@ -74,21 +71,18 @@ public final class HostQueueEngine<R> {
     private final boolean dataDigest;
     private final int inCapsuleLimit;
     private final Events<R> events;
-    private final Slot<R>[] slots;
+    private final HostSlot<R>[] slots;
     private final PduDecoder decoder;
     private final Handler handler = new Handler();
 
     // ---- send side, under this monitor ----
     private final PduEncoder encoder = new PduEncoder();
     private final SubmissionQueueEntryFlyweight sqe = new SubmissionQueueEntryFlyweight();
-    /** Entries {@code tag << 2 | kind}: a slot has at most one entry (its capsule, or its current H2CData). */
-    private final int[] ring;
+    private final OutputRing ring;
     private final ByteBuffer[] iov = new ByteBuffer[MAX_PDUS_PER_WRITE * 3];
     private final ByteBuffer control = ByteBuffer.allocateDirect(TermReqPdu.MAX_LENGTH)
             .order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer quoted = ByteBuffer.allocate(TermReqPdu.MAX_DATA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    private int head;
-    private int count;
     private boolean blocked;
     private GatheringByteChannel channel;
     private int maxH2cData = MIN_MAX_H2C_DATA;
@@ -118,13 +112,13 @@ public final class HostQueueEngine<R> {
         this.events = events;
         this.decoder = PduDecoder.forHost(handler);
         ByteBuffer slab = ByteBuffer.allocateDirect(depth * (HEADER_SPACE + 4)).order(ByteOrder.LITTLE_ENDIAN);
-        this.slots = new Slot[depth];
+        this.slots = new HostSlot[depth];
         for (int tag = 0; tag < depth; tag++) {
             int at = tag * (HEADER_SPACE + 4);
-            slots[tag] = new Slot<>(tag, slab.slice(at, HEADER_SPACE).order(ByteOrder.LITTLE_ENDIAN),
+            slots[tag] = new HostSlot<>(tag, slab.slice(at, HEADER_SPACE).order(ByteOrder.LITTLE_ENDIAN),
                     slab.slice(at + HEADER_SPACE, 4).order(ByteOrder.LITTLE_ENDIAN));
         }
-        this.ring = new int[depth + 1];
+        this.ring = new OutputRing(depth);
     }
 
     public int qid() {
@@ -179,7 +173,7 @@ public final class HostQueueEngine<R> {
             control.clear();
             encoder.icReq(control, 0, headerDigest, dataDigest, 0);
             control.flip();
-            push(CONTROL);
+            ring.push(0, OutputRing.CONTROL);
             failed = flush();
         }
         report(failed);
@@ -208,7 +202,7 @@ public final class HostQueueEngine<R> {
                 throw new IllegalArgumentException("CID " + cid + " beyond queue " + qid + "'s " + slots.length
                         + " entries");
             }
-            Slot<R> slot = slots[tag];
+            HostSlot<R> slot = slots[tag];
             if (slot.inFlight) {
                 throw new IllegalStateException("CID " + cid + " is already in flight on queue " + qid);
             }
@@ -230,19 +224,10 @@ public final class HostQueueEngine<R> {
                     sqe.sglTransportDataBlock(length);
                 }
             }
-            slot.header.clear();
-            slot.digest.clear();
-            encoder.capsuleCmd(slot.header, sqeBuffer, sqeIndex, slot.inCapsule);
-            slot.dataInPdu = false;
-            if (slot.inCapsule > 0) {
-                positionData(slot, 0, slot.inCapsule);
-            }
-            slot.header.flip();
-            slot.digest.flip();
-            slot.encoded = true;
+            slot.encodeCapsule(encoder, sqeBuffer, sqeIndex);
             slot.queued = true;
             slot.inFlight = true; // volatile: publishes the command to the reader
-            push(tag << 2 | COMMAND);
+            ring.push(tag, OutputRing.COMMAND);
             failed = blocked ? null : flush();
         }
         report(failed);
@@ -288,30 +273,20 @@ public final class HostQueueEngine<R> {
 
     // ---- the send side (lock held) ----
 
-    private void push(int entry) {
-        ring[(head + count) % ring.length] = entry;
-        count++;
-    }
-
-    private void pop() {
-        head = (head + 1) % ring.length;
-        count--;
-    }
-
     /** Writes what the ring holds until it is empty or the channel is full; a failure closes the output. */
     private QueueFailure flush() {
         try {
-            while (count > 0) {
+            while (ring.size() > 0) {
                 int n = 0;
-                for (int i = 0; i < count && n + 3 <= iov.length; i++) {
-                    int entry = ring[(head + i) % ring.length];
-                    if ((entry & 3) == CONTROL) {
+                for (int i = 0; i < ring.size() && n + 3 <= iov.length; i++) {
+                    int entry = ring.get(i);
+                    if (OutputRing.kind(entry) == OutputRing.CONTROL) {
                         iov[n++] = control;
                         continue;
                     }
-                    Slot<R> slot = slots[entry >>> 2];
+                    HostSlot<R> slot = slots[OutputRing.tag(entry)];
                     if (!slot.encoded) {
-                        encodeH2c(slot);
+                        slot.encodeH2c(encoder, maxH2cData);
                     }
                     iov[n++] = slot.header;
                     if (slot.dataInPdu) {
@@ -321,7 +296,7 @@ public final class HostQueueEngine<R> {
                 }
                 bytesWritten += channel.write(iov, 0, n);
                 retire();
-                if (count > 0 && headEncoded()) { // retire() left a PDU the channel did not take whole
+                if (ring.size() > 0 && headEncoded()) { // retire() left a PDU the channel did not take whole
                     if (!blocked) {
                         blocked = true;
                         events.writeInterest(true);
@@ -343,25 +318,25 @@ public final class HostQueueEngine<R> {
 
     /** Drops fully written PDUs; an H2CData transfer with more to send goes to the back for its next PDU. */
     private void retire() {
-        while (count > 0) {
-            int entry = ring[head];
-            if ((entry & 3) == CONTROL) {
+        while (ring.size() > 0) {
+            int entry = ring.get(0);
+            if (OutputRing.kind(entry) == OutputRing.CONTROL) {
                 if (control.hasRemaining()) {
                     return;
                 }
-                pop();
+                ring.pop();
                 pdusWritten++;
                 continue;
             }
-            Slot<R> slot = slots[entry >>> 2];
+            HostSlot<R> slot = slots[OutputRing.tag(entry)];
             if (!slot.encoded || !slot.pduWritten()) {
                 return;
             }
             slot.encoded = false;
-            pop();
+            ring.pop();
             pdusWritten++;
-            if ((entry & 3) == H2C && slot.h2cRemaining > 0) {
-                push(entry);
+            if (OutputRing.kind(entry) == OutputRing.H2C && slot.h2cRemaining > 0) {
+                ring.push(slot.tag, OutputRing.H2C);
             } else {
                 slot.h2cActive = false;
                 slot.queued = false;
@@ -370,53 +345,30 @@ public final class HostQueueEngine<R> {
     }
 
     private boolean headEncoded() {
-        int entry = ring[head];
-        return (entry & 3) == CONTROL ? control.hasRemaining() : slots[entry >>> 2].encoded;
+        int entry = ring.get(0);
+        return OutputRing.kind(entry) == OutputRing.CONTROL ? control.hasRemaining()
+                : slots[OutputRing.tag(entry)].encoded;
     }
 
     /** Whether the PDU at the head of the ring is partly on the wire (nothing may be written before its end). */
     private boolean headStarted() {
-        int entry = ring[head];
-        if ((entry & 3) == CONTROL) {
+        int entry = ring.get(0);
+        if (OutputRing.kind(entry) == OutputRing.CONTROL) {
             return control.position() > 0 && control.hasRemaining();
         }
-        Slot<R> slot = slots[entry >>> 2];
+        HostSlot<R> slot = slots[OutputRing.tag(entry)];
         return slot.encoded && slot.header.position() > 0;
     }
 
-    private void encodeH2c(Slot<R> slot) {
-        int length = Math.min(slot.h2cRemaining, maxH2cData);
-        boolean last = length == slot.h2cRemaining;
-        slot.header.clear();
-        slot.digest.clear();
-        encoder.h2cData(slot.header, slot.cid, slot.ttag, slot.h2cOffset, length, last);
-        positionData(slot, slot.h2cOffset, length);
-        slot.h2cOffset += length;
-        slot.h2cRemaining -= length;
-        slot.header.flip();
-        slot.digest.flip();
-        slot.encoded = true;
-    }
-
-    /** Points the slot's write view at {@code length} bytes from {@code offset} of its data, with their digest. */
-    private void positionData(Slot<R> slot, int offset, int length) {
-        slot.writeView.clear().position(offset).limit(offset + length);
-        encoder.dataDigest(slot.digest, slot.writeView);
-        slot.dataInPdu = true;
-    }
-
     /** Removes the slot's entry from the ring; false when its PDU is already partly on the wire. */
-    private boolean dequeue(Slot<R> slot) {
-        for (int i = 0; i < count; i++) {
-            int at = (head + i) % ring.length;
-            if ((ring[at] & 3) != CONTROL && ring[at] >>> 2 == slot.tag) {
+    private boolean dequeue(HostSlot<R> slot) {
+        for (int i = 0; i < ring.size(); i++) {
+            int entry = ring.get(i);
+            if (OutputRing.kind(entry) != OutputRing.CONTROL && OutputRing.tag(entry) == slot.tag) {
                 if (i == 0 && headStarted()) {
                     return false;
                 }
-                for (int j = i; j < count - 1; j++) {
-                    ring[(head + j) % ring.length] = ring[(head + j + 1) % ring.length];
-                }
-                count--;
+                ring.removeAt(i);
                 break;
             }
         }
@@ -428,7 +380,7 @@ public final class HostQueueEngine<R> {
 
     private void closeOutput() {
         state = CLOSED;
-        count = 0;
+        ring.clear();
         java.util.Arrays.fill(iov, null);
     }
 
@@ -447,7 +399,7 @@ public final class HostQueueEngine<R> {
             if (state == CLOSED) {
                 return;
             }
-            if (sendTermReq && channel != null && !(count > 0 && headStarted())) {
+            if (sendTermReq && channel != null && !(ring.size() > 0 && headStarted())) {
                 quoted.clear();
                 decoder.copyHeaderInError(quoted);
                 quoted.flip();
@@ -468,9 +420,9 @@ public final class HostQueueEngine<R> {
     // ---- the receive side (reader thread) ----
 
     /** The slot of a command in flight with exactly this CID, or null after failing the connection. */
-    private Slot<R> inFlight(int cid, int cidOffset, String pdu) {
+    private HostSlot<R> inFlight(int cid, int cidOffset, String pdu) {
         int tag = CommandIds.tag(cid);
-        Slot<R> slot = tag < slots.length ? slots[tag] : null;
+        HostSlot<R> slot = tag < slots.length ? slots[tag] : null;
         if (slot == null || !slot.inFlight || slot.cid != cid) {
             fatal(FatalErrorStatus.INVALID_PDU_HEADER_FIELD, cidOffset, true, pdu + " for CID " + cid
                     + ", which has no command in flight");
@@ -484,7 +436,7 @@ public final class HostQueueEngine<R> {
      * taken out; if it is half on the wire the connection cannot go on (the caller's buffer would be read after
      * its completion), so it fails and the command is reissued by the host core.
      */
-    private void complete(Slot<R> slot, int status, int dw0, int dw1) {
+    private void complete(HostSlot<R> slot, int status, int dw0, int dw1) {
         if (slot.queued) {
             boolean removed;
             synchronized (this) {
@@ -558,7 +510,7 @@ public final class HostQueueEngine<R> {
         @Override
         public void onCapsuleResp(CapsuleRespPdu pdu) {
             pdusReceived++;
-            Slot<R> slot = inFlight(pdu.cid(), CapsuleRespPdu.CID_OFFSET, "CapsuleResp");
+            HostSlot<R> slot = inFlight(pdu.cid(), CapsuleRespPdu.CID_OFFSET, "CapsuleResp");
             if (slot != null) {
                 ByteBuffer b = pdu.buffer();
                 int cqe = pdu.cqeIndex();
@@ -570,7 +522,7 @@ public final class HostQueueEngine<R> {
         @Override
         public void onR2t(R2tPdu pdu) {
             pdusReceived++;
-            Slot<R> slot = inFlight(pdu.cccid(), R2tPdu.CCCID_OFFSET, "R2T");
+            HostSlot<R> slot = inFlight(pdu.cccid(), R2tPdu.CCCID_OFFSET, "R2T");
             if (slot == null) {
                 return;
             }
@@ -599,7 +551,7 @@ public final class HostQueueEngine<R> {
                     slot.h2cRemaining = (int) length;
                     slot.h2cActive = true;
                     slot.queued = true;
-                    push(slot.tag << 2 | H2C);
+                    ring.push(slot.tag, OutputRing.H2C);
                     failed = blocked ? null : flush();
                 }
             }
@@ -621,14 +573,14 @@ public final class HostQueueEngine<R> {
             if (state != OPEN || tag >= slots.length) {
                 return null; // the decoder fails the connection: data for no command
             }
-            Slot<R> slot = slots[tag];
+            HostSlot<R> slot = slots[tag];
             return !slot.inFlight || slot.cid != cid || slot.direction != DataDirection.CONTROLLER_TO_HOST ? null
                     : slot.data;
         }
 
         @Override
         public void onC2hDataEnd(C2hDataPdu pdu, boolean dataDigestOk) {
-            Slot<R> slot = slots[CommandIds.tag(pdu.cccid())]; // onC2hData checked the whole CID
+            HostSlot<R> slot = slots[CommandIds.tag(pdu.cccid())]; // onC2hData checked the whole CID
             if (dataDigest && corruptDigests > 0) {
                 corruptDigests--;
                 dataDigestOk = false;
@@ -640,62 +592,6 @@ public final class HostQueueEngine<R> {
             if (pdu.hasFlag(PduFlags.SUCCESS)) {
                 complete(slot, slot.dataError ? DATA_TRANSFER_ERROR : 0, 0, 0);
             }
-        }
-    }
-
-    /** Everything kept for one tag, made once and reused for each command on it. */
-    private static final class Slot<R> {
-        final int tag;
-        /** Header part of the PDU being sent; a slice of the engine's direct slab. */
-        final ByteBuffer header;
-        final ByteBuffer digest;
-        /** Written last by the submitter (publishes the fields below), cleared by the reader at completion. */
-        volatile boolean inFlight;
-        /** The slot has an entry in the output ring (its capsule or H2CData); changed under the lock. */
-        volatile boolean queued;
-
-        int cid;
-        R owner;
-        DataDirection direction = DataDirection.NONE;
-        int length;
-        int inCapsule;
-        /** The command's data, index 0 = data offset 0, limit = its length. */
-        ByteBuffer data;
-        /** A view of {@link #data} each outgoing PDU positions over the bytes it carries. */
-        ByteBuffer writeView;
-        private ByteBuffer boundBuffer;
-        private int boundPosition = -1;
-
-        // send state, under the lock
-        boolean encoded;
-        boolean dataInPdu;
-        boolean h2cActive;
-        int ttag;
-        int h2cOffset;
-        int h2cRemaining;
-
-        // reader only
-        boolean dataError;
-
-        Slot(int tag, ByteBuffer header, ByteBuffer digest) {
-            this.tag = tag;
-            this.header = header.limit(0);
-            this.digest = digest.limit(0);
-        }
-
-        /** Views of the caller's bytes, made again only when the caller hands another buffer, position or length. */
-        void bind(ByteBuffer buffer, int length) {
-            if (buffer != boundBuffer || buffer.position() != boundPosition || data == null
-                    || data.capacity() != length) {
-                data = buffer.slice(buffer.position(), length);
-                writeView = data.duplicate();
-                boundBuffer = buffer;
-                boundPosition = buffer.position();
-            }
-        }
-
-        boolean pduWritten() {
-            return !header.hasRemaining() && (!dataInPdu || !writeView.hasRemaining()) && !digest.hasRemaining();
         }
     }
 }
