@@ -5,7 +5,10 @@ import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import dev.nvmeof.protocol.ErrorLogEntry;
 import dev.nvmeof.protocol.IdentifyController;
+import dev.nvmeof.protocol.IdentifyNamespace;
+import dev.nvmeof.protocol.SmartLog;
 
 /** A connected controller, as {@code /sys/class/nvme/nvmeN} shows it. */
 @ProviderType
@@ -65,4 +68,41 @@ public interface NvmeController {
      * @since 1.4
      */
     void reset();
+
+    /**
+     * Identify Namespace (CNS 00h) of {@code nsid}, asked of the controller now ({@code nvme id-ns}).
+     *
+     * @throws NvmeStatusException  the controller refused (e.g. Invalid Namespace or Format for an unknown NSID)
+     * @throws NvmeException        the controller is not LIVE, or the command failed
+     * @since 1.5
+     */
+    IdentifyNamespace identifyNamespace(int nsid) throws NvmeException;
+
+    /**
+     * Reads {@code length} bytes of log page {@code logId} for {@code nsid} from byte {@code offset} ({@code nvme
+     * get-log}), in as many Get Log Page commands as the transfer size needs. Retains the asynchronous event (RAE),
+     * so reading a log here never takes a notice away from the host's own handling.
+     *
+     * @param length a multiple of 4, at least 4
+     * @param offset a multiple of 4
+     * @since 1.5
+     */
+    byte[] logPage(int logId, int nsid, int length, long offset) throws NvmeException;
+
+    /** The SMART / Health Information log page (02h) of {@code nsid}, FFFFFFFFh for the controller ({@code nvme smart-log}). @since 1.5 */
+    SmartLog smartLog(int nsid) throws NvmeException;
+
+    /** The first {@code entries} entries of the Error Information log page (01h), newest first ({@code nvme error-log}). @since 1.5 */
+    List<ErrorLogEntry> errorLog(int entries) throws NvmeException;
+
+    /** The Changed Namespace List log page (04h): NSIDs, or {@code [-1]} when more than 1,024 changed. @since 1.5 */
+    int[] changedNamespaces() throws NvmeException;
+
+    /**
+     * Runs an admin command as given ({@code nvme admin-passthru}) and returns its completion's DW0.
+     *
+     * @throws NvmeStatusException the command completed with an error status
+     * @since 1.5
+     */
+    int adminPassthru(AdminPassthru command) throws NvmeException;
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import dev.nvmeof.api.AdminPassthru;
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.ControllerEvent;
 import dev.nvmeof.api.ControllerFailure;
@@ -17,7 +18,10 @@ import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeNamespace;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.api.QueueCounts;
+import dev.nvmeof.protocol.ErrorLogEntry;
 import dev.nvmeof.protocol.IdentifyController;
+import dev.nvmeof.protocol.IdentifyNamespace;
+import dev.nvmeof.protocol.SmartLog;
 import dev.nvmeof.spi.transport.Transport;
 
 /**
@@ -54,6 +58,7 @@ public final class HostController implements NvmeController {
     private final NamespaceSet namespaces;
     private final AsyncEvents asyncEvents;
     private final KeepAliveSender keepAlive;
+    private final AdminTools admin;
     private final Consumer<HostController> onDead;
     private volatile Runnable wakeup = () -> { };
     private volatile HostListener listener = HostListener.NONE;
@@ -89,6 +94,7 @@ public final class HostController implements NvmeController {
         this.namespaces = new NamespaceSet(this, requests);
         this.asyncEvents = new AsyncEvents(this, association, namespaces);
         this.keepAlive = new KeepAliveSender(this, options, settings);
+        this.admin = new AdminTools(requests);
     }
 
     /** Called by the worker so errors are handled at once rather than at its next tick. */
@@ -312,6 +318,36 @@ public final class HostController implements NvmeController {
     @Override
     public List<NvmeNamespace> namespaces() {
         return namespaces.list();
+    }
+
+    @Override
+    public IdentifyNamespace identifyNamespace(int nsid) throws NvmeException {
+        return admin.identifyNamespace(nsid);
+    }
+
+    @Override
+    public byte[] logPage(int logId, int nsid, int length, long offset) throws NvmeException {
+        return admin.logPage(logId, nsid, length, offset);
+    }
+
+    @Override
+    public SmartLog smartLog(int nsid) throws NvmeException {
+        return admin.smartLog(nsid);
+    }
+
+    @Override
+    public List<ErrorLogEntry> errorLog(int entries) throws NvmeException {
+        return admin.errorLog(entries);
+    }
+
+    @Override
+    public int[] changedNamespaces() throws NvmeException {
+        return admin.changedNamespaces();
+    }
+
+    @Override
+    public int adminPassthru(AdminPassthru command) throws NvmeException {
+        return admin.adminPassthru(command);
     }
 
     @Override
