@@ -4,7 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import dev.nvmeof.offload.internal.Inspector;
 import dev.nvmeof.offload.internal.OffloadTransport;
+import dev.nvmeof.spi.offload.OffloadInspector;
 import dev.nvmeof.spi.offload.OffloadDriver;
 import dev.nvmeof.spi.transport.Transport;
 
@@ -35,12 +37,18 @@ public final class OffloadStack implements AutoCloseable {
     public static final String TRANSPORT_NAME = OffloadTransport.NAME;
 
     private final OffloadTransport transport = new OffloadTransport();
+    private final Inspector inspector = new Inspector(transport);
     /** The highest service id given so far, explicit or assigned. */
     private final AtomicLong lastServiceId = new AtomicLong();
 
     /** The {@code tcp_offload} transport, to hand to a host; the same object for the stack's life. */
     public Transport transport() {
         return transport;
+    }
+
+    /** Who would claim a connection and why, and the devices with their queues (what {@code ofld} shows). */
+    public OffloadInspector inspector() {
+        return inspector;
     }
 
     /** Adds a device with {@code service.ranking} 0 and the next {@code service.id}; returns that id. */

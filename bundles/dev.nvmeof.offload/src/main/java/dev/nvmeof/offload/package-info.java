@@ -5,5 +5,5 @@
  * benchmarks and driver test kits. In OSGi the bundle's own component does the same from the service registry.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.nvmeof.offload;

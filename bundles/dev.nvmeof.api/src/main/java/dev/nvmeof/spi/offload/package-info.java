@@ -8,5 +8,5 @@
  * ULP copes with a driver leaving at any moment and never calls it after its service is gone.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package dev.nvmeof.spi.offload;

@@ -1,5 +1,8 @@
 package dev.nvmeof.offload.internal;
 
+import dev.nvmeof.spi.offload.ConnectRequest;
+import dev.nvmeof.spi.offload.OffloadDeviceInfo.OffloadQueueInfo;
+
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.spi.offload.OffloadController;
@@ -28,11 +31,15 @@ final class OffloadAssociation implements TransportAssociation {
     private final TransportLimits limits;
     private final RankingReport report;
     private final List<OffloadTransportQueue> queues = new ArrayList<>();
+    /** What each queue was created with, in the order of {@link #queues}; for {@code ofld queues}. */
+    private final List<QueueParameters> parameters = new ArrayList<>();
+    private final ConnectRequest request;
     private boolean closed;
 
     OffloadAssociation(OffloadTransport transport, OffloadDriver driver, String deviceName,
-            OffloadController controller, TransportLimits limits, RankingReport report) {
+            OffloadController controller, TransportLimits limits, RankingReport report, ConnectRequest request) {
         this.transport = transport;
+        this.request = request;
         this.driver = driver;
         this.deviceName = deviceName;
         this.controller = controller;
@@ -42,6 +49,20 @@ final class OffloadAssociation implements TransportAssociation {
 
     OffloadDriver driver() {
         return driver;
+    }
+
+    /** The queues it carries now, as the inspector shows them; none once closed. */
+    synchronized List<OffloadQueueInfo> queueInfo() {
+        if (closed) {
+            return List.of();
+        }
+        String target = request.target().getAddress().getHostAddress() + ":" + request.target().getPort();
+        List<OffloadQueueInfo> info = new ArrayList<>(parameters.size());
+        for (QueueParameters p : parameters) {
+            info.add(new OffloadQueueInfo(request.options().nqn(), target, p.qid(), p.queueSize(), p.polled(),
+                    p.headerDigest(), p.dataDigest()));
+        }
+        return info;
     }
 
     RankingReport report() {
@@ -70,6 +91,7 @@ final class OffloadAssociation implements TransportAssociation {
             OffloadQueue queue = controller.createQueue(parameters, wrapper);
             wrapper.bind(queue);
             queues.add(wrapper);
+            this.parameters.add(parameters);
         }
         return wrapper;
     }

@@ -8,6 +8,8 @@ import dev.nvmeof.api.OptionPolicy;
 import dev.nvmeof.spi.offload.ConnectRequest;
 import dev.nvmeof.spi.offload.OffloadClaim;
 import dev.nvmeof.spi.offload.OffloadController;
+import dev.nvmeof.spi.offload.OffloadDeviceInfo;
+import dev.nvmeof.spi.offload.OffloadDeviceInfo.OffloadQueueInfo;
 import dev.nvmeof.spi.offload.OffloadDriver;
 import dev.nvmeof.spi.transport.Transport;
 import dev.nvmeof.spi.transport.TransportAssociation;
@@ -98,12 +100,7 @@ public final class OffloadTransport implements Transport {
         ConnectRequest request = request(options);
         List<Candidate> candidates = new ArrayList<>();
         List<String> left = new ArrayList<>();
-        // In service.id order, so the report lists devices that tie (or decline) the same way every time.
-        List<Map.Entry<OffloadDriver, DriverEntry>> registered = new ArrayList<>(drivers.entrySet());
-        registered.sort(Comparator.comparingLong(entry -> entry.getValue().serviceId));
-        for (Map.Entry<OffloadDriver, DriverEntry> entry : registered) {
-            ask(entry.getKey(), entry.getValue(), request, candidates, left);
-        }
+        askAll(request, candidates, left);
         List<Entry> failed = new ArrayList<>();
         while (true) {
             // Each round ranks what is left: the next winner is the next claim in rank order.
@@ -124,6 +121,46 @@ public final class OffloadTransport implements Transport {
         }
     }
 
+    /** Asks every device, in service.id order, so the report lists devices that tie (or decline) the same way every time. */
+    void askAll(ConnectRequest request, List<Candidate> candidates, List<String> left) {
+        for (Map.Entry<OffloadDriver, DriverEntry> entry : registered()) {
+            ask(entry.getKey(), entry.getValue(), request, candidates, left);
+        }
+    }
+
+    private List<Map.Entry<OffloadDriver, DriverEntry>> registered() {
+        List<Map.Entry<OffloadDriver, DriverEntry>> registered = new ArrayList<>(drivers.entrySet());
+        registered.sort(Comparator.comparingLong(entry -> entry.getValue().serviceId));
+        return registered;
+    }
+
+    /** Every device with its limits and the queues of its associations, in service.id order. */
+    List<OffloadDeviceInfo> devices() {
+        List<OffloadDeviceInfo> devices = new ArrayList<>();
+        for (Map.Entry<OffloadDriver, DriverEntry> entry : registered()) {
+            OffloadDriver driver = entry.getKey();
+            DriverEntry registration = entry.getValue();
+            if (!registration.enter()) {
+                continue;
+            }
+            try {
+                List<OffloadQueueInfo> queues = new ArrayList<>();
+                for (OffloadAssociation association : associations) {
+                    if (association.driver() == driver) {
+                        queues.addAll(association.queueInfo());
+                    }
+                }
+                devices.add(new OffloadDeviceInfo(driver.deviceName(), registration.serviceId,
+                        registration.serviceRanking, driver.limits(), driver.optionPolicy(), queues));
+            } catch (RuntimeException broken) {
+                // A driver whose getters throw is left out of the listing; the connect path copes with it alike.
+            } finally {
+                registration.exit();
+            }
+        }
+        return devices;
+    }
+
     /**
      * Sets the controller up on the winning device and registers the association, both while the driver cannot
      * finish leaving; null when it left before.
@@ -140,7 +177,7 @@ public final class OffloadTransport implements Transport {
             OffloadAssociation association;
             try {
                 association = new OffloadAssociation(this, driver, winner.name(), controller,
-                        DeviceLimits.transportLimits(driver.limits()), report);
+                        DeviceLimits.transportLimits(driver.limits()), report, request);
             } catch (RuntimeException badLimits) {
                 controller.close();
                 throw badLimits;

@@ -19,11 +19,13 @@ import org.osgi.service.log.LoggerFactory;
 
 import dev.nvmeof.offload.internal.OffloadTransport;
 import dev.nvmeof.spi.offload.OffloadDriver;
+import dev.nvmeof.spi.offload.OffloadInspector;
+import dev.nvmeof.offload.internal.Inspector;
 import dev.nvmeof.spi.transport.Transport;
 
 /**
  * The ULP as a DS component: registers the {@link OffloadTransport} as the {@link Transport} service
- * {@code transport=tcp_offload} and tracks every {@link OffloadDriver} service (the whiteboard), with its
+ * {@code transport=tcp_offload} (and its {@link OffloadInspector} beside it) and tracks every {@link OffloadDriver} service (the whiteboard), with its
  * {@code service.ranking} and {@code service.id} for the claim ranking. An unbind returns only after the driver's
  * queues were drained and destroyed, so once its service is gone the ULP never calls it again (the Linux contract).
  */
@@ -33,6 +35,7 @@ public final class OffloadTransportComponent {
     private final BundleContext context;
     private final Logger log;
     private ServiceRegistration<Transport> registration;
+    private ServiceRegistration<OffloadInspector> inspector;
 
     @Activate
     public OffloadTransportComponent(BundleContext context, @Reference(service = LoggerFactory.class) Logger log) {
@@ -47,12 +50,14 @@ public final class OffloadTransportComponent {
         properties.put(Transport.NAME_PROPERTY, OffloadTransport.NAME);
         properties.put(Constants.SERVICE_DESCRIPTION, "NVMe/TCP offload ULP over OffloadDriver devices");
         registration = context.registerService(Transport.class, transport, properties);
+        inspector = context.registerService(OffloadInspector.class, new Inspector(transport), properties);
         log.info("transport {} registered with {} offload driver(s)", OffloadTransport.NAME, transport.drivers());
     }
 
     /** Unregisters first (the host disconnects its controllers on it), then closes what is left. */
     @Deactivate
     void deactivate() {
+        inspector.unregister();
         registration.unregister();
         transport.closeAll();
         log.info("transport {} unregistered", OffloadTransport.NAME);
