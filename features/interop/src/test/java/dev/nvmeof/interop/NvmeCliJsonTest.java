@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nvmeof.interop.NvmeCliJsonKeysTest.Command;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.opentest4j.AssertionFailedError;
 
-/** The key-path extractor, without a guest. */
+/** The key-path extractor and the shape comparison, without a guest (the recorded nvme-cli outputs serve as data). */
 class NvmeCliJsonTest {
 
     @Test
@@ -87,5 +90,76 @@ class NvmeCliJsonTest {
     @Test
     void shouldAllowTheSameKeyInSiblingObjectsWhenElementsMerge() {
         assertEquals(List.of("[]", "[].a"), NvmeCliJson.keyPaths("[{\"a\":1},{\"a\":2}]"));
+    }
+
+    // The recorded nvme-cli 2.3 outputs (src/test/resources/nvme-cli-2.3/) as data.
+
+    @Test
+    void shouldFindTheKnownKeyPathsWhenReadingTheRecordedNvmeCliOutputs() {
+        assertEquals(List.of("Devices", "Devices[]", "Devices[].NameSpace", "Devices[].DevicePath",
+                "Devices[].Firmware", "Devices[].ModelNumber", "Devices[].SerialNumber", "Devices[].UsedBytes",
+                "Devices[].MaximumLBA", "Devices[].PhysicalSize", "Devices[].SectorSize"),
+                NvmeCliJson.keyPaths(Command.LIST.recorded()));
+        List<String> idCtrl = NvmeCliJson.keyPaths(Command.ID_CTRL.recorded());
+        assertEquals(100, idCtrl.size());
+        assertEquals(List.of("vid", "ssvid", "sn", "mn", "fr"), idCtrl.subList(0, 5));
+        assertEquals("psds[].active_scale", idCtrl.get(idCtrl.size() - 1));
+        assertTrue(idCtrl.contains("psds[].max_power"));
+        Map<String, Set<String>> idNs = NvmeCliJson.keyPathTypes(Command.ID_NS.recorded());
+        assertEquals(Set.of("string"), idNs.get("nvmcap"), "128-bit values are strings in nvme-cli 2.3");
+        assertEquals(List.of("lbafs", "lbafs[]", "lbafs[].ms", "lbafs[].ds", "lbafs[].rp"),
+                List.copyOf(idNs.keySet()).subList(idNs.size() - 5, idNs.size()));
+        Map<String, Set<String>> smart = NvmeCliJson.keyPathTypes(Command.SMART_LOG.recorded());
+        assertEquals(22, smart.size());
+        assertEquals(Set.of("string"), smart.get("data_units_read"));
+        assertEquals(Set.of("number"), smart.get("temperature"));
+        assertEquals(List.of("genctr", "records", "records[]", "records[].trtype", "records[].adrfam",
+                "records[].subtype", "records[].treq", "records[].portid", "records[].trsvcid", "records[].subnqn",
+                "records[].traddr", "records[].eflags", "records[].sectype"),
+                NvmeCliJson.keyPaths(Command.DISCOVER.recorded()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Command.class)
+    void shouldAcceptOurShellWhenItPrintsNvmeCliOwnOutput(Command command) {
+        NvmeCliJsonKeysTest.assertOurShellMatchesNvmeCli(command, command.recorded(), command.recorded());
+    }
+
+    @Test
+    void shouldAcceptOurShellWhenOnlyValuesAndArrayLengthsDiffer() {
+        String nvmeCli = "{\"Devices\":[{\"NameSpace\":1,\"SerialNumber\":\"ab\"}]}";
+        String ours = "{ \"Devices\" : [ {\"NameSpace\":7,\"SerialNumber\":\"zz\"}, {\"NameSpace\":8,"
+                + "\"SerialNumber\":\"\"} ] }";
+        assertEquals(List.of(), NvmeCliJsonKeysTest.shapeDifferences(nvmeCli, ours));
+    }
+
+    @Test
+    void shouldNameMissingExtraAndRetypedKeysWhenOurShellDiffers() {
+        String nvmeCli = "{\"nsze\":1,\"nvmcap\":\"0\",\"lbafs\":[{\"ms\":0}]}";
+        String ours = "{\"nsze\":1,\"nvmcap\":0,\"lbafs\":[{\"ms\":0,\"lbads\":9}],\"x\":{}}";
+        assertEquals(List.of("extra lbafs[].lbads", "extra x", "type of nvmcap: number instead of string"),
+                NvmeCliJsonKeysTest.shapeDifferences(nvmeCli, ours));
+        assertEquals(List.of("missing lbafs[].ms"),
+                NvmeCliJsonKeysTest.shapeDifferences(nvmeCli, "{\"nsze\":1,\"nvmcap\":\"0\",\"lbafs\":[{}]}"));
+    }
+
+    @Test
+    void shouldNameTheFirstMisplacedKeyWhenOurShellPrintsKeysInAnotherOrder() {
+        assertEquals(List.of("order: key path 1 is c instead of b"), NvmeCliJsonKeysTest.shapeDifferences(
+                "{\"a\":1,\"b\":2,\"c\":3}", "{\"a\":1,\"c\":3,\"b\":2}"));
+    }
+
+    @Test
+    void shouldFailWithTheDifferencesWhenOurShellPrintsInvalidOrDifferentJson() {
+        AssertionFailedError invalid = assertThrows(AssertionFailedError.class, () -> NvmeCliJsonKeysTest
+                .assertOurShellMatchesNvmeCli(Command.SMART_LOG, Command.SMART_LOG.recorded(), "{\"a\":1,}"));
+        assertTrue(invalid.getMessage().startsWith("SMART_LOG (nvme smart-log /dev/nvme0 -o json): our shell vs"
+                + " nvme-cli: not valid JSON: JSON: a key expected at offset 7"), invalid.getMessage());
+        String renamed = Command.ID_CTRL.recorded().replace("\"max_power\"", "\"maxPower\"");
+        AssertionFailedError different = assertThrows(AssertionFailedError.class,
+                () -> NvmeCliJsonKeysTest.assertOurShellMatchesNvmeCli(Command.ID_CTRL, Command.ID_CTRL.recorded(),
+                        renamed));
+        assertTrue(different.getMessage().contains(": missing psds[].max_power; extra psds[].maxPower\n"),
+                different.getMessage());
     }
 }
