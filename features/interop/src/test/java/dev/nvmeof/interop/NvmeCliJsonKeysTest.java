@@ -27,9 +27,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * nvme-cli's JSON as the reference for our own shell's {@code nvme ... -o json}: the kernel host in the guest
  * (nvme-cli 2.3, connected to our target like {@link KernelHostOurTargetTest}) prints {@link Command}'s five outputs;
  * this class checks they still have the key paths and value types recorded in
- * {@code src/test/resources/nvme-cli-2.3/} (from {@link NvmeCliCapture}), and holds the comparison our shell's output
- * will go through: {@link #assertOurShellMatchesNvmeCli}. The live outputs are also saved under
- * {@code target/interop/nvme-cli-json/} for that later comparison.
+ * {@code src/test/resources/nvme-cli-2.3/} (from {@link NvmeCliCapture}); then our own shell ({@link OurShell}: our
+ * host and the Gogo {@code nvme} command in this JVM, connected to the same target) runs the same commands and
+ * {@link #assertOurShellMatchesNvmeCli} compares its JSON with nvme-cli's live output. Both sets of outputs are saved
+ * under {@code target/interop/nvme-cli-json/} (ours as {@code ours-*.json}).
  *
  * <p>The shapes compared come from one situation: one subsystem with one namespace, the host connected (so
  * {@code Devices[]} has an element) and discovery from the connected host.
@@ -56,6 +57,16 @@ class NvmeCliJsonKeysTest {
             this.nvmeCli = nvmeCli;
         }
 
+        /**
+         * The same command for our shell, whose host reaches our target directly: the guest's address and ports
+         * become 127.0.0.1 and the target's listeners (our host's controller is nvme0 too).
+         */
+        String ourShell(OurTargetRig rig) {
+            return this == DISCOVER
+                    ? "nvme discover -t tcp -a 127.0.0.1 -s " + rig.discoveryAddress.getPort() + " -o json"
+                    : nvmeCli;
+        }
+
         /** nvme-cli 2.3's output recorded against our target ({@code src/test/resources/nvme-cli-2.3/}). */
         String recorded() {
             try (InputStream in = NvmeCliJsonKeysTest.class.getResourceAsStream("/nvme-cli-2.3/" + file)) {
@@ -70,11 +81,14 @@ class NvmeCliJsonKeysTest {
     }
 
     private static OurTargetRig rig;
+    private static OurShell ourShell;
     /** What the guest's nvme-cli printed this run (stdout only). */
     private static final Map<Command, String> NVME_CLI = new EnumMap<>(Command.class);
+    /** What our shell printed for the same commands, its host connected to the same target. */
+    private static final Map<Command, String> OUR_SHELL = new EnumMap<>(Command.class);
 
     @BeforeAll
-    static void connectTheKernelHostAndRunNvmeCli() throws IOException {
+    static void connectBothHostsAndRunNvmeCliAndOurShell() throws IOException {
         rig = OurTargetRig.start("nvme-cli-json", 1, SubsystemConfig.of(NQN, NamespaceConfig.ram(1, 64L << 20, 512)));
         QemuGuest.ExecResult connect = rig.connect(NQN, "");
         assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
@@ -87,10 +101,27 @@ class NvmeCliJsonKeysTest {
             NVME_CLI.put(command, json);
             Files.writeString(saved.resolve(command.file), json);
         }
+
+        // Our host and shell in this JVM, connected to the same target the kernel host is connected to.
+        ourShell = new OurShell(saved);
+        String ourConnect = "nvme connect -t tcp -a 127.0.0.1 -s " + rig.nvmeAddress.getPort() + " -n " + NQN;
+        try {
+            assertEquals("connecting to device: nvme0\n", ourShell.run(ourConnect), ourConnect);
+            for (Command command : Command.values()) {
+                String json = ourShell.run(command.ourShell(rig));
+                OUR_SHELL.put(command, json);
+                Files.writeString(saved.resolve("ours-" + command.file), json);
+            }
+        } catch (Exception e) {
+            throw new AssertionError("our shell: " + e.getMessage(), e);
+        }
     }
 
     @AfterAll
     static void stop() {
+        if (ourShell != null) {
+            ourShell.close();
+        }
         if (rig != null) {
             rig.disconnectAll();
             rig.close();
@@ -103,11 +134,11 @@ class NvmeCliJsonKeysTest {
         assertSameShape(command + ": nvme-cli now vs recorded", command.recorded(), NVME_CLI.get(command));
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // THE COMPARISON WITH OUR SHELL. To wire: run our Gogo `nvme ... -o json` through an appliance process against the
-    // same situation (one subsystem, one 512 B-block namespace, connected), then for each Command call
-    // assertOurShellMatchesNvmeCli(command, NVME_CLI.get(command) or command.recorded(), ourStdout).
-    // ---------------------------------------------------------------------------------------------------------------
+    @ParameterizedTest
+    @EnumSource(Command.class)
+    void shouldPrintNvmeCliKeyPathsAndTypesWhenOurShellRunsTheCommandAgainstTheSameTarget(Command command) {
+        assertOurShellMatchesNvmeCli(command, NVME_CLI.get(command), OUR_SHELL.get(command));
+    }
 
     /**
      * Fails unless {@code ourShellJson} (our shell's stdout for {@code command}) is strict JSON with exactly
