@@ -95,16 +95,17 @@ final class DiscoveryFormat {
         return (treq & 4) != 0 ? secure + ", sq flow control disable supported" : secure;
     }
 
+    /** libnvme's words: bit 0 DUPRETINFO, bit 1 EPCSD (both: EPCSD first), bit 2 NCC. */
     static String eflags(int eflags) {
         if (eflags == 0) {
             return "none";
         }
         StringBuilder text = new StringBuilder();
-        if ((eflags & 1) != 0) {
-            text.append("duplicate discovery information");
-        }
         if ((eflags & 2) != 0) {
-            text.append(text.length() > 0 ? ", " : "").append("explicit discovery connections");
+            text.append("explicit discovery connections");
+        }
+        if ((eflags & 1) != 0) {
+            text.append(text.length() > 0 ? ", " : "").append("duplicate discovery information");
         }
         if ((eflags & 4) != 0) {
             text.append(text.length() > 0 ? ", " : "").append("no cdc connectivity");

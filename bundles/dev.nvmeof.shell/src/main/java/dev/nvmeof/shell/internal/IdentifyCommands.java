@@ -1,23 +1,24 @@
 package dev.nvmeof.shell.internal;
 
 import java.io.PrintStream;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.nio.ByteBuffer;
 
+import dev.nvmeof.api.AdminPassthru;
+import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeHost;
-import dev.nvmeof.protocol.IdentifyController;
-import dev.nvmeof.protocol.IdentifyNamespace;
-import dev.nvmeof.protocol.LbaFormat;
+import dev.nvmeof.protocol.DataDirection;
 
-/** {@code nvme id-ctrl} and {@code nvme id-ns}, with nvme-cli's field names, in normal and JSON form. */
+/**
+ * {@code nvme id-ctrl} and {@code nvme id-ns} as nvme-cli 2.3 prints them, normal and JSON: the structures are read
+ * whole (Identify through admin passthrough) and decoded by {@link IdentifyLayout}, so that every field nvme-cli shows
+ * is there, not only the ones the protocol's records model.
+ */
 public final class IdentifyCommands {
-    /** Fields nvme-cli prints in decimal; the others in hex. */
-    private static final Set<String> DECIMAL = Set.of("rab", "mdts", "acl", "aerl", "elpe", "npss", "kas",
-            "maxcmd", "nn", "awun", "awupf", "acwu", "mnan", "ioccsz", "iorcsz", "icdoff", "msdbd", "nsze", "ncap",
-            "nuse", "nlbaf", "nawun", "nawupf", "nacwu", "nabsn", "nabo", "nabspf", "noiob", "nvmcap", "npwg",
-            "npwa", "npdg", "npda", "nows", "anagrpid", "nvmsetid", "endgid");
+    private static final int IDENTIFY = 0x06;
+    private static final int CNS_NAMESPACE = 0x00;
+    private static final int CNS_CONTROLLER = 0x01;
+    private static final int LENGTH = 4096;
 
     private final NvmeHost host;
 
@@ -37,71 +38,41 @@ public final class IdentifyCommands {
 
     private void idCtrl(Args args, PrintStream out) throws NvmeException {
         Devices.Target target = new Devices(host).target("nvme id-ctrl", args.positional());
-        IdentifyController id = target.controller().identify();
-        if (id == null) {
+        boolean json = args.json();
+        if (target.controller().identify() == null) {
             throw new ShellException(ShellException.EIO, target.controller().name() + " is "
                     + ListCommands.state(target.controller()) + ", not identified yet");
         }
-        Map<String, Object> fields = RecordFields.of(id);
-        if (args.json()) {
-            fields.replaceAll((name, value) -> value instanceof String s ? s.trim() : value);
-            out.println(Json.write(fields));
+        byte[] raw = identify(target.controller(), CNS_CONTROLLER, 0);
+        if (json) {
+            out.println(Json.write(IdentifyLayout.controllerJson(raw)));
             return;
         }
         out.println("NVME Identify Controller:");
-        print(out, fields);
+        IdentifyLayout.controllerText(raw).forEach(out::println);
     }
 
     private void idNs(Args args, PrintStream out) throws NvmeException {
         Devices.Target target = new Devices(host).target("nvme id-ns", args.positional());
+        boolean json = args.json();
         int nsid = (int) args.number("namespace-id", target.namespace() == null ? -1 : target.namespace().nsid());
         if (nsid == -1) {
             throw ShellException.usage("nvme id-ns: name a namespace (nvme0n1) or give --namespace-id (-n)");
         }
-        IdentifyNamespace ns = target.controller().identifyNamespace(nsid);
-        Map<String, Object> fields = RecordFields.of(ns);
-        List<LbaFormat> formats = ns.lbaFormats();
-        fields.remove("lbaFormats");
-        fields.put("nguid", hex(ns.nguid()));
-        fields.put("eui64", hex(ns.eui64()));
-        int inUse = ns.flbas() & 0xF;
-        if (args.json()) {
-            List<Object> lbafs = Json.array();
-            for (LbaFormat f : formats) {
-                Map<String, Object> lbaf = Json.object();
-                lbaf.put("ms", f.ms());
-                lbaf.put("ds", f.lbads());
-                lbaf.put("rp", f.rp());
-                lbafs.add(lbaf);
-            }
-            fields.put("lbafs", lbafs);
-            out.println(Json.write(fields));
+        byte[] raw = identify(target.controller(), CNS_NAMESPACE, nsid);
+        if (json) {
+            out.println(Json.write(IdentifyLayout.namespaceJson(raw)));
             return;
         }
-        out.println("NVME Identify Namespace " + nsid + ":");
-        print(out, fields);
-        for (int i = 0; i < formats.size(); i++) {
-            LbaFormat f = formats.get(i);
-            out.printf("lbaf %2d : ms:%-3d lbads:%-2d rp:%d%s%n", i, f.ms(), f.lbads(), f.rp(),
-                    i == inUse ? " (in use)" : "");
-        }
+        out.println("NVME Identify Namespace " + Integer.toUnsignedString(nsid) + ":");
+        IdentifyLayout.namespaceText(raw).forEach(out::println);
     }
 
-    private static void print(PrintStream out, Map<String, Object> fields) {
-        for (Map.Entry<String, Object> field : fields.entrySet()) {
-            Object value = field.getValue();
-            String text = value instanceof Integer i && !DECIMAL.contains(field.getKey())
-                    ? "0x" + Integer.toHexString(i)
-                    : value instanceof String s ? s.trim() : String.valueOf(value);
-            out.printf("%-9s : %s%n", field.getKey(), text);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder text = new StringBuilder();
-        for (byte b : bytes) {
-            text.append(String.format("%02x", b & 0xFF));
-        }
-        return text.toString();
+    /** The raw 4096-byte structure, as nvme-cli reads it (Identify with this CNS and NSID). */
+    static byte[] identify(NvmeController controller, int cns, int nsid) throws NvmeException {
+        ByteBuffer data = ByteBuffer.allocate(LENGTH);
+        controller.adminPassthru(new AdminPassthru(IDENTIFY, nsid, new int[] {cns, 0, 0, 0, 0, 0}, data,
+                DataDirection.CONTROLLER_TO_HOST));
+        return data.array();
     }
 }

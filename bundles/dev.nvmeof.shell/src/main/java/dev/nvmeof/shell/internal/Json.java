@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** JSON as nvme-cli prints it (json-c's pretty form, keys in insertion order), built as maps and lists. */
+/**
+ * JSON as nvme-cli prints it (json-c's pretty form, keys in insertion order; {@code {}} for an empty object, an empty
+ * array as {@code [} and {@code ]} on two lines), built as maps and lists.
+ */
 public final class Json {
     private Json() {
     }
@@ -44,7 +47,9 @@ public final class Json {
             indent(out, depth).append('}');
         } else if (value instanceof List<?> list) {
             if (list.isEmpty()) {
-                out.append("[]");
+                // json-c's pretty form of an empty array: the bracket on its own line.
+                out.append("[\n");
+                indent(out, depth).append(']');
                 return;
             }
             out.append("[\n");

@@ -15,7 +15,8 @@ import dev.nvmeof.protocol.IdentifyController;
 
 /** {@code nvme list} and {@code nvme list-subsys}: the controllers and namespaces this host has, as nvme-cli shows them. */
 public final class ListCommands {
-    private static final String ROW = "%-21s %-20s %-40s %-9s %-26s %-16s %-8s%n";
+    /** nvme-cli 2.3's columns: Node, Generic, SN, Model, Namespace, Usage, Format, FW Rev. */
+    private static final String ROW = "%-21s %-21s %-20s %-40s %-9s %-26s %-16s %-8s%n";
 
     private final NvmeHost host;
 
@@ -42,9 +43,9 @@ public final class ListCommands {
         boolean json = args.json();
         List<Object> devices = Json.array();
         if (!json) {
-            out.printf(ROW, "Node", "SN", "Model", "Namespace", "Usage", "Format", "FW Rev");
-            out.printf(ROW, "-".repeat(21), "-".repeat(20), "-".repeat(40), "-".repeat(9), "-".repeat(26),
-                    "-".repeat(16), "-".repeat(8));
+            out.printf(ROW, "Node", "Generic", "SN", "Model", "Namespace", "Usage", "Format", "FW Rev");
+            out.printf(ROW, "-".repeat(21), "-".repeat(21), "-".repeat(20), "-".repeat(40), "-".repeat(9),
+                    "-".repeat(26), "-".repeat(16), "-".repeat(8));
         }
         for (NvmeController controller : controllers()) {
             IdentifyController id = controller.identify();
@@ -66,9 +67,10 @@ public final class ListCommands {
                     d.put("SectorSize", ns.blockSize());
                     devices.add(d);
                 } else {
-                    out.printf(ROW, "/dev/" + ns.name(), id.sn().trim(), id.mn().trim(), ns.nsid(),
-                            Units.decimal(bytes) + " / " + Units.decimal(bytes),
-                            String.format("%-6s +  0 B", ns.blockSize() + " B"), id.fr().trim());
+                    // There are no generic character devices (/dev/ngXnY) here: nvme-cli then prints the bare name.
+                    out.printf(ROW, "/dev/" + ns.name(), ns.name().replaceFirst("^nvme", "ng"), id.sn().trim(),
+                            id.mn().trim(), ns.nsid(), usage(bytes, bytes), format(ns.blockSize(), 0),
+                            id.fr().trim());
                 }
             }
         }
@@ -79,6 +81,34 @@ public final class ListCommands {
         }
     }
 
+    /** nvme-cli's {@code %6.2f %2sB / %6.2f %2sB} in decimal units: {@code  67.11  MB /  67.11  MB}. */
+    static String usage(long used, long size) {
+        return si(used) + " / " + si(size);
+    }
+
+    private static String si(long bytes) {
+        String[] prefixes = {"", "k", "M", "G", "T", "P", "E"};
+        double value = bytes;
+        int p = 0;
+        while (value >= 1000 && p < prefixes.length - 1) {
+            value /= 1000;
+            p++;
+        }
+        return String.format(java.util.Locale.ROOT, "%6.2f %2sB", value, prefixes[p]);
+    }
+
+    /** nvme-cli's {@code %3.0f %2sB + %2d B} in binary units: {@code 512   B +  0 B}, {@code   4 KiB +  0 B}. */
+    static String format(long blockSize, int metadata) {
+        String[] prefixes = {"", "Ki", "Mi", "Gi"};
+        double value = blockSize;
+        int p = 0;
+        while (value >= 1024 && p < prefixes.length - 1) {
+            value /= 1024;
+            p++;
+        }
+        return String.format(java.util.Locale.ROOT, "%3.0f %2sB + %2d B", value, prefixes[p], metadata);
+    }
+
     private void listSubsys(Args args, PrintStream out) {
         Map<String, List<NvmeController>> bySubsystem = new LinkedHashMap<>();
         for (NvmeController controller : controllers()) {
@@ -86,6 +116,12 @@ public final class ListCommands {
         }
         String hostnqn = host.identity().hostnqn();
         if (args.json()) {
+            List<Object> root = Json.array();
+            if (bySubsystem.isEmpty()) {
+                // nvme-cli lists a host only with the subsystems it reaches: no controller, an empty array.
+                out.println(Json.write(root));
+                return;
+            }
             List<Object> subsystems = Json.array();
             int index = 0;
             for (Map.Entry<String, List<NvmeController>> subsystem : bySubsystem.entrySet()) {
@@ -108,7 +144,6 @@ public final class ListCommands {
             hostObject.put("HostNQN", hostnqn);
             hostObject.put("HostID", host.identity().hostid().toString());
             hostObject.put("Subsystems", subsystems);
-            List<Object> root = Json.array();
             root.add(hostObject);
             out.println(Json.write(root));
             return;
@@ -116,7 +151,6 @@ public final class ListCommands {
         int index = 0;
         for (Map.Entry<String, List<NvmeController>> subsystem : bySubsystem.entrySet()) {
             out.println("nvme-subsys" + index++ + " - NQN=" + subsystem.getKey());
-            out.println("               hostnqn=" + hostnqn);
             out.println("\\");
             for (NvmeController c : subsystem.getValue()) {
                 out.println(" +- " + c.name() + " " + c.options().transport() + " " + address(c) + " " + state(c));

@@ -12,6 +12,7 @@ import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.protocol.ErrorLogEntry;
 import dev.nvmeof.protocol.IdentifyController;
+import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.SmartLog;
 import dev.nvmeof.protocol.SmartLogFlyweight;
 
@@ -112,19 +113,52 @@ public final class LogCommands {
             return;
         }
         out.printf("Smart Log for NVME device:%s namespace-id:%x%n", controller.name(), nsid);
-        for (Map.Entry<String, Object> field : f.entrySet()) {
-            String value = String.valueOf(field.getValue());
-            switch (field.getKey()) {
-                case "temperature" -> value = (s.compositeTemperature() - 273) + " C (" + value + " Kelvin)";
-                case "avail_spare", "spare_thresh", "percent_used" -> value = value + "%";
-                default -> {
-                    if (field.getValue() instanceof BigInteger) {
-                        value = String.format("%,d", (BigInteger) field.getValue());
-                    }
-                }
+        // nvme-cli 2.3's labels and tabs, field for field.
+        out.println("critical_warning\t\t\t: " + s.criticalWarning());
+        out.println("temperature\t\t\t\t: " + celsius(s.compositeTemperature()));
+        out.println("available_spare\t\t\t\t: " + s.availableSpare() + "%");
+        out.println("available_spare_threshold\t\t: " + s.availableSpareThreshold() + "%");
+        out.println("percentage_used\t\t\t\t: " + s.percentageUsed() + "%");
+        out.println("endurance group critical warning summary: " + s.enduranceGroupCriticalWarningSummary());
+        out.println("Data Units Read\t\t\t\t: " + dataUnits(s.dataUnitsRead()));
+        out.println("Data Units Written\t\t\t: " + dataUnits(s.dataUnitsWritten()));
+        out.println("host_read_commands\t\t\t: " + s.hostReadCommands());
+        out.println("host_write_commands\t\t\t: " + s.hostWriteCommands());
+        out.println("controller_busy_time\t\t\t: " + s.controllerBusyTime());
+        out.println("power_cycles\t\t\t\t: " + s.powerCycles());
+        out.println("power_on_hours\t\t\t\t: " + s.powerOnHours());
+        out.println("unsafe_shutdowns\t\t\t: " + s.unsafeShutdowns());
+        out.println("media_errors\t\t\t\t: " + s.mediaErrors());
+        out.println("num_err_log_entries\t\t\t: " + s.numberOfErrorLogEntries());
+        out.println("Warning Temperature Time\t\t: " + s.warningTemperatureTime());
+        out.println("Critical Composite Temperature Time\t: " + s.criticalTemperatureTime());
+        for (int i = 0; i < 8; i++) {
+            int kelvin = page.getShort(200 + 2 * i) & 0xFFFF;
+            if (kelvin != 0) {
+                out.println("Temperature Sensor " + (i + 1) + "\t\t\t: " + celsius(kelvin));
             }
-            out.printf("%-40s: %s%n", field.getKey(), value);
         }
+        out.println("Thermal Management T1 Trans Count\t: " + f.get("thm_temp1_trans_count"));
+        out.println("Thermal Management T2 Trans Count\t: " + f.get("thm_temp2_trans_count"));
+        out.println("Thermal Management T1 Total Time\t: " + f.get("thm_temp1_total_time"));
+        out.println("Thermal Management T2 Total Time\t: " + f.get("thm_temp2_total_time"));
+    }
+
+    /** {@code 27°C (300 Kelvin)}. */
+    private static String celsius(int kelvin) {
+        return (kelvin - 273) + "\u00b0C (" + kelvin + " Kelvin)";
+    }
+
+    /** {@code 24 (12.29 MB)}: data units are thousands of 512-byte blocks, shown in decimal units. */
+    private static String dataUnits(BigInteger units) {
+        String[] suffixes = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
+        double bytes = units.doubleValue() * 512_000;
+        int i = 0;
+        while (bytes >= 1000 && i < suffixes.length - 1) {
+            bytes /= 1000;
+            i++;
+        }
+        return units + String.format(java.util.Locale.ROOT, " (%.2f %s)", bytes, suffixes[i]);
     }
 
     private void errorLog(Args args, PrintStream out) throws NvmeException {
@@ -145,7 +179,7 @@ public final class LogCommands {
             f.put("phase_tag", e.phaseTag() ? 1 : 0);
             f.put("parm_error_location", e.parameterErrorLocation());
             f.put("lba", e.lba());
-            f.put("nsid", e.nsid());
+            f.put("nsid", Integer.toUnsignedLong(e.nsid()));
             f.put("vs", e.vendorSpecificLogPage());
             f.put("trtype", e.trtype());
             f.put("cs", e.commandSpecific());
@@ -160,15 +194,49 @@ public final class LogCommands {
         }
         out.println("Error Log Entries for device:" + controller.name() + " entries:" + entries);
         out.println(".................");
-        for (int i = 0; i < errors.size(); i++) {
-            out.println(" Entry[" + String.format("%2d", i) + "]   ");
+        for (int i = 0; i < log.size(); i++) {
+            ErrorLogEntry e = log.get(i);
+            // nvme-cli 2.3's labels, tabs and hex/decimal choices.
+            out.printf(" Entry[%2d]   %n", i);
             out.println(".................");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> f = (Map<String, Object>) errors.get(i);
-            for (Map.Entry<String, Object> field : f.entrySet()) {
-                out.printf("%-16s: %s%n", field.getKey(), field.getValue());
-            }
+            out.println("error_count\t: " + Long.toUnsignedString(e.errorCount()));
+            out.println("sqid\t\t: " + e.sqid());
+            out.println("cmdid\t\t: " + hex(e.cid()));
+            out.println("status_field\t: " + hex(e.statusField()) + "(" + statusText(e.statusField()) + ")");
+            out.println("phase_tag\t: " + hex(e.phaseTag() ? 1 : 0));
+            out.println("parm_err_loc\t: " + hex(e.parameterErrorLocation()));
+            out.println("lba\t\t: " + hex(e.lba()));
+            out.println("nsid\t\t: " + hex(Integer.toUnsignedLong(e.nsid())));
+            out.println("vs\t\t: " + e.vendorSpecificLogPage());
+            out.println("trtype\t\t: " + trtypeText(e.trtype()));
+            out.println("cs\t\t: " + hex(e.commandSpecific()));
+            out.println("trtype_spec_info: " + hex(e.transportSpecific()));
             out.println(".................");
         }
+    }
+
+    /** C's {@code %#x}: {@code 0}, else {@code 0x} and lowercase hex digits. */
+    private static String hex(long value) {
+        return value == 0 ? "0" : "0x" + Long.toHexString(value);
+    }
+
+    /** The status without the phase tag (SCT 10:8, SC 7:0) in words, nvme-cli's for success. */
+    private static String statusText(int status) {
+        if ((status & 0x7FF) == 0) {
+            return "Successful Completion: The command completed without error";
+        }
+        return NvmeStatus.of(status >>> 8 & 0x7, status & 0xFF, false).name();
+    }
+
+    /** nvme-cli's words for the error's transport type. */
+    private static String trtypeText(int trtype) {
+        return switch (trtype) {
+            case 0 -> "The transport type is not indicated or the error is not transport related.";
+            case 1 -> "RDMA Transport error.";
+            case 2 -> "Fibre Channel Transport error.";
+            case 3 -> "TCP Transport error.";
+            case 254 -> "Intra-host Transport error.";
+            default -> "Reserved";
+        };
     }
 }

@@ -46,16 +46,4 @@ public final class Units {
         }
         return value * unit;
     }
-
-    /** Like nvme list: decimal units, {@code 268.44 MB}. */
-    public static String decimal(long bytes) {
-        String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};
-        double v = bytes;
-        int u = 0;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.2f %s", v, units[u]);
-    }
 }

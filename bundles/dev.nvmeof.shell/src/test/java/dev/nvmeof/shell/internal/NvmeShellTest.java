@@ -38,9 +38,12 @@ class NvmeShellTest {
         assertEquals("connecting to device: nvme0\n", shell.run(shell.connect("tcp")));
 
         String list = shell.run("nvme list");
-        assertTrue(list.startsWith("Node "), list);
-        assertTrue(list.contains("/dev/nvme0n1"), list);
-        assertTrue(list.contains("8.39 MB /   8.39 MB") || list.contains("8.39 MB / 8.39 MB"), list);
+        String[] recorded = IdentifyLayoutTest.resource("list.txt").split("\n");
+        assertEquals(recorded[0], list.split("\n")[0], "nvme-cli 2.3's header, Generic column included");
+        assertEquals(recorded[1], list.split("\n")[1]);
+        // No generic character device here: nvme-cli then names it without /dev.
+        assertTrue(list.contains("/dev/nvme0n1          ng0n1                 "), list);
+        assertTrue(list.contains("   8.39  MB /   8.39  MB    512   B +  0 B   "), list);
 
         assertEquals("NQN:testnqn disconnected 1 controller(s)\n", shell.run("nvme disconnect -n testnqn"));
         assertTrue(shell.host.controllers().isEmpty());
@@ -160,12 +163,71 @@ class NvmeShellTest {
 
         String ctrl = shell.run("nvme id-ctrl /dev/nvme0");
         assertTrue(ctrl.startsWith("NVME Identify Controller:\n"), ctrl);
-        assertTrue(ctrl.contains("subnqn    : testnqn"), ctrl);
+        assertTrue(ctrl.contains("\nsubnqn    : testnqn\n"), ctrl);
+        assertTrue(ctrl.contains("\nver       : 0x10300\n"), ctrl);
+        assertTrue(ctrl.contains("\nfguid     : 00000000-0000-0000-0000-000000000000\n"), ctrl);
+        assertEquals(labels(IdentifyLayoutTest.resource("id-ctrl.txt")), labels(ctrl));
         String ns = shell.run("nvme id-ns /dev/nvme0n1");
         assertTrue(ns.startsWith("NVME Identify Namespace 1:\n"), ns);
-        assertTrue(ns.contains("nsze      : 16384"), ns);
-        assertTrue(ns.contains("lbaf  0 : ms:0   lbads:9  rp:0 (in use)"), ns);
+        assertTrue(ns.contains("\nnsze    : 0x4000\n"), ns);
+        assertTrue(ns.contains("\nlbaf  0 : ms:0   lbads:9  rp:0 (in use)\n"), ns);
+        assertEquals(labels(IdentifyLayoutTest.resource("id-ns.txt")), labels(ns));
         assertEquals(ns, shell.run("nvme id-ns /dev/nvme0 -n 1"));
+    }
+
+    @Test
+    void shouldPrintLogsWithNvmeCliLabels() throws Exception {
+        shell.run(shell.connect("tcp"));
+        shell.run("nvme read nvme0n1 -s 0 -c 7 -z 4096 -d out.bin");
+
+        String smart = shell.run("nvme smart-log /dev/nvme0");
+        assertEquals(labels(IdentifyLayoutTest.resource("smart-log.txt")), labels(smart));
+        assertTrue(smart.contains("\ntemperature\t\t\t\t: 27\u00b0C (300 Kelvin)\n"), smart);
+        // Data units are thousands of 512-byte blocks: nvme-cli shows units x 512000 bytes in decimal units.
+        java.util.regex.Matcher read = java.util.regex.Pattern.compile("\nData Units Read\t\t\t\t: (\\d+) "
+                + "\\((\\d+\\.\\d\\d) (B|kB|MB)\\)\n").matcher(smart);
+        assertTrue(read.find(), smart);
+        double bytes = Long.parseLong(read.group(1)) * 512_000.0;
+        assertEquals(String.format(java.util.Locale.ROOT, "%.2f", bytes / (bytes >= 1e6 ? 1e6 : bytes >= 1e3 ? 1e3
+                : 1)), read.group(2), smart);
+        assertTrue(smart.contains("\nData Units Written\t\t\t: 0 (0.00 B)\n"), smart);
+        String errors = shell.run("nvme error-log /dev/nvme0");
+        assertEquals(labels(IdentifyLayoutTest.resource("error-log.txt")), labels(errors));
+        String subsys = shell.run("nvme list-subsys");
+        assertEquals("nvme-subsys0 - NQN=testnqn\n\\\n +- nvme0 tcp traddr=127.0.0.1,trsvcid=" + shell.port
+                + " live\n", subsys);
+    }
+
+    @Test
+    void shouldPrintNvmeCli23JsonKeyPathsAndTypes() throws Exception {
+        assertSameShape("list-empty", "{\n  \"Devices\":[\n  ]\n}\n", shell.run("nvme list -o json"));
+        assertEquals("{\n  \"Devices\":[\n  ]\n}\n", shell.run("nvme list -o json"), "json-c's empty array");
+        assertEquals("[\n]\n", shell.run("nvme list-subsys -o json"), "nvme-cli 2.3 with no controller");
+        shell.run(shell.connect("tcp"));
+
+        assertSameShape("list.json", shell.run("nvme list -o json"));
+        assertSameShape("list-subsys.json", shell.run("nvme list-subsys -o json"));
+        assertSameShape("id-ctrl.json", shell.run("nvme id-ctrl /dev/nvme0 -o json"));
+        assertSameShape("id-ns.json", shell.run("nvme id-ns /dev/nvme0n1 -o json"));
+        assertSameShape("smart-log.json", shell.run("nvme smart-log /dev/nvme0 -o json"));
+        assertSameShape("error-log.json", shell.run("nvme error-log /dev/nvme0 -o json"));
+        assertSameShape("discover.json", shell.run("nvme discover -t tcp -a 127.0.0.1 -s " + shell.port
+                + " -o json"));
+    }
+
+    private static void assertSameShape(String recorded, String ours) {
+        assertSameShape(recorded, IdentifyLayoutTest.resource(recorded), ours);
+    }
+
+    private static void assertSameShape(String what, String nvmeCli, String ours) {
+        assertEquals(NvmeCliJson.keyPathTypes(nvmeCli), NvmeCliJson.keyPathTypes(ours), what + ":\n" + ours);
+        assertEquals(NvmeCliJson.keyPaths(nvmeCli), NvmeCliJson.keyPaths(ours), what + " (order):\n" + ours);
+    }
+
+    /** Each line's label: up to its first ':' (values differ between targets, labels must not). */
+    private static java.util.List<String> labels(String output) {
+        return output.lines().map(l -> l.contains(":") ? l.substring(0, l.indexOf(':')) : l)
+                .collect(java.util.stream.Collectors.toList());
     }
 
     @Test
