@@ -208,7 +208,8 @@ class AdminCommandsTest {
                 false), null, smart).ok());
         assertEquals(100, smart.get(SmartLogFlyweight.AVAILABLE_SPARE_OFFSET));
         assertEquals(1, smart.getLong(SmartLogFlyweight.HOST_WRITE_COMMANDS_OFFSET));
-        assertEquals(8, smart.getLong(SmartLogFlyweight.DATA_UNITS_WRITTEN_OFFSET), "4 KiB = 8 units of 512 bytes");
+        assertEquals(1, smart.getLong(SmartLogFlyweight.DATA_UNITS_WRITTEN_OFFSET),
+                "4 KiB = 8 units of 512 bytes, reported in thousands rounded up");
     }
 
     @Test

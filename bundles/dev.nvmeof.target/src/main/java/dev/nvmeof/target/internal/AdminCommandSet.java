@@ -226,8 +226,8 @@ final class AdminCommandSet {
             pageLength = 512;
             page = connection.scratch.zeroed(Math.max(pageLength, (int) offset + want));
             new SmartLogFlyweight().wrap(page, 0)
-                    .counter(SmartLogFlyweight.DATA_UNITS_READ_OFFSET, controller.dataUnitsRead.get(), 0)
-                    .counter(SmartLogFlyweight.DATA_UNITS_WRITTEN_OFFSET, controller.dataUnitsWritten.get(), 0)
+                    .counter(SmartLogFlyweight.DATA_UNITS_READ_OFFSET, (controller.sectorsRead.get() + 999) / 1000, 0)
+                    .counter(SmartLogFlyweight.DATA_UNITS_WRITTEN_OFFSET, (controller.sectorsWritten.get() + 999) / 1000, 0)
                     .counter(SmartLogFlyweight.HOST_READ_COMMANDS_OFFSET, controller.hostReads.get(), 0)
                     .counter(SmartLogFlyweight.HOST_WRITE_COMMANDS_OFFSET, controller.hostWrites.get(), 0)
                     .counter(SmartLogFlyweight.POWER_CYCLES_OFFSET, 1, 0);

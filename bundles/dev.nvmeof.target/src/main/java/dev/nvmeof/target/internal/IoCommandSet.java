@@ -89,7 +89,7 @@ final class IoCommandSet {
             }
             TargetController controller = connection.controller;
             controller.hostReads.incrementAndGet();
-            controller.dataUnitsRead.addAndGet((length + 511) / 512);
+            controller.sectorsRead.addAndGet((length + 511) / 512);
             slot.sendNamespace(ns, offset, (int) length);
             return;
         }
@@ -207,7 +207,7 @@ final class IoCommandSet {
         Namespace ns = slot.namespace;
         TargetController controller = connection.controller;
         controller.hostWrites.incrementAndGet();
-        controller.dataUnitsWritten.addAndGet((commandBytes + 511) / 512);
+        controller.sectorsWritten.addAndGet((commandBytes + 511) / 512);
         slot.respond(0);
         if (slot.fua && ns.forcesToStorage()) {
             connection.runInBackground(slot, () -> {

@@ -48,8 +48,9 @@ final class TargetController {
     private boolean namespaceNoticeMasked;
     private boolean discoveryNoticeMasked;
 
-    final AtomicLong dataUnitsRead = new AtomicLong();
-    final AtomicLong dataUnitsWritten = new AtomicLong();
+    /** 512-byte units moved; the SMART log reports them in thousands, rounded up (NVMe Base 2.0, Figure 207). */
+    final AtomicLong sectorsRead = new AtomicLong();
+    final AtomicLong sectorsWritten = new AtomicLong();
     final AtomicLong hostReads = new AtomicLong();
     final AtomicLong hostWrites = new AtomicLong();
 
