@@ -20,8 +20,10 @@ import dev.nvmeof.console.internal.ConsoleOptions;
 
 /** Where the appliance's start is, as the console needs to know it: the start level and the command line. */
 final class AppliancePhase {
-    /** The bnd launcher registers a service with the command line under this property once it has started. */
+    /** The bnd launcher registers a service with the command line under this property... */
     static final String LAUNCHER_ARGUMENTS = "launcher.arguments";
+    /** ...and sets this one to "true" once it has installed and started every bundle of the run. */
+    static final String LAUNCHER_READY = "launcher.ready";
 
     private AppliancePhase() {
     }
@@ -49,11 +51,15 @@ final class AppliancePhase {
         }
     }
 
-    /** The appliance's command line, from the launcher's service; none when there is no such launcher. */
+    /**
+     * The appliance's command line, from the launcher's service once the launcher has started every bundle (before
+     * that, a script's commands would run in a half-started appliance); none when there is no such launcher.
+     */
     static List<String> launcherArguments(BundleContext context, Duration timeout) throws InterruptedException {
         ServiceTracker<Object, Object> tracker;
         try {
-            tracker = new ServiceTracker<>(context, context.createFilter("(" + LAUNCHER_ARGUMENTS + "=*)"), null);
+            tracker = new ServiceTracker<>(context, context.createFilter("(&(" + LAUNCHER_ARGUMENTS + "=*)(" + LAUNCHER_READY
+                    + "=true))"), null);
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }

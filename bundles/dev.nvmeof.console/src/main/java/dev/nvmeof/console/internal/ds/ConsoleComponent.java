@@ -80,12 +80,10 @@ public final class ConsoleComponent {
     private int run(String mode) {
         try {
             AppliancePhase.awaitStartLevel(context, Duration.ofSeconds(60));
-            List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(10));
+            List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(60));
             ConsoleOptions options = ConsoleOptions.parse(args, mode, System.console() != null,
                     AppliancePhase.environment());
-            if (options.levelFromArguments()) {
-                ConsoleLogLevel.raise(options.consoleLevel(), context, log);
-            }
+            log.debug("console {}, console log level {}", options.mode(), options.consoleLevel());
             switch (options.mode()) {
                 case INTERACTIVE:
                     return interactive();

@@ -10,7 +10,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.log.Logger;
 
 import dev.nvmeof.console.internal.ConsoleOptions;
 
@@ -30,17 +29,21 @@ final class ConsoleLogLevel {
     private ConsoleLogLevel() {
     }
 
-    static void raise(String level, BundleContext context, Logger log) throws IOException {
+    /** Sets the properties the log configuration reads; enough when it has not been read yet. */
+    static void setProperties(String level) {
         System.setProperty(ConsoleOptions.LEVEL_PROPERTY, level);
         if (level.equals("DEBUG") || level.equals("TRACE")) {
             System.setProperty(LOG_LEVEL_PROPERTY, level);
         }
+    }
+
+    /** Sets the properties and has Pax Logging read its configuration file again. */
+    static void raise(String level, BundleContext context) throws IOException {
+        setProperties(level);
         String file = context.getProperty(PAX_PROPERTY_FILE);
         ServiceReference<ConfigurationAdmin> cm = context.getServiceReference(ConfigurationAdmin.class);
         if (file == null || !Files.isRegularFile(Path.of(file)) || cm == null) {
-            log.warn("console log level {} asked for, but there is no log configuration file ({}={}) or no"
-                    + " ConfigurationAdmin to apply it", level, PAX_PROPERTY_FILE, file);
-            return;
+            return; // nothing to read again: the backend's defaults stay
         }
         ConfigurationAdmin admin = context.getService(cm);
         try {
@@ -48,7 +51,6 @@ final class ConsoleLogLevel {
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put(PAX_CONFIG_FILE, Path.of(file).toAbsolutePath().toString());
             configuration.update(properties);
-            log.info("console log level {}", level);
         } finally {
             context.ungetService(cm);
         }
