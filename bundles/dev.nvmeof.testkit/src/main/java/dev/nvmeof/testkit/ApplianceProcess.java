@@ -41,12 +41,12 @@ public final class ApplianceProcess implements AutoCloseable {
     private ApplianceProcess(Process process) {
         this.process = process;
         this.stdoutDone = pump(process.getInputStream(), "stdout", line -> {
-            stdout.add(line);
+            printed(stdout, line);
             if (line.equals("ready")) {
                 ready.complete(null);
             }
         });
-        this.stderrDone = pump(process.getErrorStream(), "stderr", stderr::add);
+        this.stderrDone = pump(process.getErrorStream(), "stderr", line -> printed(stderr, line));
         stdoutDone.whenComplete((v, e) -> ready.completeExceptionally(
                 new IllegalStateException("stdout ended before 'ready'")));
     }
@@ -58,6 +58,15 @@ public final class ApplianceProcess implements AutoCloseable {
 
     /** As {@link #start(Path, String...)} with options for the JVM ({@code -XX:MaxDirectMemorySize=64m}, say). */
     public static ApplianceProcess start(List<String> jvmOptions, Path jar, String... args) throws IOException {
+        return start(null, jvmOptions, jar, args);
+    }
+
+    /**
+     * As {@link #start(List, Path, String...)} in {@code directory} (an appliance's folder; null: this process's).
+     * The appliance's stdin is {@link #process}{@code .getOutputStream()}: see {@link #send} and {@link #endInput}.
+     */
+    public static ApplianceProcess start(Path directory, List<String> jvmOptions, Path jar, String... args)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError("the appliance jar is built first (package phase): " + jar);
         }
@@ -67,7 +76,11 @@ public final class ApplianceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
-        return new ApplianceProcess(new ProcessBuilder(command).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        return new ApplianceProcess(builder.start());
     }
 
     /** A loopback port nothing listens on right now. */
@@ -131,6 +144,50 @@ public final class ApplianceProcess implements AutoCloseable {
             throw new UncheckedIOException(new IOException("output of the appliance not fully read", e));
         }
         return process.exitValue();
+    }
+
+    private void printed(List<String> stream, String line) {
+        synchronized (this) {
+            stream.add(line);
+            notifyAll();
+        }
+    }
+
+    /** Writes {@code lines} to the appliance's stdin, each ended by a newline. */
+    public void send(String... lines) throws IOException {
+        for (String line : lines) {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        process.getOutputStream().flush();
+    }
+
+    /** Closes the appliance's stdin (the end of its script). */
+    public void endInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
+    /**
+     * Waits until a line of {@code stream} ({@link #stdout} or {@link #stderr}) from index {@code from} on matches
+     * {@code line}; returns its index. Fails with what the process printed after {@code timeout}.
+     */
+    public int awaitLine(List<String> stream, int from, Predicate<String> line, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            for (int i = from;; i++) {
+                while (i >= stream.size()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new AssertionError("no such line within " + timeout + "; stdout:\n"
+                                + String.join("\n", stdout) + "\nstderr:\n" + String.join("\n", stderr));
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                if (line.test(stream.get(i))) {
+                    return i;
+                }
+            }
+        }
     }
 
     /** Fails, showing everything the process printed, unless some stdout line matches {@code line}. */

@@ -1,0 +1,154 @@
+package dev.nvmeof.console.internal.ds;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import dev.nvmeof.console.internal.CommandCatalog;
+import dev.nvmeof.console.internal.ConsoleOptions;
+import dev.nvmeof.console.internal.ScriptRunner;
+
+/**
+ * The appliance's console, on its own thread once the framework has reached its start level: Gogo's shell when stdin
+ * is a terminal, else stdin's lines as a script ({@link ScriptRunner}); then it exits the process with the status
+ * (0 after the last line or the shell's end, 1 at a failing line, 2 for a bad argument). Only when the framework
+ * property {@value ConsoleOptions#MODE_PROPERTY} is set (the appliances' bndruns set it): in any other framework (a
+ * test's, Karaf) the component does nothing.
+ */
+@Component(immediate = true)
+public final class ConsoleComponent {
+    /** Framework property: how long a script line waits for its command to be registered, in seconds. */
+    static final String COMMAND_WAIT_PROPERTY = "nvmeof.console.command.wait";
+    static final Duration DEFAULT_COMMAND_WAIT = Duration.ofSeconds(30);
+    static final int EXIT_USAGE = 2;
+    private static final String COMMANDS = "(" + CommandProcessor.COMMAND_FUNCTION + "=*)";
+
+    private final Logger log;
+    private final BundleContext context;
+    private final CommandProcessor processor;
+    private final Thread thread;
+    private volatile CommandCatalog catalog;
+    private final ServiceListener commandsChanged = event -> {
+        CommandCatalog c = catalog;
+        if (c != null) {
+            c.changed();
+        }
+    };
+
+    @Activate
+    public ConsoleComponent(BundleContext context, @Reference CommandProcessor processor,
+            @Reference(service = LoggerFactory.class) Logger log) throws InvalidSyntaxException {
+        this.context = context;
+        this.processor = processor;
+        this.log = log;
+        String mode = context.getProperty(ConsoleOptions.MODE_PROPERTY);
+        if (mode == null) {
+            log.debug("no console: {} is not set", ConsoleOptions.MODE_PROPERTY);
+            thread = null;
+            return;
+        }
+        context.addServiceListener(commandsChanged, COMMANDS);
+        thread = new Thread(() -> exit(run(mode)), "nvmeof-console");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (thread != null) {
+            context.removeServiceListener(commandsChanged);
+            thread.interrupt();
+        }
+    }
+
+    /** The process's exit status, or -1 to keep running (no console). */
+    private int run(String mode) {
+        try {
+            AppliancePhase.awaitStartLevel(context, Duration.ofSeconds(60));
+            List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(60));
+            ConsoleOptions options = ConsoleOptions.parse(args, mode, System.console() != null,
+                    AppliancePhase.environment());
+            log.debug("console {}, console log level {}", options.mode(), options.consoleLevel());
+            switch (options.mode()) {
+                case INTERACTIVE:
+                    return interactive();
+                case SCRIPT:
+                    return script();
+                default:
+                    log.info("console off ({}=off): the appliance runs until it is stopped",
+                            ConsoleOptions.MODE_PROPERTY);
+                    return -1;
+            }
+        } catch (ConsoleOptions.UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (InterruptedException e) {
+            return -1; // deactivated: the framework is stopping, someone else ends the process
+        } catch (Exception e) {
+            log.error("the console failed", e);
+            System.err.println("error: the console failed: " + ScriptRunner.message(e));
+            return ScriptRunner.FAILED;
+        }
+    }
+
+    private int script() throws Exception {
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), System.out,
+                System.err);
+        try {
+            catalog = new CommandCatalog(session, name -> log.info("waiting for command {}", name));
+            Duration wait = commandWait();
+            ScriptRunner runner = new ScriptRunner(session, catalog, wait, System.out, System.err);
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+            int status = runner.run(stdin);
+            log.info("script ended with status {}", status);
+            return status;
+        } finally {
+            session.close();
+        }
+    }
+
+    private int interactive() throws Exception {
+        CommandSession session = processor.createSession(System.in, System.out, System.err);
+        try {
+            catalog = new CommandCatalog(session, name -> log.info("waiting for command {}", name));
+            if (!catalog.await("gosh", commandWait())) {
+                throw new IllegalStateException("no Gogo shell (gogo:gosh) registered");
+            }
+            session.execute("gosh --login --noshutdown");
+            return ScriptRunner.OK;
+        } finally {
+            session.close();
+        }
+    }
+
+    private Duration commandWait() {
+        String value = context.getProperty(COMMAND_WAIT_PROPERTY);
+        return value == null || value.isBlank() ? DEFAULT_COMMAND_WAIT
+                : Duration.ofMillis(Math.round(Double.parseDouble(value.strip()) * 1000));
+    }
+
+    private static void exit(int status) {
+        if (status < 0) {
+            return;
+        }
+        System.out.flush();
+        System.err.flush();
+        // Ourselves: after a framework stop the bnd launcher would exit with 117 instead.
+        System.exit(status);
+    }
+}
