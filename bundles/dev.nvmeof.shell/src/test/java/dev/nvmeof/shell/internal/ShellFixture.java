@@ -32,7 +32,7 @@ import dev.nvmeof.transport.tcp.TcpTransportRuntime;
  * {@code tcp_offload} transports, two emulated NICs with their drivers (acme-A0001 on {@code p1p1} 127.0.0.2/8 at
  * 25 Gb/s with {@code tos}; acme-B0002 on {@code p2p1} 127.0.0.3/8 at 10 Gb/s without, so A wins on link speed until
  * a longer prefix or an option says otherwise), and our target on an ephemeral loopback port serving {@value #NQN}.
- * The words {@code nvme} and {@code ip} are registered.
+ * The words {@code nvme}, {@code ip} and {@code ofld} are registered.
  */
 final class ShellFixture implements AutoCloseable {
     static final String NQN = "testnqn";
@@ -73,13 +73,19 @@ final class ShellFixture implements AutoCloseable {
         }, "nvme");
         NicPorts ports = new NicPorts(() -> List.of(nic2, nic));
         CommandWord ip = IpCommands.create(ports);
+        CommandWord ofld = OffloadCommands.create(offload::inspector);
         Object words = new Object() {
             @SuppressWarnings("unused")
             public void ip(CommandSession s, Object... args) {
                 ip.run(s.getConsole(), args);
             }
+
+            @SuppressWarnings("unused")
+            public void ofld(CommandSession s, Object... args) {
+                ofld.run(s.getConsole(), args);
+            }
         };
-        for (String function : new String[] {"ip"}) {
+        for (String function : new String[] {"ip", "ofld"}) {
             processor.addCommand("nvmeof", words, function);
         }
         PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
