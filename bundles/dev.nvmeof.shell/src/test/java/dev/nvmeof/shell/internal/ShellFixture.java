@@ -32,7 +32,7 @@ import dev.nvmeof.transport.tcp.TcpTransportRuntime;
  * {@code tcp_offload} transports, two emulated NICs with their drivers (acme-A0001 on {@code p1p1} 127.0.0.2/8 at
  * 25 Gb/s with {@code tos}; acme-B0002 on {@code p2p1} 127.0.0.3/8 at 10 Gb/s without, so A wins on link speed until
  * a longer prefix or an option says otherwise), and our target on an ephemeral loopback port serving {@value #NQN}.
- * The words {@code nvme}, {@code ip} and {@code ofld} are registered.
+ * The words {@code nvme}, {@code ip}, {@code ofld} and {@code nic} are registered.
  */
 final class ShellFixture implements AutoCloseable {
     static final String NQN = "testnqn";
@@ -74,6 +74,7 @@ final class ShellFixture implements AutoCloseable {
         NicPorts ports = new NicPorts(() -> List.of(nic2, nic));
         CommandWord ip = IpCommands.create(ports);
         CommandWord ofld = OffloadCommands.create(offload::inspector);
+        CommandWord nicWord = NicCommands.create(ports);
         Object words = new Object() {
             @SuppressWarnings("unused")
             public void ip(CommandSession s, Object... args) {
@@ -84,8 +85,13 @@ final class ShellFixture implements AutoCloseable {
             public void ofld(CommandSession s, Object... args) {
                 ofld.run(s.getConsole(), args);
             }
+
+            @SuppressWarnings("unused")
+            public void nic(CommandSession s, Object... args) {
+                nicWord.run(s.getConsole(), args);
+            }
         };
-        for (String function : new String[] {"ip", "ofld"}) {
+        for (String function : new String[] {"ip", "ofld", "nic"}) {
             processor.addCommand("nvmeof", words, function);
         }
         PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
