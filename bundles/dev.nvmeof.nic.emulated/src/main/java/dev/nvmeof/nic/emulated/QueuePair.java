@@ -18,6 +18,14 @@ public interface QueuePair extends AutoCloseable {
 
     int depth();
 
+    /**
+     * The port ({@code p1p1}) whose address the connection is bound to, fixed at creation: to pick the queue pairs
+     * on one port, e.g. to inject a fault on each.
+     *
+     * @since 2.1
+     */
+    String port();
+
     /** The local address the connection is bound to (the port's). */
     InetSocketAddress localAddress();
 

@@ -10,5 +10,5 @@
  * The NIC knows neither the ULP nor the host; it depends only on {@code dev.nvmeof.protocol}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package dev.nvmeof.nic.emulated;

@@ -3,6 +3,7 @@ package dev.nvmeof.shell.internal;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,20 @@ public final class CommandWord {
     private final String word;
     private final String summary;
     private final Map<String, Subcommand> subcommands = new LinkedHashMap<>();
+    private boolean optionsBeforeCommand;
 
     public CommandWord(String word, String summary) {
         this.word = word;
         this.summary = summary;
+    }
+
+    /**
+     * Takes options given before the subcommand as the subcommand's own, as iproute2 does ({@code ip -j addr show}
+     * is {@code ip addr show -j}).
+     */
+    public CommandWord optionsBeforeCommand() {
+        this.optionsBeforeCommand = true;
+        return this;
     }
 
     public CommandWord add(Subcommand subcommand) {
@@ -35,10 +46,18 @@ public final class CommandWord {
     public void run(PrintStream out, Object... args) {
         List<String> words = new ArrayList<>();
         Arrays.stream(args == null ? new Object[0] : args).forEach(a -> words.add(String.valueOf(a)));
-        if (words.isEmpty() || words.get(0).equals("help") || words.get(0).equals("--help")
-                || words.get(0).equals("-h")) {
+        if (words.isEmpty() || isHelp(words.get(0))) {
             out.print(help());
             return;
+        }
+        if (optionsBeforeCommand) {
+            int leading = 0;
+            while (leading < words.size() - 1 && words.get(leading).startsWith("-")
+                    && !isHelp(words.get(leading))) {
+                leading++;
+            }
+            // [-j, addr, show] -> [addr, -j, show]
+            Collections.rotate(words.subList(0, leading + 1), 1);
         }
         Subcommand subcommand = subcommands.get(words.get(0));
         if (subcommand == null) {
@@ -65,6 +84,10 @@ public final class CommandWord {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ShellException(ShellException.EINVAL, what + ": " + e.getMessage());
         }
+    }
+
+    private static boolean isHelp(String word) {
+        return word.equals("help") || word.equals("--help") || word.equals("-h");
     }
 
     /** Every subcommand with its summary. */

@@ -92,7 +92,8 @@ public final class FabricsCommands {
                 (args, out) -> out.println(host.identity().hostnqn())));
     }
 
-    private static Args.Spec fabricsSpec(String command) {
+    /** Every fabrics option of nvme connect, with {@code -o} and {@code -v}; {@code ofld claims} takes them too. */
+    static Args.Spec fabricsSpec(String command) {
         Args.Spec spec = new Args.Spec(command);
         for (Fabric fabric : FABRICS) {
             if (fabric.flag) {
@@ -106,6 +107,15 @@ public final class FabricsCommands {
 
     /** The kernel's option string for what was given, checked by {@link ConnectOptions#parse(String)}. */
     ConnectOptions options(Args args, String defaultNqn) throws NvmeException {
+        StringBuilder text = optionText(args);
+        if (!args.has("nqn") && defaultNqn != null) {
+            text.append(",nqn=").append(defaultNqn);
+        }
+        return ConnectOptions.parse(text.toString());
+    }
+
+    /** The kernel's option string ({@code transport=tcp,traddr=...}) for the fabrics options given, unchecked. */
+    static StringBuilder optionText(Args args) {
         StringBuilder text = new StringBuilder();
         for (Fabric fabric : FABRICS) {
             if (!args.has(fabric.name)) {
@@ -121,10 +131,7 @@ public final class FabricsCommands {
             }
             text.append(text.length() == 0 ? "" : ",").append(fabric.key).append(fabric.flag ? "" : "=" + value);
         }
-        if (!args.has("nqn") && defaultNqn != null) {
-            text.append(",nqn=").append(defaultNqn);
-        }
-        return ConnectOptions.parse(text.toString());
+        return text;
     }
 
     private String transport(Args args) {

@@ -29,8 +29,10 @@ import dev.nvmeof.transport.tcp.TcpTransportRuntime;
 
 /**
  * A real Gogo session (Felix's command processor, no framework) over a real host with the {@code tcp} and
- * {@code tcp_offload} transports, one emulated NIC with its driver ({@code p1p1}, 127.0.0.2/8), and our target on an
- * ephemeral loopback port serving {@value #NQN}.
+ * {@code tcp_offload} transports, two emulated NICs with their drivers (acme-A0001 on {@code p1p1} 127.0.0.2/8 at
+ * 25 Gb/s with {@code tos}; acme-B0002 on {@code p2p1} 127.0.0.3/8 at 10 Gb/s without, so A wins on link speed until
+ * a longer prefix or an option says otherwise), and our target on an ephemeral loopback port serving {@value #NQN}.
+ * The words {@code nvme}, {@code ip}, {@code ofld} and {@code nic} are registered.
  */
 final class ShellFixture implements AutoCloseable {
     static final String NQN = "testnqn";
@@ -41,6 +43,7 @@ final class ShellFixture implements AutoCloseable {
     final TcpTransportRuntime tcp = new TcpTransportRuntime(1);
     final OffloadStack offload = new OffloadStack();
     final NicFunction nic;
+    final NicFunction nic2;
     final EmbeddedNvmeHost host;
     private final ThreadIOImpl threadIo = new ThreadIOImpl();
     private final CommandProcessorImpl processor;
@@ -54,6 +57,9 @@ final class ShellFixture implements AutoCloseable {
         nic = NicFunction.start(new NicCapabilities(0x1AC3, 0x0100, "A0001", 25_000, 8, 128 << 10, 256, false), 1, 1);
         nic.netDevice().addAddress("p1p1", "127.0.0.2/8");
         offload.addDriver(new NicOffloadDriver(VendorProfile.of("acme", 0x1AC3, 0x0100, "tos"), nic));
+        nic2 = NicFunction.start(new NicCapabilities(0x1AC3, 0x0100, "B0002", 10_000, 4, 64 << 10, 128, false), 2, 1);
+        nic2.netDevice().addAddress("p2p1", "127.0.0.3/8");
+        offload.addDriver(new NicOffloadDriver(VendorProfile.of("acme", 0x1AC3, 0x0100), nic2));
         host = EmbeddedNvmeHost.start(HostIdentity.generate(), Duration.ofSeconds(30), tcp, offload.transport());
         threadIo.start();
         processor = new CommandProcessorImpl(threadIo);
@@ -65,6 +71,29 @@ final class ShellFixture implements AutoCloseable {
                 nvme.run(s.getConsole(), args);
             }
         }, "nvme");
+        NicPorts ports = new NicPorts(() -> List.of(nic2, nic));
+        CommandWord ip = IpCommands.create(ports);
+        CommandWord ofld = OffloadCommands.create(offload::inspector);
+        CommandWord nicWord = NicCommands.create(ports);
+        Object words = new Object() {
+            @SuppressWarnings("unused")
+            public void ip(CommandSession s, Object... args) {
+                ip.run(s.getConsole(), args);
+            }
+
+            @SuppressWarnings("unused")
+            public void ofld(CommandSession s, Object... args) {
+                ofld.run(s.getConsole(), args);
+            }
+
+            @SuppressWarnings("unused")
+            public void nic(CommandSession s, Object... args) {
+                nicWord.run(s.getConsole(), args);
+            }
+        };
+        for (String function : new String[] {"ip", "ofld", "nic"}) {
+            processor.addCommand("nvmeof", words, function);
+        }
         PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out);
     }
@@ -90,6 +119,7 @@ final class ShellFixture implements AutoCloseable {
         offload.close();
         tcp.close();
         nic.close();
+        nic2.close();
         target.close();
     }
 }

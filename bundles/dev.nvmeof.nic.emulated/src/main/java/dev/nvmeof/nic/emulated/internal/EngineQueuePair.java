@@ -119,7 +119,8 @@ final class EngineQueuePair implements QueuePair {
         return result;
     }
 
-    String port() {
+    @Override
+    public String port() {
         return port;
     }
 
