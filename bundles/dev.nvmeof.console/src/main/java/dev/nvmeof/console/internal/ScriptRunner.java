@@ -58,7 +58,7 @@ public final class ScriptRunner {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                return fail(command, message(e));
+                return fail(command, withoutCommandPrefix(command, message(e)));
             }
             out.flush();
         }
@@ -72,6 +72,18 @@ public final class ScriptRunner {
         return m.matches() && m.group(2) == null ? m.group(1) : null;
     }
 
+    /**
+     * A command's message usually starts by naming it ({@code nvme connect: '--nqn' (-n) is required}); after the
+     * whole line has been named, that prefix is dropped rather than said twice.
+     */
+    static String withoutCommandPrefix(String line, String message) {
+        int colon = message.indexOf(": ");
+        if (colon > 0 && line.startsWith(message.substring(0, colon))) {
+            return message.substring(colon + 2);
+        }
+        return message;
+    }
+
     private int fail(String line, String why) {
         out.flush();
         err.println("error: " + line + ": " + why);
@@ -80,7 +92,12 @@ public final class ScriptRunner {
     }
 
     /** One line: the exception's message (its first line), or its type when it has none. */
-    public static String message(Throwable e) {
+    public static String message(Throwable thrown) {
+        Throwable e = thrown;
+        // Gogo hands a command's own exception over wrapped when it called the method reflectively.
+        while (e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null) {
+            e = e.getCause();
+        }
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();

@@ -86,6 +86,21 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void shouldNotRepeatTheCommandItsMessageAlreadyNames() {
+        assertEquals("'--nqn' (-n) is required", ScriptRunner.withoutCommandPrefix("nvme connect -t tcp",
+                "nvme connect: '--nqn' (-n) is required"));
+        assertEquals("unknown command 'conect'", ScriptRunner.withoutCommandPrefix("nvme conect",
+                "nvme: unknown command 'conect'"));
+        assertEquals("ip: no", ScriptRunner.withoutCommandPrefix("nvme list", "ip: no"));
+    }
+
+    @Test
+    void shouldUnwrapWhatGogoWrappedToNameTheCommandsOwnFailure() {
+        assertEquals("it broke", ScriptRunner.message(new java.lang.reflect.InvocationTargetException(
+                new IllegalStateException("it broke"))));
+    }
+
+    @Test
     void shouldNameTheExceptionTypeWhenTheFailureHasNoMessage() throws Exception {
         assertEquals(ScriptRunner.FAILED, run("silent", NO_WAIT));
         assertEquals(List.of("error: silent: UnsupportedOperationException"), lines(err));

@@ -12,6 +12,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.util.tracker.ServiceTracker;
@@ -73,6 +74,40 @@ final class AppliancePhase {
             return args instanceof String[] array ? List.of(array) : List.of();
         } finally {
             tracker.close();
+        }
+    }
+
+    /**
+     * Waits until the service registry has settled: no service registered, modified or unregistered for
+     * {@code quiet}, at most {@code limit}. After the bundles have started, the configuration in etc/ still activates
+     * components (NIC functions, then their drivers' devices); a script whose first line is {@code ofld claims} must
+     * see them.
+     */
+    static void awaitSettled(BundleContext context, Duration quiet, Duration limit) throws InterruptedException {
+        Object lock = new Object();
+        long[] lastChange = {System.nanoTime()};
+        ServiceListener changed = event -> {
+            synchronized (lock) {
+                lastChange[0] = System.nanoTime();
+                lock.notifyAll();
+            }
+        };
+        context.addServiceListener(changed);
+        try {
+            long deadline = System.nanoTime() + limit.toNanos();
+            synchronized (lock) {
+                while (true) {
+                    long now = System.nanoTime();
+                    long quietUntil = lastChange[0] + quiet.toNanos();
+                    if (now >= quietUntil || now >= deadline) {
+                        return;
+                    }
+                    long waitNanos = Math.min(quietUntil, deadline) - now;
+                    lock.wait(Math.max(1, waitNanos / 1_000_000));
+                }
+            }
+        } finally {
+            context.removeServiceListener(changed);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.nvmeof.console.internal.ds;
 
+import java.io.PrintStream;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
@@ -35,6 +38,9 @@ public final class ConsoleComponent {
     /** Framework property: how long a script line waits for its command to be registered, in seconds. */
     static final String COMMAND_WAIT_PROPERTY = "nvmeof.console.command.wait";
     static final Duration DEFAULT_COMMAND_WAIT = Duration.ofSeconds(30);
+    /** Components settled: no change for this long after the bundles started (bounded by the limit). */
+    static final Duration SETTLE_QUIET = Duration.ofMillis(400);
+    static final Duration SETTLE_LIMIT = Duration.ofSeconds(15);
     static final int EXIT_USAGE = 2;
     private static final String COMMANDS = "(" + CommandProcessor.COMMAND_FUNCTION + "=*)";
 
@@ -81,6 +87,7 @@ public final class ConsoleComponent {
         try {
             AppliancePhase.awaitStartLevel(context, Duration.ofSeconds(60));
             List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(60));
+            AppliancePhase.awaitSettled(context, SETTLE_QUIET, SETTLE_LIMIT);
             ConsoleOptions options = ConsoleOptions.parse(args, mode, System.console() != null,
                     AppliancePhase.environment());
             log.debug("console {}, console log level {}", options.mode(), options.consoleLevel());
@@ -106,13 +113,19 @@ public final class ConsoleComponent {
         }
     }
 
+    /**
+     * The process's own stdout and stderr. Not System.out: Gogo's ThreadIO replaces it with a stream that writes to
+     * the running command's session, so a session writing to System.out writes to itself (a StackOverflowError).
+     */
+    private static final PrintStream STDOUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
+    private static final PrintStream STDERR = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+
     private int script() throws Exception {
-        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), System.out,
-                System.err);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), STDOUT, STDERR);
         try {
             catalog = new CommandCatalog(session, name -> log.info("waiting for command {}", name));
             Duration wait = commandWait();
-            ScriptRunner runner = new ScriptRunner(session, catalog, wait, System.out, System.err);
+            ScriptRunner runner = new ScriptRunner(session, catalog, wait, STDOUT, STDERR);
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
             int status = runner.run(stdin);
             log.info("script ended with status {}", status);
@@ -123,7 +136,7 @@ public final class ConsoleComponent {
     }
 
     private int interactive() throws Exception {
-        CommandSession session = processor.createSession(System.in, System.out, System.err);
+        CommandSession session = processor.createSession(System.in, STDOUT, STDERR);
         try {
             catalog = new CommandCatalog(session, name -> log.info("waiting for command {}", name));
             if (!catalog.await("gosh", commandWait())) {
@@ -148,6 +161,8 @@ public final class ConsoleComponent {
         }
         System.out.flush();
         System.err.flush();
+        STDOUT.flush();
+        STDERR.flush();
         // Ourselves: after a framework stop the bnd launcher would exit with 117 instead.
         System.exit(status);
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -40,6 +41,8 @@ import dev.nvmeof.spi.transport.Transport;
  * <p><b>Controller listeners.</b> Every {@link ControllerListener} service (the whiteboard) is added to the host while
  * it is registered, and hears state changes as {@link NvmeHost#addListener} describes.
  */
+// Registered by hand, so the service capability is declared here for resolvers (bnd, Karaf).
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.nvmeof.api.NvmeHost")
 @Component(service = HostComponent.class, immediate = true)
 public final class HostComponent {
     private final Logger log;

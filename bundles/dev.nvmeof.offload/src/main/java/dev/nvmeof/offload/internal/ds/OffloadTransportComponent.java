@@ -8,6 +8,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -29,6 +30,9 @@ import dev.nvmeof.spi.transport.Transport;
  * {@code service.ranking} and {@code service.id} for the claim ranking. An unbind returns only after the driver's
  * queues were drained and destroyed, so once its service is gone the ULP never calls it again (the Linux contract).
  */
+// Registered by hand, so the service capability is declared here for resolvers (bnd, Karaf).
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.nvmeof.spi.transport.Transport")
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.nvmeof.spi.offload.OffloadInspector")
 @Component(service = {}, immediate = true)
 public final class OffloadTransportComponent {
     private final OffloadTransport transport = new OffloadTransport();

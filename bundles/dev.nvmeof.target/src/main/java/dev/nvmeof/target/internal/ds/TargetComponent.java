@@ -10,6 +10,7 @@ import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
@@ -32,6 +33,8 @@ import dev.nvmeof.target.TargetOptions;
  * {@code dev.nvmeof.target.namespace}. It keeps the declared state and applies it in any arrival order: a namespace
  * declared before its subsystem is added when the subsystem arrives.
  */
+// Registered by hand, so the service capability is declared here for resolvers (bnd, Karaf).
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.nvmeof.target.NvmeTarget")
 @Component(service = TargetComponent.class, immediate = true, configurationPid = TargetComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TargetComponent.Config.class)

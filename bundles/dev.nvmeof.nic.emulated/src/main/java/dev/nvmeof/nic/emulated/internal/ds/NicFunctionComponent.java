@@ -7,6 +7,7 @@ import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
@@ -29,6 +30,8 @@ import dev.nvmeof.nic.emulated.internal.ds.NicFunctionConfig.Assignment;
  * drivers probe by (like PCI ids). Closed when the configuration goes. A bad configuration fails the activation
  * with a message naming the property (SCR logs it).
  */
+// Registered by hand, so the service capability is declared here for resolvers (bnd, Karaf).
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.nvmeof.nic.emulated.NicFunction")
 @Component(service = {}, immediate = true, configurationPid = NicFunctionComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = NicFunctionComponent.Config.class, factory = true)
