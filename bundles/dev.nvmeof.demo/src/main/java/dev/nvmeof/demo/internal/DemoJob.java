@@ -42,7 +42,7 @@ public final class DemoJob {
     public int run(DemoOptions options) {
         out.println("nvme connect -t " + options.transport() + " -a "
                 + (options.traddr() == null ? "127.0.0.1" : options.traddr()) + " -s " + options.trsvcid() + " -n "
-                + options.nqn());
+                + options.nqn() + (options.hdrDigest() ? " -g" : "") + (options.dataDigest() ? " -G" : ""));
         NvmeController controller;
         try {
             controller = host.connect(ConnectOptions.parse(options.fabricsOptions()));

@@ -4,19 +4,23 @@ import java.util.Locale;
 
 /**
  * The demo's command line, in nvme-cli's spelling: {@code -t|--transport tcp|tcp_offload}, {@code -a|--traddr ADDR},
- * {@code -s|--trsvcid PORT}, {@code -n|--nqn NQN}, {@code --size BYTES} (the data checked, e.g. {@code 8M}).
+ * {@code -s|--trsvcid PORT}, {@code -n|--nqn NQN}, {@code -g|--hdr-digest}, {@code -G|--data-digest},
+ * {@code --size BYTES} (the data checked, e.g. {@code 8M}).
  * Without {@code -a} the demo serves its own embedded target on 127.0.0.1 at {@code -s} (default 4420).
  *
  * @param traddr the target's address, or null for the embedded target
  */
-public record DemoOptions(String transport, String traddr, int trsvcid, String nqn, long checkBytes) {
-    public static final String USAGE = "usage: demo [-t tcp|tcp_offload] [-a ADDR] [-s PORT] [-n NQN] [--size BYTES]\n"
+public record DemoOptions(String transport, String traddr, int trsvcid, String nqn, long checkBytes,
+        boolean hdrDigest, boolean dataDigest) {
+    public static final String USAGE = "usage: demo [-t tcp|tcp_offload] [-a ADDR] [-s PORT] [-n NQN] [-g] [-G]"
+            + " [--size BYTES]\n"
+            + "  -g, --hdr-digest / -G, --data-digest: ask for the header / data digest, as nvme connect does\n"
             + "  without -a: serves an embedded target on 127.0.0.1:PORT (default 4420) and connects to it";
     static final long DEFAULT_CHECK_BYTES = 8L << 20;
 
     /** The defaults: {@code -t tcp_offload -s 4420 -n testnqn}, the embedded target, an 8 MiB data check. */
     public static DemoOptions defaults() {
-        return new DemoOptions("tcp_offload", null, 4420, "testnqn", DEFAULT_CHECK_BYTES);
+        return new DemoOptions("tcp_offload", null, 4420, "testnqn", DEFAULT_CHECK_BYTES, false, false);
     }
 
     /** Whether the demo connects to its own embedded target (it may overwrite data there). */
@@ -27,7 +31,7 @@ public record DemoOptions(String transport, String traddr, int trsvcid, String n
     /** The fabrics options of {@code nvme connect} for these arguments. */
     public String fabricsOptions() {
         return "transport=" + transport + ",traddr=" + (traddr == null ? "127.0.0.1" : traddr) + ",trsvcid=" + trsvcid
-                + ",nqn=" + nqn;
+                + ",nqn=" + nqn + (hdrDigest ? ",hdr_digest" : "") + (dataDigest ? ",data_digest" : "");
     }
 
     /** Parses the command line; a bad or unknown argument is refused with a message naming it. */
@@ -38,8 +42,15 @@ public record DemoOptions(String transport, String traddr, int trsvcid, String n
         int trsvcid = o.trsvcid;
         String nqn = o.nqn;
         long size = o.checkBytes;
+        boolean hdrDigest = false;
+        boolean dataDigest = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            if (arg.matches("-[gG]{2,}")) { // grouped flags, as getopt takes them
+                hdrDigest |= arg.indexOf('g') > 0;
+                dataDigest |= arg.indexOf('G') > 0;
+                continue;
+            }
             switch (arg) {
                 case "-t", "--transport" -> {
                     transport = value(args, ++i, arg);
@@ -52,10 +63,12 @@ public record DemoOptions(String transport, String traddr, int trsvcid, String n
                 case "-s", "--trsvcid" -> trsvcid = port(value(args, ++i, arg), arg);
                 case "-n", "--nqn" -> nqn = value(args, ++i, arg);
                 case "--size" -> size = size(value(args, ++i, arg), arg);
+                case "-g", "--hdr-digest" -> hdrDigest = true;
+                case "-G", "--data-digest" -> dataDigest = true;
                 default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
             }
         }
-        return new DemoOptions(transport, traddr, trsvcid, nqn, size);
+        return new DemoOptions(transport, traddr, trsvcid, nqn, size, hdrDigest, dataDigest);
     }
 
     private static String value(String[] args, int i, String option) {

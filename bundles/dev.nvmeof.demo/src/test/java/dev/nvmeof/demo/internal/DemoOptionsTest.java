@@ -30,6 +30,15 @@ class DemoOptionsTest {
     }
 
     @Test
+    void shouldAskForDigestsWithGAndCapitalG() {
+        assertEquals("transport=tcp_offload,traddr=127.0.0.1,trsvcid=4420,nqn=testnqn,hdr_digest,data_digest",
+                DemoOptions.parse("-g", "--data-digest").fabricsOptions());
+        assertEquals(DemoOptions.parse("-g", "-G"), DemoOptions.parse("-gG"));
+        assertEquals("transport=tcp_offload,traddr=127.0.0.1,trsvcid=4420,nqn=testnqn,data_digest",
+                DemoOptions.parse("-G").fabricsOptions());
+    }
+
+    @Test
     void shouldRefuseBadArgumentsNamingThem() {
         assertTrue(message("-t", "rdma").contains("-t: transport must be tcp or tcp_offload, was rdma"));
         assertTrue(message("-s", "70000").contains("-s: a port is 1..65535, was 70000"));

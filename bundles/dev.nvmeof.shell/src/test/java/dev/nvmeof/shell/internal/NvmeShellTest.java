@@ -1,0 +1,241 @@
+package dev.nvmeof.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.nvmeof.api.ControllerState;
+
+/** The {@code nvme} command in a real Gogo session against our target: what a user types and sees. */
+class NvmeShellTest {
+    @TempDir
+    Path dir;
+    private ShellFixture shell;
+
+    @BeforeEach
+    void start() throws Exception {
+        shell = new ShellFixture(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        shell.close();
+    }
+
+    @Test
+    void shouldConnectListAndDisconnectLikeNvmeCli() throws Exception {
+        assertEquals("connecting to device: nvme0\n", shell.run(shell.connect("tcp")));
+
+        String list = shell.run("nvme list");
+        assertTrue(list.startsWith("Node "), list);
+        assertTrue(list.contains("/dev/nvme0n1"), list);
+        assertTrue(list.contains("8.39 MB /   8.39 MB") || list.contains("8.39 MB / 8.39 MB"), list);
+
+        assertEquals("NQN:testnqn disconnected 1 controller(s)\n", shell.run("nvme disconnect -n testnqn"));
+        assertTrue(shell.host.controllers().isEmpty());
+    }
+
+    @Test
+    void shouldTakeLongOptionsWithEqualsAndConnectOverOffloadWithDigests() throws Exception {
+        String out = shell.run("nvme connect --transport=tcp_offload --traddr 127.0.0.1 --trsvcid=" + shell.port
+                + " --nqn testnqn -g -G -v");
+
+        assertTrue(out.contains("connecting to device: nvme0"), out);
+        assertTrue(out.contains("tcp_offload via acme-A0001 from 127.0.0.2"), out);
+        assertTrue(shell.host.controller("nvme0").orElseThrow().options().dataDigest());
+        String subsys = shell.run("nvme list-subsys");
+        assertTrue(subsys.contains(" +- nvme0 tcp_offload traddr=127.0.0.1,trsvcid=" + shell.port + " live"), subsys);
+    }
+
+    @Test
+    void shouldNameTheUnknownOption() {
+        ShellException e = assertThrows(ShellException.class, () -> shell.run(shell.connect("tcp") + " --bogus 1"));
+
+        assertEquals("nvme connect: unknown option '--bogus'", e.getMessage());
+        assertEquals(ShellException.EINVAL, e.status());
+    }
+
+    @Test
+    void shouldSayTheNqnIsMissing() {
+        ShellException e = assertThrows(ShellException.class,
+                () -> shell.run("nvme connect -t tcp -a 127.0.0.1 -s " + shell.port));
+
+        assertEquals("nvme connect: '--nqn' (-n) is required", e.getMessage());
+    }
+
+    @Test
+    void shouldSayWhyAnUnreachableAddressFails() throws Exception {
+        int closed;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = probe.getLocalPort();
+        }
+        ShellException e = assertThrows(ShellException.class,
+                () -> shell.run("nvme connect -t tcp -a 127.0.0.1 -s " + closed + " -n testnqn"));
+
+        assertTrue(e.getMessage().startsWith("nvme connect: "), e.getMessage());
+        assertTrue(e.getMessage().contains("127.0.0.1:" + closed), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void shouldRefuseAnOptionTheTransportDoesNotAllowNamingIt() {
+        ShellException e = assertThrows(ShellException.class, () -> shell.run(shell.connect("tcp") + " -Q 5"));
+
+        assertTrue(e.getMessage().startsWith("nvme connect: "), e.getMessage());
+        assertTrue(e.getMessage().contains("queue_size"), e.getMessage());
+    }
+
+    @Test
+    void shouldNameAnUnknownDevice() {
+        ShellException e = assertThrows(ShellException.class, () -> shell.run("nvme id-ctrl /dev/nvme7"));
+
+        assertEquals("nvme id-ctrl: no such device: /dev/nvme7", e.getMessage());
+        assertEquals(ShellException.ENODEV, e.status());
+    }
+
+    @Test
+    void shouldNameAnUnknownSubcommand() {
+        ShellException e = assertThrows(ShellException.class, () -> shell.run("nvme conect"));
+
+        assertEquals("nvme: unknown command 'conect' (try: nvme help)", e.getMessage());
+    }
+
+    @Test
+    void shouldPrintHelpForTheWordAndEachCommand() throws Exception {
+        String help = shell.run("nvme help");
+        for (String command : new String[] {"connect", "disconnect", "disconnect-all", "discover", "connect-all",
+                "list", "list-subsys", "id-ctrl", "id-ns", "get-log", "smart-log", "error-log", "read", "write",
+                "flush", "reset", "admin-passthru", "show-hostnqn"}) {
+            assertTrue(help.contains("  " + command + " "), command + " in\n" + help);
+            assertTrue(shell.run("nvme " + command + " --help").startsWith("Usage: nvme " + command), command);
+        }
+        assertTrue(shell.run("nvme connect -h").contains("-G, --data-digest"));
+    }
+
+    @Test
+    void shouldWriteAFileAndReadItBackThroughTheBlocks() throws Exception {
+        shell.run(shell.connect("tcp_offload"));
+        byte[] data = new byte[8 * 512];
+        new Random(7).nextBytes(data);
+        Files.write(dir.resolve("in.bin"), data);
+
+        assertEquals("write: Success\n", shell.run("nvme write /dev/nvme0n1 -s 16 -c 7 -z 4096 -d in.bin"));
+        assertEquals("read: Success\n", shell.run("nvme read nvme0n1 --start-block=16 --block-count=7 "
+                + "--data-size=4k --data out.bin"));
+
+        assertArrayEquals(data, Files.readAllBytes(dir.resolve("out.bin")));
+        assertEquals("NVMe Flush: success\n", shell.run("nvme flush /dev/nvme0n1"));
+    }
+
+    @Test
+    void shouldRefuseIoOutsideTheNamespaceAndOnAController() throws Exception {
+        shell.run(shell.connect("tcp"));
+
+        ShellException outside = assertThrows(ShellException.class,
+                () -> shell.run("nvme read nvme0n1 -s " + (ShellFixture.SIZE / 512) + " -c 0"));
+        assertTrue(outside.getMessage().startsWith("nvme read: LBAs 16384..16384 are outside nvme0n1"),
+                outside.getMessage());
+        ShellException controller = assertThrows(ShellException.class, () -> shell.run("nvme read nvme0 -c 0"));
+        assertEquals("nvme read: nvme0 is a controller; name a namespace (e.g. nvme0n1)", controller.getMessage());
+        ShellException noFile = assertThrows(ShellException.class,
+                () -> shell.run("nvme write nvme0n1 -c 0 -d missing.bin"));
+        assertTrue(noFile.getMessage().startsWith("nvme write: cannot read data file"), noFile.getMessage());
+    }
+
+    @Test
+    void shouldIdentifyControllerAndNamespace() throws Exception {
+        shell.run(shell.connect("tcp"));
+
+        String ctrl = shell.run("nvme id-ctrl /dev/nvme0");
+        assertTrue(ctrl.startsWith("NVME Identify Controller:\n"), ctrl);
+        assertTrue(ctrl.contains("subnqn    : testnqn"), ctrl);
+        String ns = shell.run("nvme id-ns /dev/nvme0n1");
+        assertTrue(ns.startsWith("NVME Identify Namespace 1:\n"), ns);
+        assertTrue(ns.contains("nsze      : 16384"), ns);
+        assertTrue(ns.contains("lbaf  0 : ms:0   lbads:9  rp:0 (in use)"), ns);
+        assertEquals(ns, shell.run("nvme id-ns /dev/nvme0 -n 1"));
+    }
+
+    @Test
+    void shouldPrintJsonWithNvmeCliKeys() throws Exception {
+        shell.run(shell.connect("tcp"));
+
+        String list = shell.run("nvme list -o json");
+        assertTrue(list.contains("\"DevicePath\":\"/dev/nvme0n1\""), list);
+        assertTrue(list.contains("\"MaximumLBA\":16384"), list);
+        String smart = shell.run("nvme smart-log /dev/nvme0 -o json");
+        assertTrue(smart.contains("\"avail_spare\":100"), smart);
+        assertTrue(smart.contains("\"power_cycles\":\"1\""), smart);
+        String errors = shell.run("nvme error-log nvme0 -o json");
+        assertTrue(errors.contains("\"parm_error_location\":0"), errors);
+        ShellException bad = assertThrows(ShellException.class, () -> shell.run("nvme list -o yaml"));
+        assertEquals("nvme list: output format 'yaml' is not one of normal, json", bad.getMessage());
+    }
+
+    @Test
+    void shouldDiscoverWithTheGenerationCounter() throws Exception {
+        String out = shell.run("nvme discover -t tcp -a 127.0.0.1 -s " + shell.port);
+
+        assertTrue(out.contains("Discovery Log Number of Records"), out);
+        assertTrue(out.contains("subnqn:  testnqn"), out);
+        assertTrue(out.contains("trsvcid: " + shell.port), out);
+        String json = shell.run("nvme discover -t tcp -a 127.0.0.1 -s " + shell.port + " -o json");
+        assertTrue(json.contains("\"genctr\":"), json);
+        assertTrue(json.contains("\"subnqn\":\"testnqn\""), json);
+        assertTrue(shell.host.controllers().isEmpty(), "the discovery controller is disconnected");
+    }
+
+    @Test
+    void shouldConnectAllAndDisconnectAll() throws Exception {
+        String out = shell.run("nvme connect-all -t tcp -a 127.0.0.1 -s " + shell.port);
+
+        assertTrue(out.contains("connecting to device: nvme0 (testnqn)"), out);
+        shell.run("nvme disconnect-all");
+        assertTrue(shell.host.controllers().isEmpty());
+    }
+
+    @Test
+    void shouldReadLogPagesAndPassAdminCommandsThrough() throws Exception {
+        shell.run(shell.connect("tcp"));
+
+        String log = shell.run("nvme get-log /dev/nvme0 -i 2 -l 16");
+        assertTrue(log.startsWith("Device:nvme0 log-id:2 namespace-id:0xffffffff\n"), log);
+        assertTrue(log.contains("0000: 00 2c 01 64"), log);
+        String passthru = shell.run("nvme admin-passthru /dev/nvme0 --opcode=0x06 --cdw10=1 -l 4096 -r");
+        assertTrue(passthru.startsWith("NVMe command result:00000000\n"), passthru);
+        ShellException refused = assertThrows(ShellException.class,
+                () -> shell.run("nvme admin-passthru /dev/nvme0 -O 0xc1"));
+        assertTrue(refused.getMessage().contains("Invalid Command Opcode"), refused.getMessage());
+    }
+
+    @Test
+    void shouldResetALiveControllerAndShowTheHostNqn() throws Exception {
+        shell.run(shell.connect("tcp"));
+
+        assertEquals("", shell.run("nvme reset /dev/nvme0"));
+        assertTrue(shell.host.controller("nvme0").isPresent());
+        assertTrue(shell.host.controller("nvme0").orElseThrow().state() != ControllerState.DEAD);
+        assertEquals(shell.host.identity().hostnqn() + "\n", shell.run("nvme show-hostnqn"));
+    }
+
+    @Test
+    void shouldRefuseAuthenticationOptionsClearly() {
+        ShellException e = assertThrows(ShellException.class,
+                () -> shell.run(shell.connect("tcp") + " --dhchap-secret DHHC-1:00:abc:"));
+
+        assertEquals("nvme connect: --dhchap-secret: in-band authentication and TLS are not supported by this host "
+                + "yet", e.getMessage());
+    }
+}
