@@ -1,5 +1,6 @@
 package dev.nvmeof.karaf;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -16,9 +17,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
@@ -48,10 +54,10 @@ import org.osgi.framework.ServiceRegistration;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class KarafFeaturesIT {
-    static final String[] FEATURES = {"nvmeof-host", "nvmeof-offload-emulated", "nvmeof-target"};
+    static final String[] FEATURES = {"nvmeof-host", "nvmeof-offload-emulated", "nvmeof-target", "nvmeof-shell"};
     static final String[] BUNDLES = {"dev.nvmeof.protocol", "dev.nvmeof.api", "dev.nvmeof.host",
         "dev.nvmeof.transport.tcp", "dev.nvmeof.offload", "dev.nvmeof.nic.emulated", "dev.nvmeof.driver.kit",
-        "dev.nvmeof.driver.acme", "dev.nvmeof.driver.vortex", "dev.nvmeof.target"};
+        "dev.nvmeof.driver.acme", "dev.nvmeof.driver.vortex", "dev.nvmeof.target", "dev.nvmeof.shell"};
     static final String NQN = "nqn.2026-12.dev.nvmeof:karaf";
     static final long INSTALL_SECONDS = 60;
 
@@ -113,8 +119,7 @@ public class KarafFeaturesIT {
     @Before
     public void installFeatures() throws Throwable {
         if (setupFailure != null) {
-            throw new AssertionError("the features or the stack did not come up (see the first failing test)",
-                    setupFailure);
+            throw new AssertionError("the features or the stack did not come up: " + setupFailure);
         }
         if (stack != null) {
             return;
@@ -173,6 +178,47 @@ public class KarafFeaturesIT {
         String path = stack.connectWriteReadDisconnect("tcp_offload", target, NQN);
         assertTrue("the connection did not go through an emulated NIC's driver: " + path,
                 path.contains("acme") || path.contains("vortex"));
+    }
+
+    /**
+     * What the README shows a Karaf user: nvme-cli's commands typed into Karaf's console, a file written to the
+     * namespace and read back into another, then every controller disconnected.
+     */
+    @Test
+    public void shouldConnectWriteReadAndDisconnectThroughTheShellInKarafsConsole() throws Exception {
+        KarafConsole.Result connect = console.run("nvme connect -t tcp -a 127.0.0.1 -s " + target.getPort() + " -n "
+                + NQN, 30).assertSucceeded();
+        Matcher connected = Pattern.compile("connecting to device: (nvme\\d+)").matcher(connect.text());
+        assertTrue("nvme connect said: " + connect.text(), connected.find());
+        String namespace = "/dev/" + connected.group(1) + "n1";
+
+        String list = console.run("nvme list", 10).assertSucceeded().text();
+        assertTrue("nvme list does not show " + namespace + ":\n" + list, list.contains(namespace));
+
+        Path dir = Files.createTempDirectory("nvmeof-karaf-it");
+        byte[] data = new byte[8 * 512];
+        new Random(13).nextBytes(data);
+        Path in = Files.write(dir.resolve("in.bin"), data);
+        Path out = dir.resolve("out.bin");
+        assertEquals("write: Success", console.run("nvme write " + namespace + " -s 16 -c 7 -z 4096 -d " + in, 10)
+                .assertSucceeded().text().trim());
+        assertEquals("read: Success", console.run("nvme read " + namespace + " --start-block=16 --block-count=7"
+                + " --data-size=4k --data " + out, 10).assertSucceeded().text().trim());
+        assertArrayEquals("the file read back differs from the file written", data, Files.readAllBytes(out));
+
+        console.run("nvme disconnect-all", 10).assertSucceeded();
+        String after = console.run("nvme list", 10).assertSucceeded().text();
+        assertFalse("still listed after disconnect-all:\n" + after, after.contains(namespace));
+    }
+
+    /** A command's error reaches the Karaf user as nvme-cli's one line, not as a stack trace. */
+    @Test
+    public void shouldReportABadCommandInOneLineInKarafsConsole() {
+        KarafConsole.Result missingNqn = console.run("nvme connect -t tcp -a 127.0.0.1 -s " + target.getPort(), 10);
+        assertNotNull("nvme connect without -n succeeded: " + missingNqn.text(), missingNqn.failure());
+        String message = missingNqn.failure().getMessage();
+        assertTrue("unexpected error: " + message, message.startsWith("nvme connect: ") && message.contains("-n"));
+        assertFalse("a multi-line error: " + message, message.contains("\n"));
     }
 
     /**
