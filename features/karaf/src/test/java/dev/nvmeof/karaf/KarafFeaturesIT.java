@@ -211,6 +211,17 @@ public class KarafFeaturesIT {
         assertFalse("still listed after disconnect-all:\n" + after, after.contains(namespace));
     }
 
+    /** The offload commands in Karaf's console: the NIC ports with their addresses, and who would claim and why. */
+    @Test
+    public void shouldShowPortsAndClaimsThroughTheShellInKarafsConsole() {
+        String addresses = console.run("ip addr show", 10).assertSucceeded().text();
+        assertTrue("ip addr show:\n" + addresses, addresses.contains("inet 127.0.0.2/"));
+        String claims = console.run("ofld claims -a 127.0.0.1 -s " + target.getPort(), 10).assertSucceeded().text();
+        assertTrue("ofld claims:\n" + claims, claims.contains(" would carry the connection to 127.0.0.1:"
+                + target.getPort()));
+        assertTrue("ofld claims:\n" + claims, claims.contains("WINS") && claims.contains("LOSES"));
+    }
+
     /** A command's error reaches the Karaf user as nvme-cli's one line, not as a stack trace. */
     @Test
     public void shouldReportABadCommandInOneLineInKarafsConsole() {
