@@ -1,0 +1,127 @@
+package dev.nvmeof.appliance.host;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.nvmeof.testkit.ApplianceProcess;
+
+/**
+ * What an operator scripts: a session piped into the host appliance against the target appliance, both as
+ * processes. Addresses, claims, a tcp_offload connect with digests, I/O through data files, an injected NIC fault
+ * the controller recovers from, disconnect; and a bad line that stops the session with a non-zero status.
+ */
+@Timeout(120) // a safety net: every wait below is bounded on its own
+class HostSessionIT {
+    static final Path TARGET_JAR = Path.of(System.getProperty("nvmeof.target.jar", "missing-target.jar"));
+    static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
+    static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path folder;
+    private final List<ApplianceProcess> processes = new ArrayList<>();
+    private int port;
+
+    @BeforeEach
+    void startTarget() throws Exception {
+        ApplianceProcess target = ApplianceProcess.start(TARGET_JAR.toAbsolutePath(), "--listen", "127.0.0.1:0",
+                "--nqn", "testnqn", "--ram-namespace", "64M");
+        processes.add(target);
+        target.awaitReady();
+        port = target.stdout.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst()
+                .map(m -> Integer.parseInt(m.group(1))).orElseThrow(() -> new AssertionError(target.stdout));
+    }
+
+    @AfterEach
+    void stop() {
+        processes.forEach(ApplianceProcess::close);
+    }
+
+    @Test
+    void shouldRunAWholeOffloadSessionFromStdinAndExitZero() throws Exception {
+        byte[] data = new byte[64 * 512];
+        new Random(42).nextBytes(data);
+        Files.write(folder.resolve("in.bin"), data);
+        ApplianceProcess host = startHost();
+        host.send("ip addr add 127.0.0.4/24 dev p1p1",
+                "ip addr show dev p1p1",
+                "ofld claims -a 127.0.0.1 -s " + port + " -g -G",
+                "nvme connect -t tcp_offload -a 127.0.0.1 -s " + port + " -n testnqn -g -G --reconnect-delay 1",
+                "nvme list",
+                "nvme write /dev/nvme0n1 --start-block 0 --block-count 63 --data in.bin",
+                "nvme read /dev/nvme0n1 --start-block 0 --block-count 63 --data out.bin",
+                "# the winning device's connections reset: the read waits for recovery, then succeeds",
+                "nic fault p2p1 reset",
+                "nvme read /dev/nvme0n1 -s 0 -c 63 -d after-fault.bin",
+                "nvme list-subsys -v",
+                "nvme disconnect-all",
+                "nvme list");
+        host.endInput();
+
+        assertEquals(0, host.awaitExit(RUN_TIMEOUT), all(host));
+        // The fault is the only thing worth a warning: one line on stderr, like every console record.
+        assertTrue(host.stderr.stream().allMatch(l -> l.startsWith("WARN dev.nvmeof.host: nvme0: error recovery: ")
+                && l.contains("(injected on p2p1)")), all(host));
+        host.assertPrinted(l -> l.equals("    inet 127.0.0.4/24 scope global p1p1"));
+        host.assertPrinted(l -> l.equals("=> vortex-V0001 would carry the connection to 127.0.0.1:" + port
+                + " from 127.0.0.3"));
+        host.assertPrinted(l -> l.equals("connecting to device: nvme0"));
+        host.assertPrinted(l -> l.startsWith("/dev/nvme0n1 "));
+        host.assertPrinted(l -> l.matches("fault reset: \\d+ queue pairs? of p2p1 reset"));
+        host.assertPrinted(l -> l.startsWith(" +- nvme0 tcp_offload traddr=127.0.0.1,trsvcid=" + port) && l.endsWith(
+                " live"));
+        host.assertPrinted(l -> l.contains("last failure: ") && l.contains("TRANSPORT_ERROR"));
+        assertArrayEquals(data, Files.readAllBytes(folder.resolve("out.bin")));
+        assertArrayEquals(data, Files.readAllBytes(folder.resolve("after-fault.bin")));
+        assertEquals(1, host.stdout.stream().filter(l -> l.startsWith("/dev/nvme0n1 ")).count(),
+                "listed once, then gone after disconnect-all: " + all(host));
+    }
+
+    @Test
+    void shouldStopAtABadLineNamingItAndRunNothingAfter() throws Exception {
+        ApplianceProcess host = startHost();
+        host.send("ofld drivers",
+                "nvme connect -t tcp_offload -a 127.0.0.1 -s " + port + " --bogus",
+                "nvme connect -t tcp -a 127.0.0.1 -s " + port + " -n testnqn");
+        host.endInput();
+
+        assertEquals(1, host.awaitExit(RUN_TIMEOUT), all(host));
+        assertEquals(List.of("error: nvme connect -t tcp_offload -a 127.0.0.1 -s " + port
+                + " --bogus: unknown option '--bogus'"), host.stderr);
+        assertTrue(host.stdout.stream().noneMatch(l -> l.startsWith("connecting to device")), all(host));
+    }
+
+    private ApplianceProcess startHost() throws IOException {
+        Files.createDirectories(folder.resolve("etc"));
+        Files.createDirectories(folder.resolve("deploy"));
+        try (Stream<Path> files = Files.list(HostApplianceIT.DEFAULTS.resolve("etc"))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.copy(file, folder.resolve("etc").resolve(file.getFileName()));
+            }
+        }
+        ApplianceProcess host = ApplianceProcess.start(folder, List.of(), HostApplianceIT.JAR.toAbsolutePath());
+        processes.add(host);
+        return host;
+    }
+
+    private static String all(ApplianceProcess p) {
+        return "stdout:\n" + String.join("\n", p.stdout) + "\nstderr:\n" + String.join("\n", p.stderr);
+    }
+}
