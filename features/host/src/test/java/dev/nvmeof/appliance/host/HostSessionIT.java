@@ -108,7 +108,48 @@ class HostSessionIT {
         assertTrue(host.stdout.stream().noneMatch(l -> l.startsWith("connecting to device")), all(host));
     }
 
-    private ApplianceProcess startHost() throws IOException {
+    /**
+     * A driver jar dropped into deploy/ of the running appliance: its device claims (a NIC function for it is in
+     * etc/ already) and wins, carries a controller, and when the jar is removed the controller fails over to the
+     * next claim with no error to the operator: the next read succeeds.
+     */
+    @Test
+    void shouldTakeADroppedDriverIntoTheClaimsAndFailOverWhenItIsRemoved() throws Exception {
+        Files.createDirectories(folder.resolve("etc"));
+        Files.writeString(folder.resolve("etc/dev.nvmeof.nic.emulated.function-z.cfg"), String.join("\n",
+                "vendor.id = 0x5a17", "device.id = 0x0300", "serial = Z0001", "slot = 3", "ports = 1",
+                "link.speed.mbps = 400000", "hardware.vectors = 8", "max.io.size = 1048576", "max.segments = 256",
+                "polling = false", "addresses = p3p1 127.0.0.5/24", ""));
+        ApplianceProcess host = startHost("-v"); // the ULP's INFO records say when a driver came and went
+        host.send("ofld drivers");
+        int listed = host.awaitLine(host.stdout, 0, l -> l.startsWith("acme-A0001"), RUN_TIMEOUT);
+        assertTrue(host.stdout.stream().noneMatch(l -> l.startsWith("zenith")), all(host));
+
+        Path dropped = folder.resolve("deploy").resolve(HostApplianceIT.DROP_JAR.getFileName());
+        Files.copy(HostApplianceIT.DROP_JAR, dropped);
+        host.awaitLine(host.stderr, 0, l -> l.contains("offload driver zenith-Z0001 added"), RUN_TIMEOUT);
+        host.send("ofld drivers");
+        host.awaitLine(host.stdout, listed + 1, l -> l.startsWith("zenith-Z0001"), RUN_TIMEOUT);
+        host.send("nvme connect -t tcp_offload -a 127.0.0.1 -s " + port + " -n testnqn --reconnect-delay 1 -v");
+        host.awaitLine(host.stdout, 0, l -> l.startsWith("path: tcp_offload via zenith-Z0001"), RUN_TIMEOUT);
+        host.send("ofld queues");
+        int queues = host.awaitLine(host.stdout, 0, l -> l.startsWith("zenith-Z0001") && l.contains("testnqn"),
+                RUN_TIMEOUT);
+
+        int before = host.stderr.size();
+        Files.delete(dropped);
+        host.awaitLine(host.stderr, before, l -> l.contains("removed; its queues are drained"), RUN_TIMEOUT);
+        host.send("nvme read /dev/nvme0n1 -c 7 -d after-failover.bin", "nvme list-subsys -v");
+        host.awaitLine(host.stdout, queues, l -> l.equals("read: Success"), RUN_TIMEOUT);
+        host.awaitLine(host.stdout, queues, l -> l.contains("path: tcp_offload via vortex-V0001"), RUN_TIMEOUT);
+        host.endInput();
+
+        assertEquals(0, host.awaitExit(RUN_TIMEOUT), all(host));
+        assertTrue(host.stderr.stream().noneMatch(l -> l.startsWith("ERROR") || l.startsWith("error:")), all(host));
+        assertEquals(8 * 512, Files.size(folder.resolve("after-failover.bin")));
+    }
+
+    private ApplianceProcess startHost(String... args) throws IOException {
         Files.createDirectories(folder.resolve("etc"));
         Files.createDirectories(folder.resolve("deploy"));
         try (Stream<Path> files = Files.list(HostApplianceIT.DEFAULTS.resolve("etc"))) {
@@ -116,7 +157,8 @@ class HostSessionIT {
                 Files.copy(file, folder.resolve("etc").resolve(file.getFileName()));
             }
         }
-        ApplianceProcess host = ApplianceProcess.start(folder, List.of(), HostApplianceIT.JAR.toAbsolutePath());
+        ApplianceProcess host = ApplianceProcess.start(folder, List.of(), HostApplianceIT.JAR.toAbsolutePath(),
+                args);
         processes.add(host);
         return host;
     }
