@@ -1,5 +1,6 @@
 package dev.nvmeof.interop;
 
+import dev.nvmeof.testkit.NvmeCliJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.nvmeof.target.NamespaceConfig;

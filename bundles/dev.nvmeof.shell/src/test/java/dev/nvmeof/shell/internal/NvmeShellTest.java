@@ -1,5 +1,6 @@
 package dev.nvmeof.shell.internal;
 
+import dev.nvmeof.testkit.NvmeCliJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.nvmeof.interop;
+package dev.nvmeof.testkit;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,7 +24,7 @@ import java.util.Set;
  * quotes, NaN or leading zeros; a duplicate key within one object is an error too (json-c, which nvme-cli uses,
  * cannot emit one). Errors are {@link IllegalArgumentException}s that name the offset.
  */
-final class NvmeCliJson {
+public final class NvmeCliJson {
     private final String text;
     private final Map<String, Set<String>> paths = new LinkedHashMap<>();
     private int pos;
@@ -34,7 +34,7 @@ final class NvmeCliJson {
     }
 
     /** The ordered set of key paths of {@code json}. */
-    static List<String> keyPaths(String json) {
+    public static List<String> keyPaths(String json) {
         return List.copyOf(keyPathTypes(json).keySet());
     }
 
@@ -43,7 +43,7 @@ final class NvmeCliJson {
      * {@code object}, {@code array}, {@code string}, {@code number}, {@code boolean}, {@code null}. An array's
      * {@code path[]} holds its elements' types (none for an array that is always empty).
      */
-    static Map<String, Set<String>> keyPathTypes(String json) {
+    public static Map<String, Set<String>> keyPathTypes(String json) {
         NvmeCliJson parser = new NvmeCliJson(json);
         parser.skipWhitespace();
         parser.value("");
@@ -57,7 +57,7 @@ final class NvmeCliJson {
     }
 
     /** The key paths {@code expected} has and {@code actual} lacks, then those {@code actual} has in excess. */
-    static String describeDifference(List<String> expected, List<String> actual) {
+    public static String describeDifference(List<String> expected, List<String> actual) {
         List<String> extra = new ArrayList<>(actual);
         extra.removeAll(expected);
         List<String> missing = new ArrayList<>(expected);
