@@ -66,6 +66,37 @@ public final class ScriptRunner {
         return OK;
     }
 
+    /**
+     * The interactive shell on a terminal: a prompt, each line run through the same session, a failing line
+     * reported in one line and the next one read; {@code exit} or the end of input ends it with {@link #OK}.
+     */
+    public int interactive(BufferedReader terminal, String prompt) throws IOException, InterruptedException {
+        while (true) {
+            out.print(prompt);
+            out.flush();
+            String line = terminal.readLine();
+            if (line == null || line.strip().equals("exit")) {
+                return OK;
+            }
+            String command = line.strip();
+            if (command.isEmpty() || command.startsWith("#")) {
+                continue;
+            }
+            try {
+                Object result = session.execute(command);
+                if (result != null) {
+                    out.println(session.format(result, Converter.INSPECT));
+                }
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                out.flush();
+                err.println("error: " + message(e));
+                err.flush();
+            }
+        }
+    }
+
     /** The command a line starts with, or null when it starts with something else (a variable, a closure, ...). */
     static String commandName(String line) {
         Matcher m = COMMAND.matcher(line);

@@ -86,6 +86,19 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void shouldKeepPromptingAfterAFailingLineWhenInteractiveUntilExit() throws Exception {
+        ScriptRunner runner = new ScriptRunner(session, catalog, NO_WAIT, new PrintStream(out, true),
+                new PrintStream(err, true));
+
+        int status = runner.interactive(new BufferedReader(new StringReader("hello a\nfail\n\nhello b\nexit\nhello c\n")),
+                "g! ");
+
+        assertEquals(ScriptRunner.OK, status);
+        assertEquals("g! hello a\ng! g! g! hello b\ng! ", text(out));
+        assertEquals(List.of("error: it broke"), lines(err));
+    }
+
+    @Test
     void shouldNotRepeatTheCommandItsMessageAlreadyNames() {
         assertEquals("'--nqn' (-n) is required", ScriptRunner.withoutCommandPrefix("nvme connect -t tcp",
                 "nvme connect: '--nqn' (-n) is required"));

@@ -119,6 +119,29 @@ class HostApplianceIT {
         assertEquals(0, host.awaitExit(RUN_TIMEOUT), all(host));
     }
 
+    /**
+     * On a terminal (util-linux {@code script} gives it one) the appliance prompts, runs each line, reports a failing
+     * one and goes on, and leaves on {@code exit} with status 0.
+     */
+    @Test
+    void shouldPromptAndCarryOnAfterAnErrorWhenStdinIsATerminal() throws Exception {
+        copyDefaults();
+        Path input = Files.writeString(folder.resolve("typed.txt"), "nvme list\nnvme conect\nofld drivers\nexit\n");
+        Process process = new ProcessBuilder("script", "-qec", "java -jar " + JAR.toAbsolutePath(), "/dev/null")
+                .directory(folder.toFile()).redirectInput(input.toFile()).redirectErrorStream(true)
+                .redirectOutput(folder.resolve("terminal.txt").toFile()).start();
+        boolean exited = process.waitFor(RUN_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+        }
+        String terminal = Files.readString(folder.resolve("terminal.txt")).replace("\r", "");
+        assertTrue(exited, "still running:\n" + terminal);
+        assertEquals(0, process.exitValue(), terminal);
+        assertTrue(terminal.contains("g! Node "), terminal);
+        assertTrue(terminal.contains("g! error: nvme: unknown command 'conect' (try: nvme help)"), terminal);
+        assertTrue(terminal.contains("acme-A0001"), "the line after the error ran:\n" + terminal);
+    }
+
     private ApplianceProcess start(String... args) throws IOException {
         copyDefaults();
         ApplianceProcess p = ApplianceProcess.start(folder, JVM, JAR.toAbsolutePath(), args);

@@ -135,15 +135,20 @@ public final class ConsoleComponent {
         }
     }
 
+    /**
+     * Our own prompt over the terminal rather than Gogo's {@code gosh}: gosh's console writes through the session's
+     * ThreadIO streams and recurses on itself here (a StackOverflowError on the first command). Lines take Gogo's
+     * whole syntax all the same; {@code help} lists the commands, {@code exit} leaves.
+     */
     private int interactive() throws Exception {
-        CommandSession session = processor.createSession(System.in, STDOUT, STDERR);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), STDOUT, STDERR);
         try {
             catalog = new CommandCatalog(session, name -> log.info("waiting for command {}", name));
-            if (!catalog.await("gosh", commandWait())) {
-                throw new IllegalStateException("no Gogo shell (gogo:gosh) registered");
-            }
-            session.execute("gosh --login --noshutdown");
-            return ScriptRunner.OK;
+            ScriptRunner runner = new ScriptRunner(session, catalog, commandWait(), STDOUT, STDERR);
+            STDOUT.println("nvmeof-offload " + context.getProperty("nvmeof.appliance") + " appliance: nvme help, "
+                    + "ip help, ofld help, nic help; exit to leave");
+            BufferedReader terminal = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+            return runner.interactive(terminal, "g! ");
         } finally {
             session.close();
         }
