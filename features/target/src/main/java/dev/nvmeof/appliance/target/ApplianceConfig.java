@@ -23,10 +23,11 @@ import dev.nvmeof.target.TargetOptions;
 /**
  * What the appliance serves, from command-line arguments over an optional properties file. Every option has a key of
  * the same name in the file ({@code listen=127.0.0.1:4420,127.0.0.1:8009}); repeatable options take a comma-separated
- * list there, and an option given on the command line replaces the file's value(s) for that key.
+ * list there, and an option given on the command line replaces the file's value(s) for that key. {@code -v}/{@code -vv}
+ * ({@code verbosity} 1/2) are command-line only: INFO/DEBUG records on stderr too.
  */
 record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<NamespaceConfig> namespaces,
-        Set<String> allowedHosts, int maxIoQueues, int eventLoops, Caps caps, boolean help) {
+        Set<String> allowedHosts, int maxIoQueues, int eventLoops, Caps caps, int verbosity, boolean help) {
 
     /** The target's resource caps (each refused cleanly when reached). */
     record Caps(int maxConnections, int maxConnectionsPerAddress, int maxControllers, int maxTransferSize) {
@@ -86,9 +87,12 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             "                              from 8K to 256M (default: 1M); data moves in 128 KiB PDUs",
             "  --config FILE               a properties file with the same keys (listen=..., nqn=..., ...);",
             "                              lists comma-separated; command-line options replace its values",
+            "  -v, -vv                     INFO (-v) or DEBUG (-vv, in log/target.log too) records on stderr;",
+            "                              by default only warnings and errors, one line each",
             "  --help                      this text",
             "",
             "SIZE is bytes with an optional K, M, G or T suffix (binary: 256M = 256 MiB).",
+            "Log records go to log/target.log under the working directory, one line each.",
             "Exit status: 0 after a clean stop on SIGTERM/SIGINT (or --help), 1 when the target cannot start",
             "(e.g. an address in use) or its shutdown fails, 2 for a bad argument.");
 
@@ -96,10 +100,15 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
     static ApplianceConfig parse(String... args) throws UsageException {
         Map<String, List<String>> cli = new LinkedHashMap<>();
         boolean help = false;
+        int verbosity = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals("-v") || arg.equals("-vv")) {
+                verbosity = Math.max(verbosity, arg.length() - 1);
                 continue;
             }
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -124,7 +133,8 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             cli.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         if (help) {
-            return new ApplianceConfig(List.of(), DEFAULT_NQN, List.of(), Set.of(), 0, 1, Caps.DEFAULTS, true);
+            return new ApplianceConfig(List.of(), DEFAULT_NQN, List.of(), Set.of(), 0, 1, Caps.DEFAULTS, verbosity,
+                    true);
         }
         Map<String, List<String>> merged = new LinkedHashMap<>();
         Map<String, String> origin = new LinkedHashMap<>();
@@ -149,7 +159,7 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
                 merged.remove("file-namespace");
             }
         }
-        return build(merged, origin, nsOrder(args, merged));
+        return build(merged, origin, nsOrder(args, merged), verbosity);
     }
 
     /** Namespace options in the order given on the command line (file-only ones: RAM first, then files). */
@@ -203,7 +213,7 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
     }
 
     private static ApplianceConfig build(Map<String, List<String>> values, Map<String, String> origin,
-            List<String> nsOrder) throws UsageException {
+            List<String> nsOrder, int verbosity) throws UsageException {
         List<InetSocketAddress> listeners = new ArrayList<>();
         for (String value : values.getOrDefault("listen", List.of())) {
             listeners.add(address(origin.get("listen"), value));
@@ -275,7 +285,7 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             }
         }
         ApplianceConfig config = new ApplianceConfig(List.copyOf(listeners), nqn, List.copyOf(namespaces),
-                Set.copyOf(hosts), maxIoQueues, eventLoops, caps, false);
+                Set.copyOf(hosts), maxIoQueues, eventLoops, caps, verbosity, false);
         try {
             config.subsystem(); // the target's own checks of the NQN and limits
         } catch (IllegalArgumentException e) {

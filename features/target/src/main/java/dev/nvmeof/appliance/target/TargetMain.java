@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.nvmeof.protocol.log.Log;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.TargetOptions;
@@ -22,7 +24,9 @@ import dev.nvmeof.target.TargetOptions;
  * The target appliance: runs an {@link NvmeTarget} on its own until SIGTERM or SIGINT.
  *
  * <p>stdout carries only the report of what is served (one line per listener, the subsystem, one line per
- * namespace, then {@code ready}); logs and errors go to stderr.
+ * namespace, then {@code ready}); its own errors go to stderr. Log records go to {@value TargetLogging#FILE} under the
+ * working directory, one line each, and only warnings and errors to stderr unless {@code -v}/{@code -vv}
+ * ({@link TargetLogging}).
  *
  * <p>Exit status:
  * <ul>
@@ -40,6 +44,7 @@ public final class TargetMain {
     /** The hook's bound on closing the target, well inside the 10 s a service manager usually waits. */
     static final Duration SHUTDOWN_DEADLINE = Duration.ofSeconds(8);
     private static final String NAME = "nvmeof-target";
+    private static final System.Logger LOG = Log.get("dev.nvmeof.appliance.target");
 
     private final ApplianceConfig config;
     /** The running target; whoever takes it out (the hook, or a failed start) closes it. */
@@ -50,9 +55,6 @@ public final class TargetMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
-        }
         ApplianceConfig config;
         try {
             config = ApplianceConfig.parse(args);
@@ -64,6 +66,13 @@ public final class TargetMain {
         if (config.help()) {
             System.out.println(ApplianceConfig.USAGE);
             System.exit(EXIT_OK);
+            return;
+        }
+        try {
+            TargetLogging.configure(Path.of(""), config.verbosity());
+        } catch (IOException | RuntimeException e) {
+            System.err.println(NAME + ": cannot write " + TargetLogging.FILE + ": " + e);
+            System.exit(EXIT_FAILED);
             return;
         }
         TargetMain app = new TargetMain(config);
@@ -113,6 +122,7 @@ public final class TargetMain {
                     + ApplianceConfig.human(ns.sizeBytes()) + (ns.isFile() ? " file " + ns.file() : " RAM") + ", "
                     + ns.blockSize() + "-byte blocks");
         }
+        LOG.log(System.Logger.Level.INFO, "serving " + config.nqn() + ": " + String.join("; ", report));
         report.add("ready");
         report.forEach(System.out::println);
         System.out.flush();

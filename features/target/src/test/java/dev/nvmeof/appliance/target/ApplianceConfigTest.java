@@ -120,6 +120,14 @@ class ApplianceConfigTest {
         assertMessage("--max-transfer-size: must be a power of two", "--max-transfer-size", "4K");
     }
 
+    @Test
+    void shouldShowInfoRecordsWithVAndDebugRecordsWithVv() throws Exception {
+        assertEquals(0, ApplianceConfig.parse().verbosity());
+        assertEquals(1, ApplianceConfig.parse("-v", "--nqn", "x").verbosity());
+        assertEquals(2, ApplianceConfig.parse("--nqn", "x", "-vv").verbosity());
+        assertMessage("unexpected argument '-vvv'", "-vvv");
+    }
+
     private static void assertMessage(String expected, String... args) {
         String message = assertThrows(ApplianceConfig.UsageException.class, () -> ApplianceConfig.parse(args))
                 .getMessage();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -13,6 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.nvmeof.protocol.AdminCommands;
 import dev.nvmeof.protocol.NvmCommands;
@@ -30,6 +32,8 @@ class HostileConnectionsIT {
     private static final int IDLE = 1000;
     private final List<NvmeTcpTestClient> idle = new ArrayList<>();
     private ApplianceProcess app;
+    @TempDir
+    Path dir; // the target's folder (log/)
 
     @AfterEach
     void stop() throws Exception {
@@ -44,7 +48,8 @@ class HostileConnectionsIT {
     @Test
     void shouldServeAFreshHostAfterAThousandIdleHandshakenConnectionsUnderA64MibDirectMemoryLimit() throws Exception {
         int port = ApplianceProcess.freePort();
-        app = ApplianceProcess.start(List.of("-XX:MaxDirectMemorySize=64m"), TargetApplianceIT.JAR,
+        app = ApplianceProcess.start(dir, List.of("-XX:MaxDirectMemorySize=64m"),
+                TargetApplianceIT.JAR.toAbsolutePath(),
                 "--listen", "127.0.0.1:" + port, "--ram-namespace", "16M", "--event-loops", "2");
         app.awaitReady();
         InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);

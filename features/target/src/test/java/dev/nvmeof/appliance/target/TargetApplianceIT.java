@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -35,11 +37,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Runs the packaged {@code nvmeof-target.jar} as a process (failsafe, after the package phase): it serves NVMe/TCP on
  * the addresses it reports, stops cleanly with status 0 on SIGTERM and frees its ports, keeps a file namespace's data
- * across a restart, and exits 2 on a bad argument and 1 on an address in use. Loopback and ephemeral ports only.
+ * across a restart, and exits 2 on a bad argument and 1 on an address in use; its log records are one line each, in
+ * log/target.log and (warnings, or more with -v) on stderr. Loopback and ephemeral ports only.
  */
 @Timeout(60) // a safety net: every wait below is bounded on its own
 class TargetApplianceIT {
     static final Path JAR = Path.of(System.getProperty("nvmeof.target.jar", "target/nvmeof-target.jar"));
+    static final Duration LINE_TIMEOUT = Duration.ofSeconds(10);
+    /** A record in log/target.log: time stamp, level padded to 5, logger: message. */
+    static final String FILE_RECORD = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"
+            + " (ERROR|WARN |INFO |DEBUG|TRACE) \\S+: .*";
     private final List<ApplianceProcess> processes = new ArrayList<>();
 
     @TempDir
@@ -52,8 +59,9 @@ class TargetApplianceIT {
         }
     }
 
+    /** In {@link #dir}: its log/target.log is the test's own. */
     private ApplianceProcess start(String... args) throws IOException {
-        ApplianceProcess p = ApplianceProcess.start(JAR, args);
+        ApplianceProcess p = ApplianceProcess.start(dir, List.of(), JAR.toAbsolutePath(), args);
         processes.add(p);
         return p;
     }
@@ -175,6 +183,41 @@ class TargetApplianceIT {
             assertArrayEquals(new byte[4096], read(io, 1, 4, 1, 4096), "a block never written");
         }
         assertEquals(TargetMain.EXIT_OK, second.terminate(), "stderr " + second.stderr);
+    }
+
+    @Test
+    void shouldLogOneLineRecordsToItsLogFileAndOnlyWarningsToStderr() throws Exception {
+        int port = ApplianceProcess.freePort();
+        ApplianceProcess app = start("--listen", "127.0.0.1:" + port, "--event-loops", "1");
+        app.awaitReady();
+        try (Socket garbage = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            garbage.getOutputStream().write(new byte[] {(byte) 0xFF, 0, 8, 0, 8, 0, 0, 0}); // no such PDU type
+            app.awaitLine(app.stderr, 0, l -> l.matches("WARN dev\\.nvmeof\\.target: queue 0: fatal protocol error"
+                    + " from the host: .*"), LINE_TIMEOUT);
+        }
+        assertEquals(TargetMain.EXIT_OK, app.terminate(), "stderr " + app.stderr);
+        assertEquals(List.of("nvmeof-target: stopping", "nvmeof-target: stopped"),
+                app.stderr.stream().filter(l -> !l.startsWith("WARN ")).toList(), "no INFO records on stderr");
+
+        List<String> log = Files.readAllLines(dir.resolve("log/target.log"));
+        String all = String.join("\n", log);
+        assertTrue(log.stream().anyMatch(l -> l.matches("\\S+ \\S+ INFO  dev\\.nvmeof\\.target: listening on"
+                + " /?127\\.0\\.0\\.1:" + port)), all);
+        assertTrue(log.stream().anyMatch(l -> l.matches("\\S+ \\S+ WARN  dev\\.nvmeof\\.target: .*fatal protocol"
+                + " error.*")), all);
+        assertTrue(log.stream().allMatch(l -> l.matches(FILE_RECORD)), "one line per record:\n" + all);
+    }
+
+    @Test
+    void shouldShowInfoRecordsOnStderrWithV() throws Exception {
+        int port = ApplianceProcess.freePort();
+        ApplianceProcess app = start("-v", "--listen", "127.0.0.1:" + port, "--event-loops", "1");
+        app.awaitReady();
+        app.awaitLine(app.stderr, 0, l -> l.matches("INFO dev\\.nvmeof\\.target: listening on /?127\\.0\\.0\\.1:"
+                + port), LINE_TIMEOUT);
+        assertEquals(TargetMain.EXIT_OK, app.terminate(), "stderr " + app.stderr);
+        assertTrue(app.stderr.stream().allMatch(l -> l.matches("(ERROR|WARN|INFO|DEBUG) \\S+: .*")
+                || l.startsWith("nvmeof-target: ")), "one line per record: " + app.stderr);
     }
 
     static Stream<Arguments> badArguments() {
