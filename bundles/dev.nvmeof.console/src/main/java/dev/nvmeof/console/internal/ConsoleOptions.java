@@ -12,8 +12,17 @@ import java.util.Map;
  *        console starts, knows only the property and the environment variable)
  */
 public record ConsoleOptions(Mode mode, String consoleLevel, boolean levelFromArguments) {
-    /** The framework property choosing the mode: {@code auto} (default), {@code interactive}, {@code script}, {@code off}. */
+    /**
+     * The framework property choosing the mode: {@code auto} (default), {@code interactive}, {@code script},
+     * {@code off}, or {@value #AFTER_JOB}.
+     */
     public static final String MODE_PROPERTY = "nvmeof.console";
+    /**
+     * The mode of an appliance with a job of its own (the demo): the job owns the command line but
+     * {@code -v}/{@code -vv} and says when it is done; then Gogo's shell when stdin is a terminal, else nothing (the
+     * process ends with the job's status).
+     */
+    public static final String AFTER_JOB = "after-job";
     /** The system property (set by us for the log configuration, or by the user) naming the console's log level. */
     public static final String LEVEL_PROPERTY = "nvmeof.console.level";
     /** The same as an environment variable. */
@@ -40,7 +49,8 @@ public record ConsoleOptions(Mode mode, String consoleLevel, boolean levelFromAr
     }
 
     /**
-     * @param args        the appliance's command line: {@code -v} (INFO on the console) or {@code -vv} (DEBUG)
+     * @param args        the appliance's command line: {@code -v} (INFO on the console) or {@code -vv} (DEBUG); in
+     *                    mode {@value #AFTER_JOB} other arguments are the job's and skipped here
      * @param mode        the {@link #MODE_PROPERTY} value, or null
      * @param terminal    whether stdin is a terminal
      * @param environment where {@link #LEVEL_PROPERTY} / {@link #LEVEL_ENV} are looked up (system properties first)
@@ -52,8 +62,12 @@ public record ConsoleOptions(Mode mode, String consoleLevel, boolean levelFromAr
             switch (arg) {
                 case "-v" -> level = "INFO";
                 case "-vv" -> level = "DEBUG";
-                default -> throw new UsageException("unknown argument '" + arg + "' (the appliance takes -v or -vv;"
-                        + " commands go on stdin)");
+                default -> {
+                    if (!AFTER_JOB.equals(mode)) {
+                        throw new UsageException("unknown argument '" + arg + "' (the appliance takes -v or -vv;"
+                                + " commands go on stdin)");
+                    }
+                }
             }
         }
         boolean fromArguments = level != null;
@@ -74,8 +88,9 @@ public record ConsoleOptions(Mode mode, String consoleLevel, boolean levelFromAr
             case "interactive" -> Mode.INTERACTIVE;
             case "script" -> Mode.SCRIPT;
             case "off" -> Mode.OFF;
-            default -> throw new UsageException(MODE_PROPERTY + ": must be auto, interactive, script or off, was '"
-                    + m + "'");
+            case AFTER_JOB -> terminal ? Mode.INTERACTIVE : Mode.OFF;
+            default -> throw new UsageException(MODE_PROPERTY + ": must be auto, interactive, script, off or "
+                    + AFTER_JOB + ", was '" + m + "'");
         };
     }
 }

@@ -29,6 +29,14 @@ class ConsoleOptionsTest {
     }
 
     @Test
+    void shouldLeaveTheJobItsArgumentsAndOpenTheShellOnlyOnATerminalAfterTheJob() throws Exception {
+        ConsoleOptions afterJob = ConsoleOptions.parse(List.of("-s", "4420", "-v", "--bogus"), "after-job", true,
+                Map.of());
+        assertEquals(new ConsoleOptions(Mode.INTERACTIVE, "INFO", true), afterJob);
+        assertEquals(Mode.OFF, ConsoleOptions.parse(List.of("-t", "tcp"), "after-job", false, Map.of()).mode());
+    }
+
+    @Test
     void shouldLowerTheConsoleLevelToInfoWithVAndDebugWithVv() throws Exception {
         ConsoleOptions v = ConsoleOptions.parse(List.of("-v"), null, false, Map.of());
         assertEquals("INFO", v.consoleLevel());
@@ -55,7 +63,7 @@ class ConsoleOptionsTest {
         assertEquals("nvmeof.console.level: must be one of [ERROR, WARN, INFO, DEBUG, TRACE], was 'LOUD'",
                 assertThrows(UsageException.class, () -> ConsoleOptions.parse(List.of(), null, false,
                         Map.of(ConsoleOptions.LEVEL_ENV, "loud"))).getMessage());
-        assertEquals("nvmeof.console: must be auto, interactive, script or off, was 'tty'",
+        assertEquals("nvmeof.console: must be auto, interactive, script, off or after-job, was 'tty'",
                 assertThrows(UsageException.class, () -> ConsoleOptions.parse(List.of(), "tty", false, Map.of()))
                         .getMessage());
     }

@@ -18,6 +18,7 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.nvmeof.console.internal.ConsoleOptions;
+import dev.nvmeof.console.internal.ScriptRunner;
 
 /** Where the appliance's start is, as the console needs to know it: the start level and the command line. */
 final class AppliancePhase {
@@ -26,7 +27,40 @@ final class AppliancePhase {
     /** ...and sets this one to "true" once it has installed and started every bundle of the run. */
     static final String LAUNCHER_READY = "launcher.ready";
 
+    /**
+     * In mode {@value ConsoleOptions#AFTER_JOB}, the appliance's job registers a service with this property (its exit
+     * status, an Integer) when it is done...
+     */
+    static final String JOB_STATUS = "nvmeof.job.status";
+    /** ...and optionally this one: a line to show when the shell opens after it (what to try there). */
+    static final String JOB_HINT = "nvmeof.job.hint";
+
+    /** What the job said when it was done. */
+    record JobDone(int status, String hint) {
+    }
+
     private AppliancePhase() {
+    }
+
+    /** Waits for the job's end, without a bound: the console's thread is interrupted when the framework stops. */
+    static JobDone awaitJob(BundleContext context) throws InterruptedException {
+        ServiceTracker<Object, Object> tracker;
+        try {
+            tracker = new ServiceTracker<>(context, context.createFilter("(" + JOB_STATUS + "=*)"), null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        tracker.open(true);
+        try {
+            tracker.waitForService(0);
+            ServiceReference<Object> done = tracker.getServiceReference();
+            Object status = done == null ? null : done.getProperty(JOB_STATUS);
+            Object hint = done == null ? null : done.getProperty(JOB_HINT);
+            return new JobDone(status instanceof Integer i ? i : ScriptRunner.FAILED,
+                    hint instanceof String h ? h : null);
+        } finally {
+            tracker.close();
+        }
     }
 
     /** Waits until the framework has reached its beginning start level (every bundle of the appliance started). */

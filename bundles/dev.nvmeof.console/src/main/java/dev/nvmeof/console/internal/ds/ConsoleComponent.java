@@ -29,7 +29,9 @@ import dev.nvmeof.console.internal.ScriptRunner;
 /**
  * The appliance's console, on its own thread once the framework has reached its start level: Gogo's shell when stdin
  * is a terminal, else stdin's lines as a script ({@link ScriptRunner}); then it exits the process with the status
- * (0 after the last line or the shell's end, 1 at a failing line, 2 for a bad argument). Only when the framework
+ * (0 after the last line or the shell's end, 1 at a failing line, 2 for a bad argument). In mode
+ * {@value ConsoleOptions#AFTER_JOB} it waits for the appliance's job instead and opens the shell after it on a
+ * terminal, else ends the process with the job's status ({@link #afterJob()}). Only when the framework
  * property {@value ConsoleOptions#MODE_PROPERTY} is set (the appliances' bndruns set it): in any other framework (a
  * test's, Karaf) the component does nothing.
  */
@@ -84,6 +86,9 @@ public final class ConsoleComponent {
 
     /** The process's exit status, or -1 to keep running (no console). */
     private int run(String mode) {
+        if (ConsoleOptions.AFTER_JOB.equals(mode.strip())) {
+            return afterJob();
+        }
         try {
             AppliancePhase.awaitStartLevel(context, Duration.ofSeconds(60));
             List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(60));
@@ -101,6 +106,37 @@ public final class ConsoleComponent {
                             ConsoleOptions.MODE_PROPERTY);
                     return -1;
             }
+        } catch (ConsoleOptions.UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (InterruptedException e) {
+            return -1; // deactivated: the framework is stopping, someone else ends the process
+        } catch (Exception e) {
+            log.error("the console failed", e);
+            System.err.println("error: the console failed: " + ScriptRunner.message(e));
+            return ScriptRunner.FAILED;
+        }
+    }
+
+    /**
+     * Mode {@value ConsoleOptions#AFTER_JOB}: once the job is done, Gogo's shell when stdin is a terminal (then the
+     * job's status); else, or after a bad argument, the job's status at once.
+     */
+    private int afterJob() {
+        try {
+            AppliancePhase.JobDone job = AppliancePhase.awaitJob(context);
+            List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(60));
+            ConsoleOptions options = ConsoleOptions.parse(args, ConsoleOptions.AFTER_JOB, System.console() != null,
+                    AppliancePhase.environment());
+            log.debug("job done with status {}; console {}", job.status(), options.mode());
+            if (options.mode() != ConsoleOptions.Mode.INTERACTIVE || job.status() == EXIT_USAGE) {
+                return job.status();
+            }
+            if (job.hint() != null) {
+                STDOUT.println(job.hint());
+            }
+            interactive();
+            return job.status();
         } catch (ConsoleOptions.UsageException e) {
             System.err.println("error: " + e.getMessage());
             return EXIT_USAGE;

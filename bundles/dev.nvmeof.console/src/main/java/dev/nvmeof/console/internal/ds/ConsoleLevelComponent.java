@@ -24,13 +24,14 @@ public final class ConsoleLevelComponent {
     public ConsoleLevelComponent(BundleContext context, @Reference(service = Object.class,
             target = "(" + AppliancePhase.LAUNCHER_ARGUMENTS + "=*)", cardinality = ReferenceCardinality.OPTIONAL)
             Map<String, Object> launcher) throws Exception {
-        if (launcher == null || context.getProperty(ConsoleOptions.MODE_PROPERTY) == null) {
+        String mode = context.getProperty(ConsoleOptions.MODE_PROPERTY);
+        if (launcher == null || mode == null) {
             return;
         }
         ConsoleOptions options;
         try {
             options = ConsoleOptions.parse(List.of((String[]) launcher.get(AppliancePhase.LAUNCHER_ARGUMENTS)),
-                    null, false, Map.of());
+                    mode.strip(), false, Map.of());
         } catch (ConsoleOptions.UsageException e) {
             return;
         }
