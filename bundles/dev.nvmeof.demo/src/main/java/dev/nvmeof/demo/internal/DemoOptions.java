@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * The demo's command line, in nvme-cli's spelling: {@code -t|--transport tcp|tcp_offload}, {@code -a|--traddr ADDR},
  * {@code -s|--trsvcid PORT}, {@code -n|--nqn NQN}, {@code -g|--hdr-digest}, {@code -G|--data-digest},
- * {@code --size BYTES} (the data checked, e.g. {@code 8M}).
+ * {@code --size BYTES} (the data checked, e.g. {@code 8M}); {@code -v}/{@code -vv} are the console's (more records on
+ * the console) and skipped here.
  * Without {@code -a} the demo serves its own embedded target on 127.0.0.1 at {@code -s} (default 4420).
  *
  * @param traddr the target's address, or null for the embedded target
@@ -13,9 +14,10 @@ import java.util.Locale;
 public record DemoOptions(String transport, String traddr, int trsvcid, String nqn, long checkBytes,
         boolean hdrDigest, boolean dataDigest) {
     public static final String USAGE = "usage: demo [-t tcp|tcp_offload] [-a ADDR] [-s PORT] [-n NQN] [-g] [-G]"
-            + " [--size BYTES]\n"
+            + " [--size BYTES] [-v|-vv]\n"
             + "  -g, --hdr-digest / -G, --data-digest: ask for the header / data digest, as nvme connect does\n"
-            + "  without -a: serves an embedded target on 127.0.0.1:PORT (default 4420) and connects to it";
+            + "  without -a: serves an embedded target on 127.0.0.1:PORT (default 4420) and connects to it\n"
+            + "  -v, -vv: INFO / DEBUG log records on the console too (log/demo.log has INFO and up)";
     static final long DEFAULT_CHECK_BYTES = 8L << 20;
 
     /** The defaults: {@code -t tcp_offload -s 4420 -n testnqn}, the embedded target, an 8 MiB data check. */
@@ -64,6 +66,9 @@ public record DemoOptions(String transport, String traddr, int trsvcid, String n
                 case "-n", "--nqn" -> nqn = value(args, ++i, arg);
                 case "--size" -> size = size(value(args, ++i, arg), arg);
                 case "-g", "--hdr-digest" -> hdrDigest = true;
+                case "-v", "-vv" -> {
+                    // the console's: more log records on the console (INFO, DEBUG)
+                }
                 case "-G", "--data-digest" -> dataDigest = true;
                 default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
             }

@@ -39,6 +39,11 @@ class DemoOptionsTest {
     }
 
     @Test
+    void shouldLeaveVAndVvToTheConsole() {
+        assertEquals(DemoOptions.parse("-s", "9000"), DemoOptions.parse("-v", "-s", "9000", "-vv"));
+    }
+
+    @Test
     void shouldRefuseBadArgumentsNamingThem() {
         assertTrue(message("-t", "rdma").contains("-t: transport must be tcp or tcp_offload, was rdma"));
         assertTrue(message("-s", "70000").contains("-s: a port is 1..65535, was 70000"));

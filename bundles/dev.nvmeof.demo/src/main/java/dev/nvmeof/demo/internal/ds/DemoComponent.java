@@ -6,6 +6,8 @@ import dev.nvmeof.demo.internal.DemoOptions;
 import dev.nvmeof.spi.offload.OffloadDriver;
 import dev.nvmeof.target.NvmeTarget;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -29,45 +31,72 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The demo appliance's main job. It exists only under the bnd launcher, which publishes the command line as the
  * {@code launcher.arguments} property of a service. It configures the embedded target (unless {@code -a} points
- * elsewhere) and two emulated NICs of different vendors, waits for the stack, runs {@link DemoJob} on its own thread
- * and exits the process with the job's status.
+ * elsewhere) and two emulated NICs of different vendors, waits for the stack and runs {@link DemoJob} on its own
+ * thread. Then, when the framework property {@value #CONSOLE_PROPERTY} is {@value #AFTER_JOB} (demo.bndrun), it hands
+ * over to the console: a service with the job's status ({@value #JOB_STATUS}) and what to try in the shell
+ * ({@value #JOB_HINT}); the console opens the shell on a terminal, else ends the process with that status. Without
+ * it, the component exits the process with the job's status itself.
  */
 @Component(immediate = true)
 public final class DemoComponent {
     static final long STACK_TIMEOUT_MILLIS = 20_000;
+    /** The framework property of the appliance's console and its value for "after the demo's job". */
+    static final String CONSOLE_PROPERTY = "nvmeof.console";
+    static final String AFTER_JOB = "after-job";
+    /** The handover service's properties, as the console reads them. */
+    static final String JOB_STATUS = "nvmeof.job.status";
+    static final String JOB_HINT = "nvmeof.job.hint";
     /** The demo's two NIC functions, one per vendor driver, on the subnet of the embedded target. */
     static final List<DemoNic> NICS = List.of(
             new DemoNic(0x1AC3, 0x0100, "A0001", 1, 25_000, 8, 128 << 10, false, "p1p1 127.0.0.2/24"),
             new DemoNic(0x1F7A, 0x0200, "V0001", 2, 100_000, 4, 1 << 20, true, "p2p1 127.0.0.3/24"));
+    /**
+     * The process's own stdout: with Gogo in the framework, System.out is its ThreadIO stream (which writes to
+     * whichever session runs on the thread).
+     */
+    private static final PrintStream STDOUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
 
     /** One NIC function of the demo, as its factory configuration says it. */
     record DemoNic(int vendorId, int deviceId, String serial, int slot, long linkSpeedMbps, int hardwareVectors,
             int maxIoSize, boolean polling, String address) {
     }
 
+    private final BundleContext context;
+    private final ConfigurationAdmin configurationAdmin;
+    private final Logger log;
+
     @Activate
     public DemoComponent(BundleContext context,
             @Reference(service = Object.class, target = "(launcher.arguments=*)") Map<String, Object> launcher,
-            @Reference ConfigurationAdmin configurationAdmin) {
-        Thread job = new Thread(() -> exit(runJob(context, configurationAdmin,
-                (String[]) launcher.get("launcher.arguments"), System.out)), "nvmeof-demo");
+            @Reference ConfigurationAdmin configurationAdmin, @Reference(service = LoggerFactory.class) Logger log) {
+        this.context = context;
+        this.configurationAdmin = configurationAdmin;
+        this.log = log;
+        String[] args = (String[]) launcher.get("launcher.arguments");
+        Thread job = new Thread(() -> run(args == null ? new String[0] : args), "nvmeof-demo");
         job.start();
     }
 
-    private static int runJob(BundleContext context, ConfigurationAdmin configurationAdmin, String[] args,
-            PrintStream out) {
+    private void run(String[] args) {
         DemoOptions options;
         try {
-            options = DemoOptions.parse(args == null ? new String[0] : args);
+            options = DemoOptions.parse(args);
         } catch (IllegalArgumentException bad) {
-            out.println("error: " + bad.getMessage());
-            return DemoJob.BAD_ARGUMENTS;
+            STDOUT.println("error: " + bad.getMessage());
+            finish(DemoJob.BAD_ARGUMENTS, null);
+            return;
         }
+        finish(runJob(options), options);
+    }
+
+    private int runJob(DemoOptions options) {
         try {
             if (options.embeddedTarget()) {
                 ensureFree(options.trsvcid());
@@ -87,15 +116,44 @@ public final class DemoComponent {
             if (options.transport().equals("tcp_offload")) {
                 await(context, OffloadDriver.class, null, NICS.size());
             }
-            return new DemoJob(host, out).run(options);
+            return new DemoJob(host, STDOUT).run(options);
         } catch (IOException | IllegalStateException e) {
-            out.println("error: " + e.getMessage());
+            STDOUT.println("error: " + e.getMessage());
             return DemoJob.FAILED;
         } catch (RuntimeException bug) {
-            out.println("error: the demo failed unexpectedly: " + bug);
-            bug.printStackTrace();
+            STDOUT.println("error: the demo failed unexpectedly: " + bug);
+            log.error("the demo failed unexpectedly", bug);
             return DemoJob.FAILED;
         }
+    }
+
+    /** Hands over to the console (see the class comment), or exits the process with the job's status. */
+    private void finish(int status, DemoOptions options) {
+        if (!AFTER_JOB.equals(context.getProperty(CONSOLE_PROPERTY))) {
+            exit(status);
+            return;
+        }
+        log.info("the demo job ended with status {}; handing over to the console", status);
+        Dictionary<String, Object> done = new Hashtable<>();
+        done.put(JOB_STATUS, status);
+        if (options != null) {
+            done.put(JOB_HINT, shellHint(options));
+        }
+        context.registerService(Object.class, new Object(), done);
+    }
+
+    /** What the shell opened after the job can do with what the demo set up. */
+    static String shellHint(DemoOptions o) {
+        String target = "-a " + (o.traddr() == null ? "127.0.0.1" : o.traddr()) + " -s " + o.trsvcid();
+        String nics = String.join(", ", NICS.stream().map(DemoNic::address).toList());
+        return String.join(System.lineSeparator(),
+                "", "The demo's stack stays up (" + (o.embeddedTarget() ? "its target serves " + o.nqn() + "; " : "")
+                        + "NICs " + nics + "). Try:",
+                "  nvme connect -t " + o.transport() + " " + target + " -n " + o.nqn(),
+                "  nvme list",
+                "  ofld claims " + target,
+                "  ip addr show",
+                "exit (or Ctrl-D) ends the demo.");
     }
 
     /**
@@ -176,7 +234,7 @@ public final class DemoComponent {
     }
 
     private static void exit(int status) {
-        System.out.flush();
+        STDOUT.flush();
         System.exit(status);
     }
 }
