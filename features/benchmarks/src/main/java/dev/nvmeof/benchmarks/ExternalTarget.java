@@ -56,7 +56,10 @@ final class ExternalTarget implements AutoCloseable {
                 "--block-size", Integer.toString(blockSize),
                 "--event-loops", "1",
                 "--max-io-queues", "4"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // Its folder (log/target.log) is bin/target's, beside the jar in the build output.
+        Path home = Files.createDirectories(jar.toAbsolutePath().getParent().resolve("target-home"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
         Process process = builder.start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         List<String> report = new ArrayList<>();

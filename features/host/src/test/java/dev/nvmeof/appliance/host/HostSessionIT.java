@@ -41,8 +41,9 @@ class HostSessionIT {
 
     @BeforeEach
     void startTarget() throws Exception {
-        ApplianceProcess target = ApplianceProcess.start(TARGET_JAR.toAbsolutePath(), "--listen", "127.0.0.1:0",
-                "--nqn", "testnqn", "--ram-namespace", "64M");
+        Path targetHome = Files.createDirectories(folder.resolve("target-home")); // its log/target.log
+        ApplianceProcess target = ApplianceProcess.start(targetHome, List.of(), TARGET_JAR.toAbsolutePath(),
+                "--listen", "127.0.0.1:0", "--nqn", "testnqn", "--ram-namespace", "64M");
         processes.add(target);
         target.awaitReady();
         port = target.stdout.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst()
