@@ -22,8 +22,8 @@ import dev.nvmeof.testkit.ApplianceProcess;
 
 /**
  * The demo on a terminal: util-linux's {@code script} gives it a pty, so after the job Gogo's shell opens with the
- * demo's target and NICs still up; the commands typed ahead run there and {@code exit} ends it. Skipped where
- * there is no {@code script} (it fails then: a check that silently does not run proves nothing).
+ * demo's target and NICs still up; the commands typed ahead run there and {@code exit} ends it. Without
+ * {@code script} it fails: a check that silently does not run proves nothing.
  */
 @Timeout(90) // a safety net: the wait below is bounded on its own
 class DemoShellIT {
