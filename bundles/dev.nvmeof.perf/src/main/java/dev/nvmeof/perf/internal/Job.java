@@ -103,7 +103,6 @@ final class Job implements Runnable {
 
     @Override
     public void run() {
-        owner = Thread.currentThread();
         boolean prepared = false;
         boolean ran = false;
         try {
@@ -117,6 +116,7 @@ final class Job implements Runnable {
             ranUntil = System.nanoTime();
             window.ran.countDown();
             ran = true;
+            window.measured.await();
             if (options.verify() && options.readPercent() < 100 && !window.stop) {
                 drive(Phase.READBACK);
             }
@@ -144,6 +144,7 @@ final class Job implements Runnable {
     }
 
     void drive(Phase phase) {
+        owner = Thread.currentThread();
         cursor = 0;
         measuredSubmitted = 0;
         measureStart = window.measureStart;

@@ -86,12 +86,14 @@ public final class PerfRun {
             window.go.countDown();
             cpuStart = tickUntil(measureStart, start);
             cpuEnd = CpuAccounting.snapshot();
+            window.measured.countDown();
             if (!await(window.finished, JOIN_NANOS)) {
                 throw new IllegalStateException(device.name() + ": the jobs did not finish");
             }
         } finally {
             window.stop = true;
             window.go.countDown();
+            window.measured.countDown();
         }
         for (Job job : jobs) {
             if (job.failure != null && !(job.failure instanceof InterruptedException)) {

@@ -10,6 +10,8 @@ final class Window {
     final CountDownLatch prepared;
     final CountDownLatch go = new CountDownLatch(1);
     final CountDownLatch ran;
+    /** The CPU of the window is taken: a job thread that ended before would take its CPU time with it. */
+    final CountDownLatch measured = new CountDownLatch(1);
     final CountDownLatch finished;
     volatile long measureStart;
     volatile long end;
