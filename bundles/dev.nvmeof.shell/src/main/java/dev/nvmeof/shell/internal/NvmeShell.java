@@ -23,6 +23,8 @@ public final class NvmeShell {
         new LogCommands(host).addTo(nvme);
         new IoCommands(host, files).addTo(nvme);
         new ControllerCommands(host, files).addTo(nvme);
+        // A console that is a terminal gets perf's live progress line; a script's pipe does not.
+        new PerfCommands(host, System.console() != null).addTo(nvme);
         return nvme;
     }
 }

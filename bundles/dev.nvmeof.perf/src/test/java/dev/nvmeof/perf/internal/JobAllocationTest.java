@@ -1,0 +1,42 @@
+package dev.nvmeof.perf.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import com.sun.management.ThreadMXBean;
+
+import dev.nvmeof.perf.PerfOptions;
+import dev.nvmeof.perf.Rw;
+
+/** A job's loop allocates nothing per I/O: submit, reap, record, verify, resubmit. */
+class JobAllocationTest {
+
+    @Test
+    void shouldAllocateNothingPerIo() throws Exception {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int ios = 50_000;
+        PerfOptions options = PerfOptions.defaults().withRw(Rw.RANDRW).withReadPercent(70).withIoDepth(16)
+                .withRuntime(Duration.ZERO).withIoCount(ios).withSize(1 << 20).withVerify(true).withVerifyEvery(2);
+        try (FakeDevice device = new FakeDevice(1 << 20, 512)) {
+            Window window = new Window(1);
+            window.measureStart = System.nanoTime();
+            window.end = window.measureStart + Duration.ofDays(1).toNanos();
+            Job job = new Job(0, device, options, window, 0, 256);
+            job.drive(Job.Phase.PREFILL);
+            job.drive(Job.Phase.RUN); // warm-up: let the JIT settle
+            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            job.drive(Job.Phase.RUN);
+            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+
+            assertEquals(2L * ios, job.reads + job.writes);
+            assertEquals(0, job.readErrors + job.writeErrors + job.verifyErrors);
+            assertTrue(job.verified > ios / 4, "verified " + job.verified);
+            assertTrue(allocated < 1024, "allocated " + allocated + " bytes over " + ios + " I/Os");
+        }
+    }
+}

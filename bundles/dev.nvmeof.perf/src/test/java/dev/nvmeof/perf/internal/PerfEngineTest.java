@@ -1,0 +1,135 @@
+package dev.nvmeof.perf.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.nvmeof.perf.Perf;
+import dev.nvmeof.perf.PerfOptions;
+import dev.nvmeof.perf.PerfProgress;
+import dev.nvmeof.perf.PerfResult;
+import dev.nvmeof.perf.Rw;
+
+/** The engine over an in-memory device that completes on its own thread. No assertion on how long anything took. */
+class PerfEngineTest {
+    private final FakeDevice device = new FakeDevice(8 << 20, 512);
+
+    @AfterEach
+    void close() throws InterruptedException {
+        device.close();
+    }
+
+    private static PerfOptions options(Rw rw) {
+        return PerfOptions.defaults().withRw(rw).withRuntime(Duration.ZERO);
+    }
+
+    @Test
+    void shouldDoTheIoCountOfEveryJobAndVerifyTheSampledReads() {
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withIoDepth(8).withJobs(2).withIoCount(5_000)
+                .withVerify(true).withVerifyEvery(4), null);
+
+        assertEquals(10_000, r.read().ios());
+        assertEquals(0, r.write().ios());
+        assertEquals(0, r.errors());
+        assertEquals(2 * 5_000 / 4, r.verified(), "every 4th read of each job");
+        assertEquals(0, r.verifyErrors());
+        assertNull(r.firstError());
+        assertTrue(r.iops() > 0 && r.mibPerSecond() > 0, r.toString());
+        PerfResult.Latency lat = r.read().latency();
+        assertTrue(0 < lat.p50() && lat.p50() <= lat.p99() && lat.p99() <= lat.p999() && lat.p999() <= lat.max(),
+                lat.toString());
+        assertTrue(r.cpu().hostNanos() > 0, "the jobs' threads are host threads");
+    }
+
+    @Test
+    void shouldVerifyWhatAMixedRunWroteAndReadBack() {
+        PerfResult r = Perf.run(device, options(Rw.RANDRW).withReadPercent(70).withIoDepth(16).withJobs(2)
+                .withIoCount(4_000).withSize(256 << 10).withVerify(true).withVerifyEvery(1), null);
+
+        assertTrue(r.read().ios() > r.write().ios() && r.write().ios() > 0, r.toString());
+        assertEquals(8_000, r.ios());
+        assertTrue(r.verified() > r.read().ios() / 2, r.toString());
+        assertEquals(0, r.verifyErrors(), r.firstError());
+    }
+
+    @Test
+    void shouldReadBackEveryBlockASequentialWriteRunWrote() {
+        PerfResult r = Perf.run(device, options(Rw.WRITE).withBlockSize(64 << 10).withIoDepth(4).withIoCount(128)
+                .withVerify(true), null);
+
+        assertEquals(128, r.write().ios());
+        assertEquals((8 << 20) / (64 << 10), r.verified(), "each unit of the device once");
+        assertEquals(0, r.verifyErrors());
+    }
+
+    @Test
+    void shouldCountFailedReadsAndSayTheFirst() {
+        device.failLba = 0;
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withSize(4096).withIoDepth(4).withIoCount(100), null);
+
+        assertEquals(100, r.read().errors(), "every read of the one unit failed, none was swallowed");
+        assertEquals(0, r.read().ios());
+        assertTrue(r.firstError().startsWith("read of LBA 0 failed: "), r.firstError());
+        assertTrue(r.firstError().contains("0x281") || r.firstError().toLowerCase().contains("unrecovered"),
+                r.firstError());
+    }
+
+    @Test
+    void shouldReportDataThatIsNotWhatWasWritten() {
+        device.corruptLba = 0;
+        PerfResult r = Perf.run(device, options(Rw.READ).withSize(4096).withIoCount(10).withVerify(true)
+                .withVerifyEvery(1), null);
+
+        assertEquals(10, r.verifyErrors());
+        assertTrue(r.firstError().startsWith("data mismatch at LBA 0: it holds LBA 0 generation 1"), r.firstError());
+    }
+
+    @Test
+    void shouldLeaveTheRampOutOfTheResult() {
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withRampTime(Duration.ofMillis(300))
+                .withRuntime(Duration.ofMillis(300)).withIoDepth(4), null);
+
+        assertTrue(r.ios() > 0, r.toString());
+        assertTrue(device.served.get() > r.ios(), "the ramp's reads were served, not counted");
+        assertTrue(r.elapsedNanos() <= Duration.ofMillis(300).toNanos(), "the window is the runtime at most");
+    }
+
+    @Test
+    void shouldReportProgressEverySecondAndStopWhenInterrupted() {
+        List<PerfProgress> seen = new ArrayList<>();
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withRuntime(Duration.ofMinutes(1)), p -> {
+            seen.add(p);
+            Thread.currentThread().interrupt(); // Ctrl-C in a shell: the run stops and reports what ran
+        });
+
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        assertEquals(1, seen.size());
+        assertTrue(seen.get(0).iops() > 0 && seen.get(0).errors() == 0, seen.toString());
+        assertTrue(r.stopped());
+        assertTrue(r.ios() > 0 && r.elapsedNanos() < Duration.ofMinutes(1).toNanos(), r.toString());
+    }
+
+    @Test
+    void shouldRefuseABlockSizeTheDeviceCannotDo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Perf.run(device, options(Rw.RANDREAD).withBlockSize(1000).withIoCount(1), null));
+
+        assertEquals("bs 1000 is not a multiple of fake0n1's block size (512)", e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseRwmixreadForAPatternThatDoesNotMix() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> options(Rw.RANDREAD).withReadPercent(70));
+
+        assertEquals("rwmixread applies to rw and randrw, not randread", e.getMessage());
+    }
+}
