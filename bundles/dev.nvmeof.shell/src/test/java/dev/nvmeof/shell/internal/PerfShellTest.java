@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import dev.nvmeof.testkit.NvmeCliJson;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
