@@ -49,7 +49,7 @@ class DemoKernelTargetTest {
     @ParameterizedTest(name = "-t {0}")
     @ValueSource(strings = {"tcp_offload", "tcp"})
     void shouldRunTheDemoJobAgainstTheKernelTargetAndLeaveItsDataAsItWas(String transport) throws Exception {
-        try (ApplianceProcess demo = ApplianceProcess.start(JAR, "-t", transport, "-a", "127.0.0.1", "-s",
+        try (ApplianceProcess demo = ApplianceProcess.start(JAR, "--perf", "0", "-t", transport, "-a", "127.0.0.1", "-s",
                 String.valueOf(guest.hostPort()), "-n", NQN)) {
             assertEquals(0, demo.awaitExit(RUN), String.join("\n", demo.stdout));
             demo.assertPrinted(l -> l.startsWith("path: " + transport + " "));

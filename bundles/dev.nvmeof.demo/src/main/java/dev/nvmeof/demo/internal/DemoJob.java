@@ -60,10 +60,13 @@ public final class DemoJob {
                 out.println("error: " + controller.subsystemNqn() + " has no namespace to check");
                 return FAILED;
             }
-            return check(controller.namespaces().get(0), options) ? OK : FAILED;
+            if (!check(controller.namespaces().get(0), options)) {
+                return FAILED;
+            }
         } finally {
             disconnect(controller);
         }
+        return options.perfSeconds() == 0 || new PerfComparison(host, out).run(options) ? OK : FAILED;
     }
 
     /**

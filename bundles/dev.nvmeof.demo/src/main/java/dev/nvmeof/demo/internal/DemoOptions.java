@@ -12,17 +12,20 @@ import java.util.Locale;
  * @param traddr the target's address, or null for the embedded target
  */
 public record DemoOptions(String transport, String traddr, int trsvcid, String nqn, long checkBytes,
-        boolean hdrDigest, boolean dataDigest) {
+        boolean hdrDigest, boolean dataDigest, int perfSeconds) {
     public static final String USAGE = "usage: demo [-t tcp|tcp_offload] [-a ADDR] [-s PORT] [-n NQN] [-g] [-G]"
-            + " [--size BYTES] [-v|-vv]\n"
+            + " [--size BYTES] [--perf SECONDS] [-v|-vv]\n"
+            + "  --perf SECONDS: the nvme perf run on tcp and on tcp_offload, side by side (default 2; 0: none)\n"
             + "  -g, --hdr-digest / -G, --data-digest: ask for the header / data digest, as nvme connect does\n"
             + "  without -a: serves an embedded target on 127.0.0.1:PORT (default 4420) and connects to it\n"
             + "  -v, -vv: INFO / DEBUG log records on the console too (log/demo.log has INFO and up)";
     static final long DEFAULT_CHECK_BYTES = 8L << 20;
+    static final int DEFAULT_PERF_SECONDS = 2;
 
     /** The defaults: {@code -t tcp_offload -s 4420 -n testnqn}, the embedded target, an 8 MiB data check. */
     public static DemoOptions defaults() {
-        return new DemoOptions("tcp_offload", null, 4420, "testnqn", DEFAULT_CHECK_BYTES, false, false);
+        return new DemoOptions("tcp_offload", null, 4420, "testnqn", DEFAULT_CHECK_BYTES, false, false,
+                DEFAULT_PERF_SECONDS);
     }
 
     /** Whether the demo connects to its own embedded target (it may overwrite data there). */
@@ -32,8 +35,13 @@ public record DemoOptions(String transport, String traddr, int trsvcid, String n
 
     /** The fabrics options of {@code nvme connect} for these arguments. */
     public String fabricsOptions() {
-        return "transport=" + transport + ",traddr=" + (traddr == null ? "127.0.0.1" : traddr) + ",trsvcid=" + trsvcid
-                + ",nqn=" + nqn + (hdrDigest ? ",hdr_digest" : "") + (dataDigest ? ",data_digest" : "");
+        return fabricsOptions(transport);
+    }
+
+    /** The same over another transport (the perf comparison connects over each). */
+    public String fabricsOptions(String overTransport) {
+        return "transport=" + overTransport + ",traddr=" + (traddr == null ? "127.0.0.1" : traddr) + ",trsvcid="
+                + trsvcid + ",nqn=" + nqn + (hdrDigest ? ",hdr_digest" : "") + (dataDigest ? ",data_digest" : "");
     }
 
     /** Parses the command line; a bad or unknown argument is refused with a message naming it. */
@@ -46,6 +54,7 @@ public record DemoOptions(String transport, String traddr, int trsvcid, String n
         long size = o.checkBytes;
         boolean hdrDigest = false;
         boolean dataDigest = false;
+        int perfSeconds = o.perfSeconds;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.matches("-[gG]{2,}")) { // grouped flags, as getopt takes them
@@ -65,6 +74,7 @@ public record DemoOptions(String transport, String traddr, int trsvcid, String n
                 case "-s", "--trsvcid" -> trsvcid = port(value(args, ++i, arg), arg);
                 case "-n", "--nqn" -> nqn = value(args, ++i, arg);
                 case "--size" -> size = size(value(args, ++i, arg), arg);
+                case "--perf" -> perfSeconds = seconds(value(args, ++i, arg), arg);
                 case "-g", "--hdr-digest" -> hdrDigest = true;
                 case "-v", "-vv" -> {
                     // the console's: more log records on the console (INFO, DEBUG)
@@ -73,7 +83,7 @@ public record DemoOptions(String transport, String traddr, int trsvcid, String n
                 default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
             }
         }
-        return new DemoOptions(transport, traddr, trsvcid, nqn, size, hdrDigest, dataDigest);
+        return new DemoOptions(transport, traddr, trsvcid, nqn, size, hdrDigest, dataDigest, perfSeconds);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -81,6 +91,18 @@ public record DemoOptions(String transport, String traddr, int trsvcid, String n
             throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
         }
         return args[i];
+    }
+
+    private static int seconds(String value, String option) {
+        try {
+            int seconds = Integer.parseInt(value);
+            if (seconds >= 0 && seconds <= 600) {
+                return seconds;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw new IllegalArgumentException(option + ": seconds from 0 to 600, was " + value);
     }
 
     private static int port(String value, String option) {

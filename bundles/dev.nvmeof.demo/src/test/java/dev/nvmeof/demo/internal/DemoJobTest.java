@@ -57,7 +57,8 @@ class DemoJobTest {
 
     @Test
     void shouldConnectListCheckDataAndDisconnect() {
-        int status = job().run(DemoOptions.parse("-t", "tcp", "-s", String.valueOf(port), "--size", "1M"));
+        int status = job().run(DemoOptions.parse("--perf", "0", "-t", "tcp", "-s", String.valueOf(port),
+                "--size", "1M"));
         String out = printed();
         assertEquals(DemoJob.OK, status, out);
         assertTrue(out.contains("nvme connect -t tcp -a 127.0.0.1 -s " + port + " -n testnqn"), out);
@@ -83,7 +84,8 @@ class DemoJobTest {
         BlockDevice device = other.namespaces().get(0).device();
         device.write(0, ByteBuffer.wrap(before), false).get(10, TimeUnit.SECONDS);
 
-        int status = job().run(DemoOptions.parse("-t", "tcp", "-a", "127.0.0.1", "-s", String.valueOf(port),
+        int status = job().run(DemoOptions.parse("--perf", "0", "-t", "tcp", "-a", "127.0.0.1", "-s",
+                String.valueOf(port),
                 "--size", "256K"));
         assertEquals(DemoJob.OK, status, printed());
         assertTrue(printed().contains("restored the 256 KiB the check overwrote"), printed());
@@ -100,7 +102,8 @@ class DemoJobTest {
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
         }
-        int status = job().run(DemoOptions.parse("-t", "tcp", "-a", "127.0.0.1", "-s", String.valueOf(closedPort)));
+        int status = job().run(DemoOptions.parse("--perf", "0", "-t", "tcp", "-a", "127.0.0.1", "-s",
+                String.valueOf(closedPort)));
         assertEquals(DemoJob.FAILED, status);
         assertTrue(printed().contains("error: connect failed: "), printed());
         assertTrue(printed().contains(String.valueOf(closedPort)), printed());

@@ -44,6 +44,15 @@ class DemoOptionsTest {
     }
 
     @Test
+    void shouldRunThePerfComparisonForTwoSecondsUnlessToldOtherwise() {
+        assertEquals(2, DemoOptions.parse().perfSeconds());
+        assertEquals(0, DemoOptions.parse("--perf", "0").perfSeconds());
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DemoOptions.parse("--perf", "-1"));
+        assertEquals("--perf: seconds from 0 to 600, was -1", bad.getMessage());
+    }
+
+    @Test
     void shouldRefuseBadArgumentsNamingThem() {
         assertTrue(message("-t", "rdma").contains("-t: transport must be tcp or tcp_offload, was rdma"));
         assertTrue(message("-s", "70000").contains("-s: a port is 1..65535, was 70000"));

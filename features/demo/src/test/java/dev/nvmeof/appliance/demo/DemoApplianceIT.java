@@ -65,12 +65,19 @@ class DemoApplianceIT {
                 + " JVM [0-9.]+ ms")
                 && !l.contains("NIC engine 0.0 ms"));
         demo.assertPrinted(l -> l.equals("disconnected nvme0"));
+        // The perf comparison: both transports, side by side, with the host's and the NIC engine's CPU per I/O.
+        demo.assertPrinted(l -> l.equals("nvme perf --rw randread --bs 4k --iodepth 32 --runtime 2s, on each"
+                + " transport:"));
+        demo.assertPrinted(l -> l.matches("tcp +[0-9.]+k +[0-9.]+ +\\d+ us +\\d+ us +[0-9.]+ us +0\\.0 us"));
+        demo.assertPrinted(l -> l.matches("tcp_offload +[0-9.]+k +[0-9.]+ +\\d+ us +\\d+ us +[0-9.]+ us +[0-9.]+ us")
+                && !l.endsWith(" 0.0 us"));
         assertOnlyItsOwnLinesOnTheConsole(demo);
     }
 
     @Test
     void shouldWriteItsLogRecordsToLogDemoLogOneLineEach() throws Exception {
-        ApplianceProcess demo = run("-t", "tcp", "-s", String.valueOf(ApplianceProcess.freePort()), "--size", "64K");
+        ApplianceProcess demo = run("--perf", "0", "-t", "tcp", "-s", String.valueOf(ApplianceProcess.freePort()),
+                "--size", "64K");
         assertEquals(0, demo.awaitExit(RUN_TIMEOUT), String.join("\n", demo.stdout));
         assertOnlyItsOwnLinesOnTheConsole(demo);
         List<String> log = Files.readAllLines(folder.resolve("log/demo.log"));
@@ -84,8 +91,8 @@ class DemoApplianceIT {
 
     @Test
     void shouldShowInfoRecordsOnStderrWithV() throws Exception {
-        ApplianceProcess demo = run("-v", "-t", "tcp", "-s", String.valueOf(ApplianceProcess.freePort()), "--size",
-                "64K");
+        ApplianceProcess demo = run("-v", "--perf", "0", "-t", "tcp", "-s",
+                String.valueOf(ApplianceProcess.freePort()), "--size", "64K");
         assertEquals(0, demo.awaitExit(RUN_TIMEOUT), String.join("\n", demo.stdout));
         // -v takes effect once the framework runs (the records of the first moments may miss the console)
         assertTrue(demo.stderr.contains("INFO dev.nvmeof.demo.internal.ds.DemoComponent: the demo job ended with"
@@ -97,7 +104,7 @@ class DemoApplianceIT {
     @Test
     void shouldConnectOverTcpListTheNamespaceAndCheckDataAgainstItsEmbeddedTarget() throws Exception {
         int port = ApplianceProcess.freePort();
-        ApplianceProcess demo = run("-t", "tcp", "-s", String.valueOf(port));
+        ApplianceProcess demo = run("--perf", "0", "-t", "tcp", "-s", String.valueOf(port));
         assertEquals(0, demo.awaitExit(RUN_TIMEOUT), String.join("\n", demo.stdout));
         demo.assertPrinted(l -> l.equals("nvme connect -t tcp -a 127.0.0.1 -s " + port + " -n testnqn"));
         demo.assertPrinted(l -> l.startsWith("path: tcp 127.0.0.1:" + port + " from 127.0.0.1:"));

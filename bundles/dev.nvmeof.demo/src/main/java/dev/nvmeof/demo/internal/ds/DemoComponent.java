@@ -111,9 +111,14 @@ public final class DemoComponent {
                 }
             }
             // The host, once it has bound the transport asked for (seeing the Transport service is not enough).
-            NvmeHost host = await(context, NvmeHost.class,
-                    "(" + NvmeHost.TRANSPORTS_PROPERTY + "=" + options.transport() + ")", 1);
-            if (options.transport().equals("tcp_offload")) {
+            // The host once it has bound the transports the job uses (the perf comparison uses both).
+            String transports = "(" + NvmeHost.TRANSPORTS_PROPERTY + "=" + options.transport() + ")";
+            if (options.perfSeconds() > 0) {
+                transports = "(&(" + NvmeHost.TRANSPORTS_PROPERTY + "=tcp)(" + NvmeHost.TRANSPORTS_PROPERTY
+                        + "=tcp_offload))";
+            }
+            NvmeHost host = await(context, NvmeHost.class, transports, 1);
+            if (options.transport().equals("tcp_offload") || options.perfSeconds() > 0) {
                 await(context, OffloadDriver.class, null, NICS.size());
             }
             return new DemoJob(host, STDOUT).run(options);
