@@ -5,29 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code ip} command in a real Gogo session over the fixture's two emulated NICs (p1p1, p2p1). */
-class IpShellTest {
-    @TempDir
-    Path dir;
-    private ShellFixture shell;
-
-    @BeforeEach
-    void start() throws Exception {
-        shell = new ShellFixture(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        shell.close();
-    }
-
+class IpShellTest extends ShellSessionTest {
     @Test
     void shouldShowEveryPortWithItsAddressesLikeIproute2() throws Exception {
         String out = shell.run("ip addr show");

@@ -5,34 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.nvmeof.api.ControllerListener;
 import dev.nvmeof.api.ControllerState;
 
 /** The {@code nic} command in a real Gogo session over the fixture's two emulated NICs and a real target. */
-class NicShellTest {
-    @TempDir
-    Path dir;
-    private ShellFixture shell;
-
-    @BeforeEach
-    void start() throws Exception {
-        shell = new ShellFixture(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        shell.close();
-    }
-
+class NicShellTest extends ShellSessionTest {
     /** Connects over tcp_offload (through p1p1, the faster NIC) with one I/O queue and a 1 s reconnect delay. */
     private void connect(String more) throws Exception {
         shell.run(shell.connect("tcp_offload") + " -i 1 -c 1" + more);

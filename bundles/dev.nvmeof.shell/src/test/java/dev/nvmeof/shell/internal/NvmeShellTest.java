@@ -11,29 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.nvmeof.api.ControllerState;
 
 /** The {@code nvme} command in a real Gogo session against our target: what a user types and sees. */
-class NvmeShellTest {
-    @TempDir
-    Path dir;
-    private ShellFixture shell;
-
-    @BeforeEach
-    void start() throws Exception {
-        shell = new ShellFixture(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        shell.close();
-    }
-
+class NvmeShellTest extends ShellSessionTest {
     @Test
     void shouldConnectListAndDisconnectLikeNvmeCli() throws Exception {
         assertEquals("connecting to device: nvme0\n", shell.run(shell.connect("tcp")));

@@ -7,33 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ofld} command in a real Gogo session over the fixture's offload stack: acme-A0001 (p1p1, /8, 25 Gb/s,
  * honours tos) and acme-B0002 (p2p1, /8, 10 Gb/s).
  */
-class OffloadShellTest {
-    @TempDir
-    Path dir;
-    private ShellFixture shell;
-
-    @BeforeEach
-    void start() throws Exception {
-        shell = new ShellFixture(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        shell.close();
-    }
-
+class OffloadShellTest extends ShellSessionTest {
     private String claims(String options) throws Exception {
         return shell.run("ofld claims -a 127.0.0.1 -s " + shell.port + options);
     }

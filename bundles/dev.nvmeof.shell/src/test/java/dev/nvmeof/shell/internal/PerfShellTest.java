@@ -9,29 +9,12 @@ import dev.nvmeof.testkit.NvmeCliJson;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code nvme perf} in a real Gogo session against our target: short runs, their report parsed. */
-class PerfShellTest {
-    @TempDir
-    Path dir;
-    private ShellFixture shell;
-
-    @BeforeEach
-    void start() throws Exception {
-        shell = new ShellFixture(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        shell.close();
-    }
-
+class PerfShellTest extends ShellSessionTest {
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "tcp_offload"})
     void shouldReportIopsLatencyAndCpuWithoutErrors(String transport) throws Exception {
