@@ -1,0 +1,175 @@
+package dev.nvmeof.benchmarks.suite;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.nvmeof.benchmarks.cpu.ProcCpu;
+import dev.nvmeof.perf.Perf;
+import dev.nvmeof.perf.PerfOptions;
+import dev.nvmeof.perf.PerfResult;
+
+/**
+ * The benchmark suite of the shared {@code BENCHMARKS.md} (a, b, c, d measured; e and f referenced), each next to
+ * its ceiling measured in the same invocation: per round, the batched request/response ceiling at QD1 and QD32 and
+ * the stream ceiling (iperf3, or a Java stand-in), then every configuration on {@code tcp} then {@code tcp_offload}
+ * (A B A B) with the perf engine, verified reads. Other processes' CPU is taken from {@code /proc} per round. The
+ * report ({@code report.md}, {@code plot.svg}) goes to {@code --out}.
+ *
+ * <pre>
+ * java -cp features/benchmarks/target/benchmarks.jar dev.nvmeof.benchmarks.suite.BenchmarkSuite \
+ *     --rounds 5 --seconds 10 --out target/bench-report
+ * </pre>
+ * Options: {@code --rounds N} (5), {@code --seconds S} per variant and ceiling (10), {@code --ramp S} (1),
+ * {@code --size 1g} (b's working set), {@code --queues 1,2,4}, {@code --seq-depths 8,32}, {@code --event-loops N}
+ * (target and tcp, 1), {@code --external-target} (the target appliance jar out of process; its RAM namespace must
+ * fit its 256 MiB heap's direct memory, so give {@code --size 128m}), {@code --smoke} (a at 1 queue and the
+ * ceilings only), {@code --out DIR} (target/bench-report).
+ */
+public final class BenchmarkSuite {
+    /** Benchmark a's region: small enough to fill quickly for verified reads. */
+    static final long RANDOM_REGION = 64L << 20;
+    static final double NOISY_PERCENT = 5.0;
+
+    /** The command line. */
+    record Options(int rounds, double seconds, double ramp, long sizeBytes, int[] queues, int[] seqDepths,
+            int eventLoops, boolean externalTarget, boolean smoke, Path out) {
+
+        static Options parse(String... args) {
+            Map<String, String> a = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String key = args[i];
+                boolean flag = key.equals("--smoke") || key.equals("--external-target");
+                if (!key.startsWith("--") || (!flag && i + 1 >= args.length)) {
+                    throw new IllegalArgumentException("expected --option [value], got " + key);
+                }
+                a.put(key, flag ? "true" : args[++i]);
+            }
+            Options o = new Options(Integer.parseInt(a.getOrDefault("--rounds", "5")),
+                    Double.parseDouble(a.getOrDefault("--seconds", "10")),
+                    Double.parseDouble(a.getOrDefault("--ramp", "1")), bytes(a.getOrDefault("--size", "1g")),
+                    ints(a.getOrDefault("--queues", "1,2,4")), ints(a.getOrDefault("--seq-depths", "8,32")),
+                    Integer.parseInt(a.getOrDefault("--event-loops", "1")), a.containsKey("--external-target"),
+                    a.containsKey("--smoke"), Path.of(a.getOrDefault("--out", "target/bench-report")));
+            a.keySet().removeAll(List.of("--rounds", "--seconds", "--ramp", "--size", "--queues", "--seq-depths",
+                    "--event-loops", "--external-target", "--smoke", "--out"));
+            if (!a.isEmpty() || o.rounds < 1 || o.rounds > 100 || o.seconds <= 0 || o.ramp < 0) {
+                throw new IllegalArgumentException("bad options " + (a.isEmpty() ? "" : a.keySet()) + ": see the"
+                        + " javadoc of BenchmarkSuite");
+            }
+            return o;
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "--rounds %d --seconds %s --ramp %s --size %dm --queues %s "
+                    + "--seq-depths %s --event-loops %d%s%s", rounds, seconds, ramp, sizeBytes >> 20,
+                    join(queues), join(seqDepths), eventLoops, externalTarget ? " --external-target" : "",
+                    smoke ? " --smoke" : "");
+        }
+
+        private static String join(int[] values) {
+            return String.join(",", Arrays.stream(values).mapToObj(Integer::toString).toList());
+        }
+
+        private static int[] ints(String csv) {
+            return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+        }
+
+        static long bytes(String s) {
+            String t = s.toLowerCase(Locale.ROOT);
+            int shift = t.endsWith("g") ? 30 : t.endsWith("m") ? 20 : t.endsWith("k") ? 10 : 0;
+            return Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1)) << shift;
+        }
+    }
+
+    /** What one variant's run measured (latency in ns, CPU in us per completed I/O). */
+    record Run(double iops, double mibPerSecond, long p50, long p99, long p999, double hostUs, double nicUs,
+            long errors, long verified, long verifyErrors, String firstError) {
+
+        static Run of(PerfResult r) {
+            PerfResult.Latency l = r.read().ios() > 0 ? r.read().latency() : r.write().latency();
+            return new Run(r.iops(), r.mibPerSecond(), l.p50(), l.p99(), l.p999(),
+                    r.cpuMicrosPerIo(r.cpu().hostNanos()), r.cpuMicrosPerIo(r.cpu().nicEngineNanos()), r.errors(),
+                    r.verified(), r.verifyErrors(), r.firstError());
+        }
+    }
+
+    /** One round: its ceilings, its runs, and the CPU other processes used meanwhile (% of one core). */
+    record Round(int number, BatchedCeiling.Result qd1, BatchedCeiling.Result qd32, StreamCeiling.Result stream,
+            Map<Variant, Run> runs, double othersPercent) {
+
+        boolean noisy() {
+            return othersPercent > NOISY_PERCENT;
+        }
+
+        BatchedCeiling.Result batched(int depth) {
+            return depth == 1 ? qd1 : qd32;
+        }
+    }
+
+    private BenchmarkSuite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        // The stack logs every connect and disconnect; the suite makes a few dozen of them.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        Report report = run(options, System.out);
+        System.out.println("report: " + report.markdownFile().toAbsolutePath() + ", plot: "
+                + report.svgFile().toAbsolutePath());
+        System.exit(report.ioErrors() == 0 ? 0 : 1);
+    }
+
+    /** Runs every round and writes the report; progress goes to {@code log}. */
+    static Report run(Options o, PrintStream log) throws Exception {
+        Instant started = Instant.now();
+        List<Variant> variants = Variant.list(o.smoke, o.queues, o.seqDepths);
+        long namespace = Math.max(RANDOM_REGION, o.sizeBytes);
+        long window = (long) (o.seconds * 1e9);
+        long ramp = (long) (o.ramp * 1e9);
+        Round[] rounds = new Round[o.rounds];
+        try (SuiteStack stack = new SuiteStack(namespace, o.externalTarget, o.eventLoops)) {
+            for (int r = 0; r < o.rounds; r++) {
+                ProcCpu before = ProcCpu.sample(stack.externalPid());
+                BatchedCeiling.Result qd1 = BatchedCeiling.run(1, ramp, window);
+                BatchedCeiling.Result qd32 = BatchedCeiling.run(32, ramp, window);
+                StreamCeiling.Result stream = o.smoke ? new StreamCeiling.Result("not run (smoke)", Double.NaN)
+                        : StreamCeiling.run(o.seconds);
+                log.printf(Locale.ROOT, "round %d ceilings: QD1 %.0f rt/s p50 %.1f us, QD32 %.0f rt/s, %s %.2f GB/s%n",
+                        r + 1, qd1.perSecond(), qd1.p50() / 1e3, qd32.perSecond(), stream.name(), stream.gbPerSecond());
+                Map<Variant, Run> runs = new LinkedHashMap<>();
+                for (Variant v : variants) {
+                    Run run = measure(stack, v, o, window, ramp);
+                    runs.put(v, run);
+                    log.printf(Locale.ROOT, "round %d %-28s %-11s %9.0f IOPS %8.1f MiB/s p50 %7.1f p99 %8.1f us"
+                            + " host %.1f us/IO%s%n", r + 1, v.config(), v.transport(), run.iops(), run.mibPerSecond(),
+                            run.p50() / 1e3, run.p99() / 1e3, run.hostUs(), run.errors() + run.verifyErrors() > 0
+                                    ? " ERRORS " + run.errors() + "/" + run.verifyErrors() + ": " + run.firstError() : "");
+                }
+                double others = ProcCpu.sample(stack.externalPid()).since(before).othersPercent();
+                rounds[r] = new Round(r + 1, qd1, qd32, stream, runs, others);
+            }
+        }
+        Report report = new Report(o, started, Duration.between(started, Instant.now()), List.of(rounds));
+        Files.createDirectories(o.out);
+        report.write(o.out);
+        return report;
+    }
+
+    private static Run measure(SuiteStack stack, Variant v, Options o, long window, long ramp) throws Exception {
+        boolean random = v.bench() == 'a';
+        PerfOptions perf = PerfOptions.defaults().withRw(v.rw()).withBlockSize(v.blockSize()).withIoDepth(v.depth())
+                .withJobs(v.queues()).withRuntime(Duration.ofNanos(window)).withRampTime(Duration.ofNanos(ramp))
+                .withSize(random ? RANDOM_REGION : o.sizeBytes).withVerify(true).withVerifyEvery(16);
+        try (SuiteStack.Connection c = stack.connect(v.transport(), v.queues(), v.dataDigest())) {
+            return Run.of(Perf.run(c.device(), perf, p -> { }));
+        }
+    }
+}
