@@ -29,7 +29,8 @@ import dev.nvmeof.perf.PerfResult;
  * </pre>
  * Options: {@code --rounds N} (5), {@code --seconds S} per variant and ceiling (10), {@code --ramp S} (1),
  * {@code --size 1g} (b's working set), {@code --queues 1,2,4}, {@code --seq-depths 8,32}, {@code --event-loops N}
- * (target and tcp, 1), {@code --external-target} (the target appliance jar out of process; its RAM namespace must
+ * (target and tcp, 1), {@code --ceiling selector|blocking} (how the batched ceiling's two ends wait: in a selector,
+ * as our event loops do, or blocked in {@code read}; selector), {@code --external-target} (the target appliance jar out of process; its RAM namespace must
  * fit its 256 MiB heap's direct memory, so give {@code --size 128m}), {@code --smoke} (a at 1 queue and the
  * ceilings only), {@code --out DIR} (target/bench-report).
  */
@@ -40,7 +41,7 @@ public final class BenchmarkSuite {
 
     /** The command line. */
     record Options(int rounds, double seconds, double ramp, long sizeBytes, int[] queues, int[] seqDepths,
-            int eventLoops, boolean externalTarget, boolean smoke, Path out) {
+            int eventLoops, boolean externalTarget, boolean smoke, Path out, boolean selectorCeiling) {
 
         static Options parse(String... args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -52,14 +53,18 @@ public final class BenchmarkSuite {
                 }
                 a.put(key, flag ? "true" : args[++i]);
             }
+            if (!List.of("selector", "blocking").contains(a.getOrDefault("--ceiling", "selector"))) {
+                throw new IllegalArgumentException("--ceiling is selector or blocking");
+            }
             Options o = new Options(Integer.parseInt(a.getOrDefault("--rounds", "5")),
                     Double.parseDouble(a.getOrDefault("--seconds", "10")),
                     Double.parseDouble(a.getOrDefault("--ramp", "1")), bytes(a.getOrDefault("--size", "1g")),
                     ints(a.getOrDefault("--queues", "1,2,4")), ints(a.getOrDefault("--seq-depths", "8,32")),
                     Integer.parseInt(a.getOrDefault("--event-loops", "1")), a.containsKey("--external-target"),
-                    a.containsKey("--smoke"), Path.of(a.getOrDefault("--out", "target/bench-report")));
+                    a.containsKey("--smoke"), Path.of(a.getOrDefault("--out", "target/bench-report")),
+                    !a.getOrDefault("--ceiling", "selector").equals("blocking"));
             a.keySet().removeAll(List.of("--rounds", "--seconds", "--ramp", "--size", "--queues", "--seq-depths",
-                    "--event-loops", "--external-target", "--smoke", "--out"));
+                    "--event-loops", "--external-target", "--smoke", "--out", "--ceiling"));
             if (!a.isEmpty() || o.rounds < 1 || o.rounds > 100 || o.seconds <= 0 || o.ramp < 0) {
                 throw new IllegalArgumentException("bad options " + (a.isEmpty() ? "" : a.keySet()) + ": see the"
                         + " javadoc of BenchmarkSuite");
@@ -69,8 +74,8 @@ public final class BenchmarkSuite {
 
         String describe() {
             return String.format(Locale.ROOT, "--rounds %d --seconds %s --ramp %s --size %dm --queues %s "
-                    + "--seq-depths %s --event-loops %d%s%s", rounds, seconds, ramp, sizeBytes >> 20,
-                    join(queues), join(seqDepths), eventLoops, externalTarget ? " --external-target" : "",
+                    + "--seq-depths %s --event-loops %d --ceiling %s%s%s", rounds, seconds, ramp, sizeBytes >> 20,
+                    join(queues), join(seqDepths), eventLoops, selectorCeiling ? "selector" : "blocking", externalTarget ? " --external-target" : "",
                     smoke ? " --smoke" : "");
         }
 
@@ -138,8 +143,8 @@ public final class BenchmarkSuite {
         try (SuiteStack stack = new SuiteStack(namespace, o.externalTarget, o.eventLoops)) {
             for (int r = 0; r < o.rounds; r++) {
                 ProcCpu before = ProcCpu.sample(stack.externalPid());
-                BatchedCeiling.Result qd1 = BatchedCeiling.run(1, ramp, window);
-                BatchedCeiling.Result qd32 = BatchedCeiling.run(32, ramp, window);
+                BatchedCeiling.Result qd1 = BatchedCeiling.run(1, ramp, window, o.selectorCeiling);
+                BatchedCeiling.Result qd32 = BatchedCeiling.run(32, ramp, window, o.selectorCeiling);
                 StreamCeiling.Result stream = o.smoke ? new StreamCeiling.Result("not run (smoke)", Double.NaN)
                         : StreamCeiling.run(o.seconds);
                 log.printf(Locale.ROOT, "round %d ceilings: QD1 %.0f rt/s p50 %.1f us, QD32 %.0f rt/s, %s %.2f GB/s%n",

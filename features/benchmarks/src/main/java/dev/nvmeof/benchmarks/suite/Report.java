@@ -135,7 +135,8 @@ final class Report {
     }
 
     private void ceilings(StringBuilder md) {
-        md.append("| ceiling (same rounds) | median (min-max) |\n|---|---|\n");
+        md.append("| ceiling (same rounds; batched: both ends ").append(options.selectorCeiling()
+                ? "wait in a selector" : "block in read").append(") | median (min-max) |\n|---|---|\n");
         md.append("| batched request/response QD1, round trips/s | ").append(ratio("ceiling QD1 rt/s",
                 r -> r.qd1().perSecond()).cell()).append(" |\n");
         md.append("| same, QD1 latency p50 / p99 / p99.9, us | ").append(f1(medianCeiling(r -> r.qd1().p50() / 1e3)))

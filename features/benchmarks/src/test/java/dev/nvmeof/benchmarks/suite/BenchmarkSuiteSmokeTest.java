@@ -55,10 +55,12 @@ class BenchmarkSuiteSmokeTest {
 
     @Test
     void shouldMeasureTheBatchedCeilingAtQd1AndQd32() throws Exception {
-        for (int depth : new int[] {1, 32}) {
-            BatchedCeiling.Result r = BatchedCeiling.run(depth, 0, 200_000_000L);
-            assertTrue(r.roundTrips() > 0 && r.perSecond() > 0, r.toString());
-            assertTrue(r.p50() > 0 && r.p50() <= r.p99() && r.p99() <= r.p999(), r.toString());
+        for (boolean selector : new boolean[] {true, false}) {
+            for (int depth : new int[] {1, 32}) {
+                BatchedCeiling.Result r = BatchedCeiling.run(depth, 0, 200_000_000L, selector);
+                assertTrue(r.roundTrips() > 0 && r.perSecond() > 0, r.toString());
+                assertTrue(r.p50() > 0 && r.p50() <= r.p99() && r.p99() <= r.p999(), r.toString());
+            }
         }
     }
 
@@ -78,5 +80,7 @@ class BenchmarkSuiteSmokeTest {
         assertEquals(2, o.queues().length);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> BenchmarkSuite.Options.parse("--bogus", "1"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BenchmarkSuite.Options.parse("--ceiling", "spin"));
     }
 }
