@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import dev.nvmeof.benchmarks.cpu.ProcCpu;
 import dev.nvmeof.perf.Perf;
@@ -18,7 +21,8 @@ import dev.nvmeof.perf.PerfResult;
 
 /**
  * The benchmark suite of the shared {@code BENCHMARKS.md} (a, b, c, d measured; e and f referenced), each next to
- * its ceiling measured in the same invocation: per round, the batched request/response ceiling at QD1 and QD32 and
+ * its ceiling measured in the same invocation: per round, the batched request/response ceiling at each total depth
+ * of benchmark a's variants (depth x queues: one connection with as many requests outstanding) and
  * the stream ceiling (iperf3, or a Java stand-in), then every configuration on {@code tcp} then {@code tcp_offload}
  * (A B A B) with the perf engine, verified reads. Other processes' CPU is taken from {@code /proc} per round. The
  * report ({@code report.md}, {@code plot.svg}) goes to {@code --out}.
@@ -107,15 +111,25 @@ public final class BenchmarkSuite {
     }
 
     /** One round: its ceilings, its runs, and the CPU other processes used meanwhile (% of one core). */
-    record Round(int number, BatchedCeiling.Result qd1, BatchedCeiling.Result qd32, StreamCeiling.Result stream,
+    record Round(int number, Map<Integer, BatchedCeiling.Result> batched, StreamCeiling.Result stream,
             Map<Variant, Run> runs, double othersPercent) {
 
         boolean noisy() {
             return othersPercent > NOISY_PERCENT;
         }
 
+        /** The batched ceiling at {@code depth} requests outstanding. */
         BatchedCeiling.Result batched(int depth) {
-            return depth == 1 ? qd1 : qd32;
+            return batched.get(depth);
+        }
+
+        BatchedCeiling.Result qd1() {
+            return batched.get(1);
+        }
+
+        /** The ceiling a variant is divided by: as many requests outstanding as its queues together. */
+        BatchedCeiling.Result ceilingOf(Variant v) {
+            return batched.get(v.depth() * v.queues());
         }
     }
 
@@ -140,15 +154,22 @@ public final class BenchmarkSuite {
         long window = (long) (o.seconds * 1e9);
         long ramp = (long) (o.ramp * 1e9);
         Round[] rounds = new Round[o.rounds];
+        // the batched ceiling at each total depth of a's variants (and QD1 for d)
+        Set<Integer> depths = new TreeSet<>(List.of(1));
+        variants.stream().filter(v -> v.bench() == 'a').forEach(v -> depths.add(v.depth() * v.queues()));
         try (SuiteStack stack = new SuiteStack(namespace, o.externalTarget, o.eventLoops)) {
             for (int r = 0; r < o.rounds; r++) {
                 ProcCpu before = ProcCpu.sample(stack.externalPid());
-                BatchedCeiling.Result qd1 = BatchedCeiling.run(1, ramp, window, o.selectorCeiling);
-                BatchedCeiling.Result qd32 = BatchedCeiling.run(32, ramp, window, o.selectorCeiling);
+                Map<Integer, BatchedCeiling.Result> batched = new TreeMap<>();
+                for (int depth : depths) {
+                    batched.put(depth, BatchedCeiling.run(depth, ramp, window, o.selectorCeiling));
+                }
                 StreamCeiling.Result stream = o.smoke ? new StreamCeiling.Result("not run (smoke)", Double.NaN)
                         : StreamCeiling.run(o.seconds);
-                log.printf(Locale.ROOT, "round %d ceilings: QD1 %.0f rt/s p50 %.1f us, QD32 %.0f rt/s, %s %.2f GB/s%n",
-                        r + 1, qd1.perSecond(), qd1.p50() / 1e3, qd32.perSecond(), stream.name(), stream.gbPerSecond());
+                StringBuilder line = new StringBuilder();
+                batched.forEach((d, c) -> line.append(String.format(Locale.ROOT, " QD%d %.0f rt/s", d, c.perSecond())));
+                log.printf(Locale.ROOT, "round %d ceilings:%s, QD1 p50 %.1f us, %s %.2f GB/s%n", r + 1, line,
+                        batched.get(1).p50() / 1e3, stream.name(), stream.gbPerSecond());
                 Map<Variant, Run> runs = new LinkedHashMap<>();
                 for (Variant v : variants) {
                     Run run = measure(stack, v, o, window, ramp);
@@ -159,7 +180,7 @@ public final class BenchmarkSuite {
                                     ? " ERRORS " + run.errors() + "/" + run.verifyErrors() + ": " + run.firstError() : "");
                 }
                 double others = ProcCpu.sample(stack.externalPid()).since(before).othersPercent();
-                rounds[r] = new Round(r + 1, qd1, qd32, stream, runs, others);
+                rounds[r] = new Round(r + 1, batched, stream, runs, others);
             }
         }
         Report report = new Report(o, started, Duration.between(started, Instant.now()), List.of(rounds));

@@ -137,13 +137,14 @@ final class Report {
     private void ceilings(StringBuilder md) {
         md.append("| ceiling (same rounds; batched: both ends ").append(options.selectorCeiling()
                 ? "wait in a selector" : "block in read").append(") | median (min-max) |\n|---|---|\n");
-        md.append("| batched request/response QD1, round trips/s | ").append(ratio("ceiling QD1 rt/s",
-                r -> r.qd1().perSecond()).cell()).append(" |\n");
+        for (int depth : rounds.get(0).batched().keySet()) {
+            md.append("| batched request/response QD").append(depth).append(", round trips/s | ")
+                    .append(ratio("ceiling QD" + depth + " rt/s", r -> r.batched(depth).perSecond()).cell())
+                    .append(" |\n");
+        }
         md.append("| same, QD1 latency p50 / p99 / p99.9, us | ").append(f1(medianCeiling(r -> r.qd1().p50() / 1e3)))
                 .append(" / ").append(f1(medianCeiling(r -> r.qd1().p99() / 1e3))).append(" / ")
                 .append(f1(medianCeiling(r -> r.qd1().p999() / 1e3))).append(" |\n");
-        md.append("| batched request/response QD32, round trips/s | ").append(ratio("ceiling QD32 rt/s",
-                r -> r.qd32().perSecond()).cell()).append(" |\n");
         if (!options.smoke()) {
             md.append("| stream: ").append(rounds.get(0).stream().name()).append(", GB/s | ")
                     .append(ratio("ceiling stream GB/s", r -> r.stream().gbPerSecond()).cell()).append(" |\n");
@@ -153,13 +154,15 @@ final class Report {
 
     /** a and b: absolute figures, ratio to the ceiling, tcp_offload over tcp. */
     private void throughput(StringBuilder md) {
+        md.append("a: IOPS / the batched ceiling at as many requests outstanding (QD x queues, one connection);")
+                .append(" b: payload GB/s / the stream ceiling.\n\n");
         md.append("| id | configuration | transport | IOPS | MiB/s | p50 / p99 us | ratio to ceiling | ")
                 .append("tcp_offload / tcp |\n|---|---|---|---|---|---|---|---|\n");
         for (Variant v : variants) {
             boolean a = v.bench() == 'a';
             Ratio toCeiling = ratio(v.bench() + " " + v.config() + " " + v.transport() + (a ? " / batched QD"
-                    + (v.depth() == 1 ? 1 : 32) : " / stream"), r -> a ? r.runs().get(v).iops()
-                            / r.batched(v.depth()).perSecond()
+                    + v.depth() * v.queues() : " / stream"), r -> a ? r.runs().get(v).iops()
+                            / r.ceilingOf(v).perSecond()
                             : r.runs().get(v).mibPerSecond() * (1 << 20) / 1e9 / r.stream().gbPerSecond());
             String versus = "";
             if (v.transport().equals(Variant.OFFLOAD)) {

@@ -30,7 +30,7 @@ final class SvgPlot {
     static String render(Report report) {
         List<String> panels = new ArrayList<>();
         String ceilings = String.format(Locale.ROOT, "batched ceiling: QD1 %,.0f, QD32 %,.0f round trips/s",
-                report.medianCeiling(r -> r.qd1().perSecond()), report.medianCeiling(r -> r.qd32().perSecond()));
+                report.medianCeiling(r -> r.qd1().perSecond()), report.medianCeiling(r -> r.batched(32).perSecond()));
         panels.add(panel(panels.size(), "a: 4 KiB random read IOPS (" + ceilings + ")",
                 groups(report, 'a', Run::iops)));
         panels.add(panel(panels.size(), String.format(Locale.ROOT, "d/a: 4 KiB p99 latency, us (ceiling QD1 p99 %.1f"
@@ -83,7 +83,8 @@ final class SvgPlot {
             double x = LEFT + i * slot + slot / 2 - bar;
             bar(s, x, bar, baseline, g.tcp, max, TCP_COLOR);
             bar(s, x + bar, bar, baseline, g.offload, max, OFFLOAD_COLOR);
-            s.append(text((int) Math.round(LEFT + i * slot + slot / 2), baseline + 16, "middle", "", g.label));
+            s.append(text((int) Math.round(LEFT + i * slot + slot / 2), baseline + 16, "middle", "font-size=\"9\"",
+                    g.label));
         }
         return s.toString();
     }

@@ -36,7 +36,7 @@ class BenchmarkSuiteSmokeTest {
 
         assertEquals(0, report.ioErrors(), printed);
         assertTrue(report.verifiedReads() > 0, "a sample of the reads was checked: " + printed);
-        // 2 ceilings; a: 2 depths x 2 transports to the ceiling + 2 offload/tcp; c: 2; d: 3 x 2 transports
+        // ceilings at QD1 and QD32; a: 2 depths x 2 transports to the ceiling + 2 offload/tcp; c: 2; d: 3 x 2
         assertEquals(2 + 4 + 2 + 2 + 6, report.ratios().size(), report.ratios().toString());
         for (Report.Ratio r : report.ratios()) {
             assertTrue(r.min() > 0 && Double.isFinite(r.max()), r.toString());
