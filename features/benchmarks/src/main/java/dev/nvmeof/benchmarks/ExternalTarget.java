@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * it has not exited after 10 s. Whoever starts it closes it, at the latest from a shutdown hook (the benchmark's
  * does, after disconnecting its host); it has no hook of its own so that it cannot stop before the host disconnected.
  */
-final class ExternalTarget implements AutoCloseable {
+public final class ExternalTarget implements AutoCloseable {
     static final String JAR_PROPERTY = "nvmeof.target.jar";
     private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final long START_SECONDS = 60;
@@ -45,7 +45,7 @@ final class ExternalTarget implements AutoCloseable {
     }
 
     /** Starts the appliance serving {@code nqn} with one RAM namespace of {@code namespaceBytes}; waits for ready. */
-    static ExternalTarget start(String nqn, long namespaceBytes, int blockSize) throws IOException,
+    public static ExternalTarget start(String nqn, long namespaceBytes, int blockSize) throws IOException,
             InterruptedException {
         Path jar = locateJar();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
@@ -110,11 +110,11 @@ final class ExternalTarget implements AutoCloseable {
         }
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return address;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 

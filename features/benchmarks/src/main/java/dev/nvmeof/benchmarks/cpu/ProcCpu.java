@@ -13,15 +13,16 @@ import java.nio.file.Path;
  * steal time (the hypervisor gave the vCPU to someone else). All in clock ticks ({@code USER_HZ}, 100 on Linux).
  * Where there is no {@code /proc} (not Linux) every figure is 0 and {@link #available()} says so.
  */
-record ProcCpu(long othersTicks, long irqTicks, long stealTicks, long nanoTime) {
+public record ProcCpu(long othersTicks, long irqTicks, long stealTicks, long nanoTime) {
     static final double TICKS_PER_SECOND = 100.0;
     private static final Path PROC = Path.of("/proc");
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isReadable(PROC.resolve("stat"));
     }
 
-    static ProcCpu sample() {
+    /** Now; {@code ours} are processes we started (an out-of-process target), not counted as others. */
+    public static ProcCpu sample(long... ours) {
         long now = System.nanoTime();
         if (!available()) {
             return new ProcCpu(0, 0, 0, now);
@@ -30,7 +31,8 @@ record ProcCpu(long othersTicks, long irqTicks, long stealTicks, long nanoTime) 
         long others = 0;
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(PROC, "[0-9]*")) {
             for (Path pid : pids) {
-                if (Long.parseLong(pid.getFileName().toString()) == self) {
+                long id = Long.parseLong(pid.getFileName().toString());
+                if (id == self || java.util.Arrays.stream(ours).anyMatch(o -> o == id)) {
                     continue;
                 }
                 others += processTicks(pid.resolve("stat"));
@@ -94,7 +96,7 @@ record ProcCpu(long othersTicks, long irqTicks, long stealTicks, long nanoTime) 
     }
 
     /** What happened between {@code earlier} and this sample, in % of one CPU. */
-    Noise since(ProcCpu earlier) {
+    public Noise since(ProcCpu earlier) {
         double seconds = (nanoTime - earlier.nanoTime) / 1e9;
         double scale = 100.0 / TICKS_PER_SECOND / seconds;
         return new Noise(Math.max(0, othersTicks - earlier.othersTicks) * scale,
@@ -102,6 +104,6 @@ record ProcCpu(long othersTicks, long irqTicks, long stealTicks, long nanoTime) 
     }
 
     /** Other processes', irq + softirq and steal CPU, each in % of one CPU over the interval. */
-    record Noise(double othersPercent, double irqPercent, double stealPercent) {
+    public record Noise(double othersPercent, double irqPercent, double stealPercent) {
     }
 }
