@@ -89,13 +89,26 @@ public interface NvmeController {
      */
     byte[] logPage(int logId, int nsid, int length, long offset) throws NvmeException;
 
-    /** The SMART / Health Information log page (02h) of {@code nsid}, FFFFFFFFh for the controller ({@code nvme smart-log}). @since 1.5 */
+    /**
+     * The SMART / Health Information log page (02h) of {@code nsid}, FFFFFFFFh for the controller
+     * ({@code nvme smart-log}).
+     *
+     * @since 1.5
+     */
     SmartLog smartLog(int nsid) throws NvmeException;
 
-    /** The first {@code entries} entries of the Error Information log page (01h), newest first ({@code nvme error-log}). @since 1.5 */
+    /**
+     * The first {@code entries} entries of the Error Information log page (01h), newest first ({@code nvme error-log}).
+     *
+     * @since 1.5
+     */
     List<ErrorLogEntry> errorLog(int entries) throws NvmeException;
 
-    /** The Changed Namespace List log page (04h): NSIDs, or {@code [-1]} when more than 1,024 changed. @since 1.5 */
+    /**
+     * The Changed Namespace List log page (04h): NSIDs, or {@code [-1]} when more than 1,024 changed.
+     *
+     * @since 1.5
+     */
     int[] changedNamespaces() throws NvmeException;
 
     /**

@@ -90,8 +90,8 @@ class ScriptRunnerTest {
         ScriptRunner runner = new ScriptRunner(session, catalog, NO_WAIT, new PrintStream(out, true),
                 new PrintStream(err, true));
 
-        int status = runner.interactive(new BufferedReader(new StringReader("hello a\nfail\n\nhello b\nexit\nhello c\n")),
-                "g! ");
+        String typed = "hello a\nfail\n\nhello b\nexit\nhello c\n";
+        int status = runner.interactive(new BufferedReader(new StringReader(typed)), "g! ");
 
         assertEquals(ScriptRunner.OK, status);
         assertEquals("g! hello a\ng! g! g! hello b\ng! ", text(out));

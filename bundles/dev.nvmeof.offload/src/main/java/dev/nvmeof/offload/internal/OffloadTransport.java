@@ -121,7 +121,7 @@ public final class OffloadTransport implements Transport {
         }
     }
 
-    /** Asks every device, in service.id order, so the report lists devices that tie (or decline) the same way every time. */
+    /** Asks every device, in service.id order: devices that tie (or decline) are listed the same way every time. */
     void askAll(ConnectRequest request, List<Candidate> candidates, List<String> left) {
         for (Map.Entry<OffloadDriver, DriverEntry> entry : registered()) {
             ask(entry.getKey(), entry.getValue(), request, candidates, left);

@@ -13,7 +13,7 @@ import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.api.NvmeNamespace;
 import dev.nvmeof.protocol.IdentifyController;
 
-/** {@code nvme list} and {@code nvme list-subsys}: the controllers and namespaces this host has, as nvme-cli shows them. */
+/** {@code nvme list} and {@code nvme list-subsys}: this host's controllers and namespaces, as nvme-cli shows them. */
 public final class ListCommands {
     /** nvme-cli 2.3's columns: Node, Generic, SN, Model, Namespace, Usage, Format, FW Rev. */
     private static final String ROW = "%-21s %-21s %-20s %-40s %-9s %-26s %-16s %-8s%n";
