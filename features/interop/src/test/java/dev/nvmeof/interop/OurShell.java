@@ -2,8 +2,7 @@ package dev.nvmeof.interop;
 
 import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.host.EmbeddedNvmeHost;
-import dev.nvmeof.shell.internal.CommandWord;
-import dev.nvmeof.shell.internal.NvmeShell;
+import dev.nvmeof.shell.NvmeCli;
 import dev.nvmeof.transport.tcp.TcpTransportRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,11 +17,8 @@ import org.apache.felix.service.command.CommandSession;
 /**
  * Our shell's {@code nvme} command in a real Gogo session (Felix's command processor, no framework) over our host with
  * the software {@code tcp} transport, in this JVM: what a user of the appliance types, as the shell bundle's own
- * {@code ShellFixture} runs it.
- *
- * <p>The command word comes from {@code dev.nvmeof.shell.internal.NvmeShell}, a private package of the OSGi bundle
- * (the bundle registers it as a Gogo command through its DS component): reachable here only because a Maven test
- * classpath holds plain jars.
+ * {@code ShellFixture} runs it. The command is the shell bundle's exported {@link NvmeCli}, the one its Gogo command
+ * runs.
  */
 final class OurShell implements AutoCloseable {
     final EmbeddedNvmeHost host;
@@ -35,7 +31,7 @@ final class OurShell implements AutoCloseable {
         host = EmbeddedNvmeHost.start(HostIdentity.generate(), Duration.ofSeconds(30), transport);
         threadIo.start();
         CommandProcessorImpl processor = new CommandProcessorImpl(threadIo);
-        CommandWord nvme = NvmeShell.create(host, (name, timeout) -> name.equals("tcp"), files::resolve);
+        NvmeCli nvme = NvmeCli.over(host, files::resolve);
         processor.addCommand("nvmeof", new Object() {
             @SuppressWarnings("unused")
             public void nvme(CommandSession s, Object... args) {

@@ -86,35 +86,26 @@ public final class ConsoleComponent {
 
     /** The process's exit status, or -1 to keep running (no console). */
     private int run(String mode) {
-        if (ConsoleOptions.AFTER_JOB.equals(mode.strip())) {
-            return afterJob();
-        }
-        try {
-            AppliancePhase.awaitStartLevel(context, Duration.ofSeconds(60));
-            List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(60));
-            AppliancePhase.awaitSettled(context, SETTLE_QUIET, SETTLE_LIMIT);
-            ConsoleOptions options = ConsoleOptions.parse(args, mode, System.console() != null,
-                    AppliancePhase.environment());
-            log.debug("console {}, console log level {}", options.mode(), options.consoleLevel());
-            switch (options.mode()) {
-                case INTERACTIVE:
-                    return interactive();
-                case SCRIPT:
-                    return script();
-                default:
-                    log.info("console off ({}=off): the appliance runs until it is stopped",
-                            ConsoleOptions.MODE_PROPERTY);
-                    return -1;
-            }
-        } catch (ConsoleOptions.UsageException e) {
-            System.err.println("error: " + e.getMessage());
-            return EXIT_USAGE;
-        } catch (InterruptedException e) {
-            return -1; // deactivated: the framework is stopping, someone else ends the process
-        } catch (Exception e) {
-            log.error("the console failed", e);
-            System.err.println("error: the console failed: " + ScriptRunner.message(e));
-            return ScriptRunner.FAILED;
+        return exitStatus(ConsoleOptions.AFTER_JOB.equals(mode.strip()) ? this::afterJob : () -> start(mode));
+    }
+
+    /** What the console does for the command line's mode, once the appliance has started. */
+    private int start(String mode) throws Exception {
+        AppliancePhase.awaitStartLevel(context, Duration.ofSeconds(60));
+        List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(60));
+        AppliancePhase.awaitSettled(context, SETTLE_QUIET, SETTLE_LIMIT);
+        ConsoleOptions options = ConsoleOptions.parse(args, mode, System.console() != null,
+                AppliancePhase.environment());
+        log.debug("console {}, console log level {}", options.mode(), options.consoleLevel());
+        switch (options.mode()) {
+            case INTERACTIVE:
+                return interactive();
+            case SCRIPT:
+                return script();
+            default:
+                log.info("console off ({}=off): the appliance runs until it is stopped",
+                        ConsoleOptions.MODE_PROPERTY);
+                return -1;
         }
     }
 
@@ -122,21 +113,32 @@ public final class ConsoleComponent {
      * Mode {@value ConsoleOptions#AFTER_JOB}: once the job is done, Gogo's shell when stdin is a terminal (then the
      * job's status); else, or after a bad argument, the job's status at once.
      */
-    private int afterJob() {
-        try {
-            AppliancePhase.JobDone job = AppliancePhase.awaitJob(context);
-            List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(60));
-            ConsoleOptions options = ConsoleOptions.parse(args, ConsoleOptions.AFTER_JOB, System.console() != null,
-                    AppliancePhase.environment());
-            log.debug("job done with status {}; console {}", job.status(), options.mode());
-            if (options.mode() != ConsoleOptions.Mode.INTERACTIVE || job.status() == EXIT_USAGE) {
-                return job.status();
-            }
-            if (job.hint() != null) {
-                STDOUT.println(job.hint());
-            }
-            interactive();
+    private int afterJob() throws Exception {
+        AppliancePhase.JobDone job = AppliancePhase.awaitJob(context);
+        List<String> args = AppliancePhase.launcherArguments(context, Duration.ofSeconds(60));
+        ConsoleOptions options = ConsoleOptions.parse(args, ConsoleOptions.AFTER_JOB, System.console() != null,
+                AppliancePhase.environment());
+        log.debug("job done with status {}; console {}", job.status(), options.mode());
+        if (options.mode() != ConsoleOptions.Mode.INTERACTIVE || job.status() == EXIT_USAGE) {
             return job.status();
+        }
+        if (job.hint() != null) {
+            STDOUT.println(job.hint());
+        }
+        interactive();
+        return job.status();
+    }
+
+    /** A step the console takes, whose result is the process's exit status. */
+    @FunctionalInterface
+    private interface Step {
+        int run() throws Exception;
+    }
+
+    /** The step's status; a bad argument, an interrupt (the framework stopping) or a failure each said in one line. */
+    private int exitStatus(Step step) {
+        try {
+            return step.run();
         } catch (ConsoleOptions.UsageException e) {
             System.err.println("error: " + e.getMessage());
             return EXIT_USAGE;
