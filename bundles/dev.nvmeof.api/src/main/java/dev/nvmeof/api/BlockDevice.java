@@ -1,6 +1,7 @@
 package dev.nvmeof.api;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -42,6 +43,21 @@ public interface BlockDevice {
      * request and its buffer belong to the host until then.
      */
     void submit(IoRequest request);
+
+    /**
+     * Submits {@code count} requests from {@code requests[offset]} as one batch (io_uring's submit of several
+     * entries, Linux's {@code blk_plug}): each as {@link #submit(IoRequest)} would, but a queue sends the batch's
+     * commands together when the batch is in, one write instead of one per request. Each request completes on its
+     * own; the array is not kept.
+     *
+     * @throws IndexOutOfBoundsException if the range is outside the array (nothing submitted)
+     */
+    default void submit(IoRequest[] requests, int offset, int count) {
+        Objects.checkFromIndexSize(offset, count, requests.length);
+        for (int i = offset; i < offset + count; i++) {
+            submit(requests[i]);
+        }
+    }
 
     /**
      * Reaps the completions of the calling thread's poll queue now (Linux {@code poll_queue}, io_uring

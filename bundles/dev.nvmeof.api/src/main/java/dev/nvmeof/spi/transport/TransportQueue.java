@@ -23,6 +23,22 @@ public interface TransportQueue {
     void submit(TransportRequest request);
 
     /**
+     * {@link #submit(TransportRequest)} as part of a batch (Linux {@code queue_rq} with {@code bd->last}): when
+     * {@code last} is false more requests follow, and the transport may hold this one back to send the batch
+     * together at the last one or at {@link #commit()}, which the caller guarantees. Never blocks.
+     */
+    default void submit(TransportRequest request, boolean last) {
+        submit(request);
+    }
+
+    /**
+     * Sends what a batch held back (Linux {@code commit_rqs}): called when a batch ended without a request marked
+     * last. Never blocks.
+     */
+    default void commit() {
+    }
+
+    /**
      * Reaps completions now (Linux {@code poll_queue}); for polled queues the only way they arrive.
      *
      * @return how many requests completed

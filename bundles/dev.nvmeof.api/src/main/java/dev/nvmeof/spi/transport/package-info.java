@@ -6,5 +6,5 @@
  * reported with their cause. Transports register as whiteboard services of type {@link Transport}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package dev.nvmeof.spi.transport;

@@ -1,6 +1,7 @@
 package dev.nvmeof.host.internal;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -99,6 +100,20 @@ final class HostBlockDevice implements BlockDevice {
             SplitIo.submit(path, namespace, request, blocks, maxBlocks);
         } else {
             path.submit(namespace.io(), request);
+        }
+    }
+
+    /** One {@link SubmitBatch}: each queue the requests land on writes them together when the batch ends. */
+    @Override
+    public void submit(IoRequest[] requests, int offset, int count) {
+        Objects.checkFromIndexSize(offset, count, requests.length);
+        SubmitBatch batch = SubmitBatch.open();
+        try {
+            for (int i = offset; i < offset + count; i++) {
+                submit(requests[i]);
+            }
+        } finally {
+            batch.close();
         }
     }
 

@@ -215,11 +215,31 @@ final class HostQueue implements QueueCallbacks {
             timer.arm(tag, timeoutNanos);
         }
         try {
-            transport.submit(request);
+            SubmitBatch batch = SubmitBatch.current();
+            if (batch == null) {
+                transport.submit(request);
+            } else {
+                transport.submit(request, false);
+                batch.defer(this);
+            }
         } catch (RuntimeException e) {
             // The SPI's submit does not throw; one that does has lost its queue. The request stays ours and is
             // handed back by the teardown recovery starts.
             failed(NvmeTransportException.connectionLost("queue " + qid + " refused a request", e));
+        }
+    }
+
+    /** Sends what a {@link SubmitBatch} held back on this queue. */
+    void commit() {
+        synchronized (this) {
+            if (closed || transport == null) {
+                return;
+            }
+            try {
+                transport.commit();
+            } catch (RuntimeException e) {
+                failed(NvmeTransportException.connectionLost("queue " + qid + " refused a request", e));
+            }
         }
     }
 

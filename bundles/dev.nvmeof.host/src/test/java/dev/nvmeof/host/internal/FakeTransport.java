@@ -246,6 +246,39 @@ final class FakeTransport implements Transport {
             return qid;
         }
 
+        /** Requests a batch held back, sent at its last one or at commit like a real transport. */
+        private final List<TransportRequest> held = new ArrayList<>();
+        /** Per send of held requests: how many went together, and whether a commit sent them. */
+        final List<String> batches = new ArrayList<>();
+
+        @Override
+        public void submit(TransportRequest request, boolean last) {
+            synchronized (this) {
+                held.add(request);
+            }
+            if (last) {
+                send("last");
+            }
+        }
+
+        @Override
+        public void commit() {
+            send("commit");
+        }
+
+        private void send(String how) {
+            List<TransportRequest> now;
+            synchronized (this) {
+                if (held.isEmpty()) {
+                    return;
+                }
+                now = new ArrayList<>(held);
+                held.clear();
+                batches.add(now.size() + " at " + how);
+            }
+            now.forEach(this::submit);
+        }
+
         @Override
         public void submit(TransportRequest request) {
             boolean io = qid != 0 && request.sqe().opcode() != AdminOpcode.FABRICS.code();

@@ -162,6 +162,43 @@ class HostBlockDeviceTest {
     }
 
     @Test
+    void shouldSendABatchTogetherWhenItIsInAndCompleteEachRequestOnItsOwn() {
+        HostBlockDevice device = f.device();
+        List<HostFixture.Counted> counted = new ArrayList<>();
+        IoRequest[] batch = new IoRequest[6];
+        for (int i = 0; i < batch.length; i++) {
+            HostFixture.Counted c = new HostFixture.Counted();
+            counted.add(c);
+            batch[i] = i % 2 == 0 ? c.request.write(i * 8L, pattern(4096, i), false)
+                    : c.request.read((i - 1) * 8L, ByteBuffer.allocate(4096));
+        }
+        device.submit(batch, 0, batch.length);
+
+        assertEquals(List.of("6 at commit"), f.transport.queue(1).batches, "one send for the six");
+        for (int i = 0; i < batch.length; i++) {
+            assertEquals(1, counted.get(i).completions.get(), "request " + i);
+            assertTrue(batch[i].succeeded(), "request " + i);
+        }
+        assertEquals(pattern(4096, 2), batch[3].buffer(), "a read of the batch saw the batch's earlier write");
+    }
+
+    @Test
+    void shouldSendWhatReachedTheQueueWhenARequestOfTheBatchFailsValidation() {
+        HostBlockDevice device = f.device();
+        HostFixture.Counted good = new HostFixture.Counted();
+        HostFixture.Counted outside = new HostFixture.Counted();
+        IoRequest[] batch = {good.request.write(0, pattern(512, 5), false),
+            outside.request.read(4096, ByteBuffer.allocate(512))};
+        device.submit(batch, 0, 2);
+
+        assertEquals(List.of("1 at commit"), f.transport.queue(1).batches);
+        assertTrue(good.request.succeeded());
+        assertEquals(GenericStatus.LBA_OUT_OF_RANGE.code(), outside.request.failure().status().sc());
+        assertThrows(IndexOutOfBoundsException.class, () -> device.submit(batch, 1, 2));
+        assertEquals(1, good.completions.get(), "a range outside the array submits nothing");
+    }
+
+    @Test
     void shouldNotAllocateOnTheSubmitPathOfAReusedRequest() {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

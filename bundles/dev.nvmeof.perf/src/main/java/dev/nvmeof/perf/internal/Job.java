@@ -10,13 +10,14 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 import dev.nvmeof.api.BlockDevice;
+import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.perf.PerfOptions;
 
 /**
  * One job: a thread with its own requests, buffers and histograms, keeping {@code iodepth} requests in flight on
  * its part of the region. Completions only mark their slot done and wake the thread if it sleeps; the thread reaps,
- * records and resubmits, so requests stay on the queue its own thread picks and the histograms have one writer.
- * Nothing is allocated per I/O.
+ * records and resubmits what it reaped as one batch (one write per queue), so requests stay on the queue its own
+ * thread picks and the histograms have one writer. Nothing is allocated per I/O.
  *
  * <p>Phases: {@code PREFILL} writes the region with {@link DataPattern} (verifying runs that read), {@code RUN} is
  * the ramp and the measured window, {@code READBACK} reads and checks what a verifying run wrote.
@@ -40,6 +41,8 @@ final class Job implements Runnable {
     private final long units;
     private final Slot[] slots;
     private final int[] free;
+    /** The requests of one submission batch. */
+    private final IoRequest[] batch;
     private int freeCount;
     /** Per unit, with verify: the generation last written there, -generation while written, 0 when unknown. */
     private final int[] committed;
@@ -88,6 +91,7 @@ final class Job implements Runnable {
         ByteBuffer pool = ByteBuffer.allocateDirect(depth * options.blockSize() + 4096).alignedSlice(4096);
         this.slots = new Slot[depth];
         this.free = new int[depth];
+        this.batch = new IoRequest[depth];
         for (int i = 0; i < depth; i++) {
             ByteBuffer buffer = pool.slice(i * options.blockSize(), options.blockSize())
                     .order(ByteOrder.LITTLE_ENDIAN);
@@ -155,8 +159,12 @@ final class Job implements Runnable {
                 lastCompletion = System.nanoTime();
             }
             boolean more = true;
+            int prepared = 0;
             while (freeCount > 0 && (more = more(phase))) {
-                submit(phase);
+                batch[prepared++] = prepare(phase);
+            }
+            if (prepared > 0) {
+                device.submit(batch, 0, prepared); // one write per queue for all of them
             }
             if (!more && freeCount == slots.length) {
                 return;
@@ -190,7 +198,8 @@ final class Job implements Runnable {
         }
     }
 
-    private void submit(Phase phase) {
+    /** Takes a free slot and readies its request (submitted with the rest of the batch). */
+    private IoRequest prepare(Phase phase) {
         Slot s = slots[free[--freeCount]];
         boolean read;
         long unit;
@@ -234,7 +243,7 @@ final class Job implements Runnable {
         }
         s.state = Slot.BUSY;
         s.submittedAt = System.nanoTime();
-        device.submit(read ? s.request.read(lba, buffer) : s.request.write(lba, buffer, false));
+        return read ? s.request.read(lba, buffer) : s.request.write(lba, buffer, false);
     }
 
     private long nextUnit() {

@@ -190,6 +190,17 @@ public final class HostQueueEngine<R> {
      */
     public boolean submit(R owner, ByteBuffer sqeBuffer, int sqeIndex, DataDirection direction, ByteBuffer data,
             int length) {
+        return submit(owner, sqeBuffer, sqeIndex, direction, data, length, true);
+    }
+
+    /**
+     * {@link #submit(Object, ByteBuffer, int, DataDirection, ByteBuffer, int)}, writing only when {@code last}: a
+     * batch's commands go out in one gathering write at its last one or at {@link #commit()} (Linux
+     * {@code bd->last} and {@code commit_rqs}). Until then they wait in the output ring, where any later write of
+     * this engine (the reader answering an R2T, another submitter) takes them along.
+     */
+    public boolean submit(R owner, ByteBuffer sqeBuffer, int sqeIndex, DataDirection direction, ByteBuffer data,
+            int length, boolean last) {
         QueueFailure failed;
         synchronized (this) {
             if (state != OPEN) {
@@ -228,10 +239,22 @@ public final class HostQueueEngine<R> {
             slot.queued = true;
             slot.inFlight = true; // volatile: publishes the command to the reader
             ring.push(tag, OutputRing.COMMAND);
-            failed = blocked ? null : flush();
+            failed = blocked || !last ? null : flush();
         }
         report(failed);
         return true;
+    }
+
+    /** Writes the commands a batch left in the output ring (unless the channel is backed up: then the reader does). */
+    public void commit() {
+        QueueFailure failed;
+        synchronized (this) {
+            if (state != OPEN || blocked || ring.size() == 0) {
+                return;
+            }
+            failed = flush();
+        }
+        report(failed);
     }
 
     /** Bytes from the controller (reader thread): decoded, and acted on as each PDU completes. */

@@ -100,6 +100,36 @@ class HostQueueEngineTest {
     }
 
     @Test
+    void shouldHoldABatchsCommandsBackAndWriteThemInOneGatheringWriteAtItsLastOne() {
+        open(4096);
+        int before = channel.writes;
+        for (int tag = 0; tag < 4; tag++) {
+            assertTrue(engine.submit("r" + tag, sqe(tag, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
+                    ByteBuffer.allocate(512), 512, tag == 3));
+            controller.drain(channel);
+            assertEquals(tag == 3 ? List.of(0, 1, 2, 3) : List.of(), controller.commands,
+                    "nothing goes out before the batch's last command");
+        }
+        assertEquals(before + 1, channel.writes, "four capsules, one write");
+    }
+
+    @Test
+    void shouldWriteWhatABatchHeldBackOnCommitAndNothingWhenTheRingIsEmpty() {
+        open(4096);
+        assertTrue(engine.submit("r", sqe(5, false, 1), 0, DataDirection.CONTROLLER_TO_HOST, ByteBuffer.allocate(512),
+                512, false));
+        assertTrue(engine.submit("w", sqe(6, true, 1), 0, DataDirection.HOST_TO_CONTROLLER,
+                ByteBuffer.wrap(pattern(512, 9)), 512, false));
+        int before = channel.writes;
+        engine.commit();
+        controller.drain(channel);
+        assertEquals(List.of(5, 6), controller.commands, "the batch went out in order");
+        assertEquals(before + 1, channel.writes);
+        engine.commit();
+        assertEquals(before + 1, channel.writes, "an empty ring writes nothing");
+    }
+
+    @Test
     void shouldAnswerAnR2tWithH2cDataPdusOfAtMostMaxH2cDataAndCompleteOnTheResponse() {
         open(16384);
         byte[] data = pattern(65536, 2);
@@ -217,10 +247,12 @@ class HostQueueEngineTest {
     /** A channel that takes at most {@link #budget} bytes per write and keeps them. */
     private static final class TrickleChannel implements GatheringByteChannel {
         int budget = Integer.MAX_VALUE;
+        int writes;
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
 
         @Override
         public long write(ByteBuffer[] srcs, int offset, int length) {
+            writes++;
             long n = 0;
             for (int i = offset; i < offset + length && n < budget; i++) {
                 while (srcs[i].hasRemaining() && n < budget) {

@@ -207,19 +207,21 @@ final class EngineQueuePair implements QueuePair {
         }
         int n = rings.beginConsume();
         for (int i = 0; i < n && state == State.LIVE; i++) {
-            submit(rings.headSlot());
+            submit(rings.headSlot(), i == n - 1);
             rings.consumed();
         }
+        protocol.commit(); // when the last slot was refused (or the queue pair failed half-way): the rest goes out
         account();
     }
 
     /**
-     * Reads the slot once, like a DMA descriptor, and hands the command to the protocol engine. A CID out of range
-     * or already in flight completes at once with Invalid Field (hardware does not throw at its driver).
+     * Reads the slot once, like a DMA descriptor, and hands the command to the protocol engine, which writes the
+     * doorbell's whole batch in one gathering write at its {@code last}. A CID out of range or already in flight
+     * completes at once with Invalid Field (hardware does not throw at its driver).
      */
-    private void submit(SubmissionSlot slot) {
+    private void submit(SubmissionSlot slot, boolean last) {
         try {
-            protocol.submit(null, slot.sqe(), 0, slot.direction(), slot.dataBuffer(), slot.length());
+            protocol.submit(null, slot.sqe(), 0, slot.direction(), slot.dataBuffer(), slot.length(), last);
         } catch (IllegalArgumentException | IllegalStateException e) {
             publish(sqe.wrap(slot.sqe(), 0).cid(), INVALID_FIELD, 0, 0);
         }

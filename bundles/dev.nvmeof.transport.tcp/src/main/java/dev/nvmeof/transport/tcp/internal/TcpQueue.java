@@ -250,6 +250,18 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
         engine.submit(request, request.sqeBuffer(), 0, request.direction(), request.data(), request.dataLength());
     }
 
+    /** A batch's capsules wait in the engine's output ring and go out in one gathering write at the last. */
+    @Override
+    public void submit(TransportRequest request, boolean last) {
+        engine.submit(request, request.sqeBuffer(), 0, request.direction(), request.data(), request.dataLength(),
+                last);
+    }
+
+    @Override
+    public void commit() {
+        engine.commit();
+    }
+
     /**
      * Nothing to reap: this transport says it cannot poll ({@code TransportLimits.polling} false), so the core never
      * asks for a polled queue; its poll queues ({@code nr_poll_queues}) are served by the event loop like the others,
