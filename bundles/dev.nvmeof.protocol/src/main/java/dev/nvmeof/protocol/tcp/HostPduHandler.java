@@ -28,6 +28,26 @@ public interface HostPduHandler {
     ByteBuffer onC2hData(C2hDataPdu pdu);
 
     /**
+     * Where data offset 0 lies in the buffer {@link #onC2hData} just returned, so a handler can hand out the caller's
+     * own buffer (its data at its position) instead of a slice made per command. Default 0.
+     *
+     * @since 1.3
+     */
+    default int c2hDataIndex() {
+        return 0;
+    }
+
+    /**
+     * The command's data length in that buffer from {@link #c2hDataIndex()}; data beyond it is a fatal error.
+     * Default -1: up to the buffer's limit.
+     *
+     * @since 1.3
+     */
+    default int c2hDataLength() {
+        return -1;
+    }
+
+    /**
      * All data of the C2HData PDU has been written.
      *
      * @param dataDigestOk false when a data digest was negotiated and did not match: the data is bad and what to do

@@ -79,6 +79,7 @@ public final class HostQueueEngine<R> {
     private final PduEncoder encoder = new PduEncoder();
     private final SubmissionQueueEntryFlyweight sqe = new SubmissionQueueEntryFlyweight();
     private final OutputRing ring;
+    private final WriteViews writeViews;
     private final ByteBuffer[] iov = new ByteBuffer[MAX_PDUS_PER_WRITE * 3];
     private final ByteBuffer control = ByteBuffer.allocateDirect(TermReqPdu.MAX_LENGTH)
             .order(ByteOrder.LITTLE_ENDIAN);
@@ -119,6 +120,7 @@ public final class HostQueueEngine<R> {
                     slab.slice(at + HEADER_SPACE, 4).order(ByteOrder.LITTLE_ENDIAN));
         }
         this.ring = new OutputRing(depth);
+        this.writeViews = new WriteViews(depth);
     }
 
     public int qid() {
@@ -227,7 +229,7 @@ public final class HostQueueEngine<R> {
             } else {
                 slot.direction = direction;
                 slot.length = length;
-                slot.bind(data, length);
+                slot.bind(data, direction == DataDirection.HOST_TO_CONTROLLER, writeViews);
                 if (direction == DataDirection.HOST_TO_CONTROLLER && length <= inCapsuleLimit) {
                     sqe.sglInCapsule(0, length);
                     slot.inCapsule = length;
@@ -404,6 +406,7 @@ public final class HostQueueEngine<R> {
     private void closeOutput() {
         state = CLOSED;
         ring.clear();
+        writeViews.clear();
         java.util.Arrays.fill(iov, null);
     }
 
@@ -482,6 +485,9 @@ public final class HostQueueEngine<R> {
     }
 
     private final class Handler implements HostPduHandler {
+        /** The slot whose C2HData {@link #onC2hData} just accepted. */
+        private HostSlot<R> receiving;
+
         @Override
         public void onIcResp(IcRespPdu pdu) {
             pdusReceived++;
@@ -597,8 +603,21 @@ public final class HostQueueEngine<R> {
                 return null; // the decoder fails the connection: data for no command
             }
             HostSlot<R> slot = slots[tag];
-            return !slot.inFlight || slot.cid != cid || slot.direction != DataDirection.CONTROLLER_TO_HOST ? null
-                    : slot.data;
+            if (!slot.inFlight || slot.cid != cid || slot.direction != DataDirection.CONTROLLER_TO_HOST) {
+                return null;
+            }
+            receiving = slot;
+            return slot.data;
+        }
+
+        @Override
+        public int c2hDataIndex() {
+            return receiving.dataStart;
+        }
+
+        @Override
+        public int c2hDataLength() {
+            return receiving.length;
         }
 
         @Override

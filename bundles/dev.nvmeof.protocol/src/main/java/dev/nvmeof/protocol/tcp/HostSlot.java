@@ -20,12 +20,11 @@ final class HostSlot<R> {
     DataDirection direction = DataDirection.NONE;
     int length;
     int inCapsule;
-    /** The command's data, index 0 = data offset 0, limit = its length. */
+    /** The caller's buffer holding the command's data, from {@link #dataStart} for {@link #length} bytes. */
     ByteBuffer data;
-    /** A view of {@link #data} each outgoing PDU positions over the bytes it carries. */
+    int dataStart;
+    /** For a write: a view of {@link #data} each outgoing PDU positions over the bytes it carries. */
     ByteBuffer writeView;
-    private ByteBuffer boundBuffer;
-    private int boundPosition = -1;
 
     // send state, under the lock
     boolean encoded;
@@ -44,15 +43,11 @@ final class HostSlot<R> {
         this.digest = digest.limit(0);
     }
 
-    /** Views of the caller's bytes, made again only when the caller hands another buffer, position or length. */
-    void bind(ByteBuffer buffer, int length) {
-        if (buffer != boundBuffer || buffer.position() != boundPosition || data == null
-                || data.capacity() != length) {
-            data = buffer.slice(buffer.position(), length);
-            writeView = data.duplicate();
-            boundBuffer = buffer;
-            boundPosition = buffer.position();
-        }
+    /** Takes the caller's data, from {@code buffer}'s position; a write gets a reused view of it. */
+    void bind(ByteBuffer buffer, boolean write, WriteViews views) {
+        data = buffer;
+        dataStart = buffer.position();
+        writeView = write ? views.of(buffer, this) : null;
     }
 
     /** Encodes the CapsuleCmd of the command just started, with its in-capsule data and digest if any. */
@@ -86,7 +81,7 @@ final class HostSlot<R> {
 
     /** Points the write view at {@code length} bytes from {@code offset} of the data, with their digest. */
     private void positionData(PduEncoder encoder, int offset, int length) {
-        writeView.clear().position(offset).limit(offset + length);
+        writeView.clear().position(dataStart + offset).limit(dataStart + offset + length);
         encoder.dataDigest(digest, writeView);
         dataInPdu = true;
     }

@@ -352,11 +352,15 @@ public final class PduDecoder {
             case H2C_DATA: {
                 ByteBuffer dst = controller.onH2cData(h2cData);
                 return beginData(h2cData.datao(), h2cData.datal(), dst, dst == null ? 0 : controller.h2cDataBase(),
-                        H2cDataPdu.TTAG_OFFSET, H2cDataPdu.DATAL_OFFSET);
+                        0, dst == null ? 0 : dst.limit(), H2cDataPdu.TTAG_OFFSET, H2cDataPdu.DATAL_OFFSET);
             }
-            case C2H_DATA:
-                return beginData(c2hData.datao(), c2hData.datal(), host.onC2hData(c2hData), 0,
-                        C2hDataPdu.CCCID_OFFSET, C2hDataPdu.DATAL_OFFSET);
+            case C2H_DATA: {
+                ByteBuffer dst = host.onC2hData(c2hData);
+                int index = dst == null ? 0 : host.c2hDataIndex();
+                int length = dst == null ? 0 : host.c2hDataLength();
+                return beginData(c2hData.datao(), c2hData.datal(), dst, 0, index,
+                        length < 0 ? dst.limit() - index : length, C2hDataPdu.CCCID_OFFSET, C2hDataPdu.DATAL_OFFSET);
+            }
             default:
                 throw new IllegalStateException(type.name());
         }
@@ -397,8 +401,12 @@ public final class PduDecoder {
         return startData(dst, 0, length);
     }
 
-    private int beginData(int datao, int datal, ByteBuffer dst, int base, int tagOffset, int datalOffset)
-            throws FatalPduException {
+    /**
+     * Starts a data PDU's payload: data offset {@code base} lies at index {@code at} of {@code dst}, and the
+     * {@code expected} bytes from there are all the command's data may cover.
+     */
+    private int beginData(int datao, int datal, ByteBuffer dst, int base, int at, int expected, int tagOffset,
+            int datalOffset) throws FatalPduException {
         if (datal != pduDataLength) {
             throw FatalPduException.invalidField(type.code(), datalOffset, "DATAL " + Integer.toUnsignedString(datal)
                     + " disagrees with PLEN");
@@ -407,12 +415,12 @@ public final class PduDecoder {
             throw FatalPduException.invalidField(type.code(), tagOffset, type + " for an unknown command");
         }
         long index = Integer.toUnsignedLong(datao) - Integer.toUnsignedLong(base);
-        if (datao < 0 || index < 0 || index + datal > dst.limit()) {
+        if (datao < 0 || index < 0 || index + datal > expected) {
             throw FatalPduException.of(DATA_TRANSFER_OUT_OF_RANGE, type.code(), "data at "
-                    + Integer.toUnsignedString(datao) + "+" + datal + " beyond the " + dst.limit() + " bytes expected"
+                    + Integer.toUnsignedString(datao) + "+" + datal + " beyond the " + expected + " bytes expected"
                     + (base == 0 ? "" : " from offset " + Integer.toUnsignedString(base)));
         }
-        return startData(dst, (int) index, datal);
+        return startData(dst, at + (int) index, datal);
     }
 
     private int startData(ByteBuffer dst, int index, int length) {

@@ -159,6 +159,92 @@ class HostQueueEngineTest {
                 DataDirection.CONTROLLER_TO_HOST, ByteBuffer.allocate(512), 512), "tag 2 is in flight");
     }
 
+    /** A C2HData PDU with its data and data digest (the engine here negotiates both digests). */
+    private ByteBuffer c2hData(int cid, int datao, byte[] bytes, boolean success) {
+        ByteBuffer pdu = ByteBuffer.allocate(128 + bytes.length).order(ByteOrder.LITTLE_ENDIAN);
+        controllerEncoder.c2hData(pdu, cid, datao, bytes.length, true, success);
+        pdu.put(bytes);
+        controllerEncoder.dataDigest(pdu, ByteBuffer.wrap(bytes));
+        return pdu;
+    }
+
+    @Test
+    void shouldPlaceReadDataAtTheCallersPositionAndTouchNothingAroundIt() {
+        open(4096);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+        buffer.position(512).limit(1536);
+        assertTrue(engine.submit("r", sqe(2, false, 2), 0, DataDirection.CONTROLLER_TO_HOST, buffer, 1024));
+        byte[] data = pattern(1024, 11);
+        send(c2hData(2, 0, java.util.Arrays.copyOf(data, 300), false));
+        send(c2hData(2, 300, java.util.Arrays.copyOfRange(data, 300, 1024), true));
+
+        assertEquals(List.of("r:0"), events.completed);
+        byte[] placed = new byte[1024];
+        buffer.get(512, placed);
+        assertArrayEquals(data, placed);
+        assertEquals(ByteBuffer.allocate(512), buffer.duplicate().clear().limit(512), "nothing before it written");
+        assertEquals(ByteBuffer.allocate(512), buffer.duplicate().clear().position(1536), "nothing after it written");
+        assertEquals(512, buffer.position(), "the caller's position and limit are left alone");
+        assertEquals(1536, buffer.limit());
+    }
+
+    @Test
+    void shouldFailTheConnectionForReadDataBeyondTheCommandsLengthEvenWithinTheCallersBuffer() {
+        open(4096);
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        assertTrue(engine.submit("r", sqe(3, false, 1), 0, DataDirection.CONTROLLER_TO_HOST, buffer, 512));
+        send(c2hData(3, 256, pattern(512, 12), true));
+
+        assertNotNull(events.failure);
+        assertEquals(FatalErrorStatus.DATA_TRANSFER_OUT_OF_RANGE, events.failure.fes());
+        assertEquals(ByteBuffer.allocate(4096), buffer, "nothing of it was placed");
+    }
+
+    @Test
+    void shouldSendEachWritesOwnBytesWhenCallersBuffersMoveBetweenTags() {
+        open(4096);
+        ByteBuffer shared = ByteBuffer.allocateDirect(2048);
+        shared.put(pattern(2048, 13)).clear();
+        byte[] expected = new byte[512];
+        for (int round = 0; round < 3; round++) {
+            for (int tag = 0; tag < 4; tag++) { // each tag writes a different 512-byte window of the same buffer
+                int at = ((tag + round) % 4) * 512;
+                ByteBuffer window = shared.duplicate().position(at).limit(at + 512);
+                int cid = CommandIds.of(tag, round + 1);
+                assertTrue(engine.submit("w", sqe(cid, true, 1), 0, DataDirection.HOST_TO_CONTROLLER, window, 512));
+                controller.drain(channel);
+                shared.get(at, expected);
+                assertArrayEquals(expected, controller.inCapsule, "round " + round + " tag " + tag);
+                send(capsuleResp(cid, 0));
+            }
+        }
+        assertTrue(controller.digestsOk);
+        assertNull(events.failure);
+    }
+
+    @Test
+    void shouldSendTheSameBufferWholeForEachOfTwoWritesInFlightTogether() {
+        open(8192);
+        ByteBuffer same = ByteBuffer.allocateDirect(8192).put(pattern(8192, 14)).clear();
+        assertTrue(engine.submit("a", sqe(1, true, 16), 0, DataDirection.HOST_TO_CONTROLLER, same, 8192, false));
+        assertTrue(engine.submit("b", sqe(2, true, 16), 0, DataDirection.HOST_TO_CONTROLLER, same, 8192, true));
+        channel.budget = 0; // both H2CData PDUs wait and go out in one gathering write
+        send(r2t(1, 0, 8192));
+        send(r2t(2, 0, 8192));
+        channel.budget = Integer.MAX_VALUE;
+        engine.onWritable();
+        controller.drain(channel);
+
+        assertEquals(List.of(0, 0), controller.h2cOffsets, "one H2CData PDU each, 8 KiB from offset 0");
+        byte[] sent = new byte[8192];
+        controller.h2cData.get(0, sent);
+        assertArrayEquals(pattern(8192, 14), sent);
+        assertEquals(List.of(true, true), controller.h2cLast);
+        assertEquals(2, controller.h2cEnded, "both PDUs carried their 8 KiB whole");
+        assertTrue(controller.digestsOk);
+        assertNull(events.failure);
+    }
+
     @Test
     void shouldTakeAnUnsentH2cTransferOffTheWireWhenTheControllerCompletesTheWriteEarly() {
         open(4096);
@@ -290,6 +376,7 @@ class HostQueueEngineTest {
         final List<Integer> commands = new ArrayList<>();
         final List<Integer> h2cOffsets = new ArrayList<>();
         final List<Boolean> h2cLast = new ArrayList<>();
+        int h2cEnded;
         final ByteBuffer h2cData = ByteBuffer.allocate(65536);
         byte[] inCapsule;
         private final ByteBuffer capsuleData = ByteBuffer.allocate(8192);
@@ -340,6 +427,7 @@ class HostQueueEngineTest {
 
         @Override
         public void onH2cDataEnd(H2cDataPdu pdu, boolean dataDigestOk) {
+            h2cEnded++;
             digestsOk &= dataDigestOk;
         }
     }
