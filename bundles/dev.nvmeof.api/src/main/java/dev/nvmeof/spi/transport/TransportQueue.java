@@ -33,7 +33,8 @@ public interface TransportQueue {
 
     /**
      * Sends what a batch held back (Linux {@code commit_rqs}): called when a batch ended without a request marked
-     * last. Never blocks.
+     * last, from any thread, possibly while a completion is being delivered or after {@link #drain()} (then it does
+     * nothing). Never blocks.
      */
     default void commit() {
     }

@@ -229,17 +229,20 @@ final class HostQueue implements QueueCallbacks {
         }
     }
 
-    /** Sends what a {@link SubmitBatch} held back on this queue. */
+    /**
+     * Sends what a {@link SubmitBatch} held back on this queue. Outside the monitor: the write is a system call, and
+     * the transport thread completing requests meanwhile must not wait for it (a commit after a teardown does
+     * nothing: the transport queue is drained).
+     */
     void commit() {
-        synchronized (this) {
-            if (closed || transport == null) {
-                return;
-            }
-            try {
-                transport.commit();
-            } catch (RuntimeException e) {
-                failed(NvmeTransportException.connectionLost("queue " + qid + " refused a request", e));
-            }
+        TransportQueue t = transport;
+        if (closed || t == null) {
+            return;
+        }
+        try {
+            t.commit();
+        } catch (RuntimeException e) {
+            failed(NvmeTransportException.connectionLost("queue " + qid + " refused a request", e));
         }
     }
 

@@ -319,9 +319,14 @@ public final class HostQueueEngine<R> {
                     }
                     iov[n++] = slot.digest;
                 }
-                bytesWritten += channel.write(iov, 0, n);
+                long offered = 0;
+                for (int i = 0; i < n; i++) {
+                    offered += iov[i].remaining();
+                }
+                long written = channel.write(iov, 0, n);
+                bytesWritten += written;
                 retire();
-                if (ring.size() > 0 && headEncoded()) { // retire() left a PDU the channel did not take whole
+                if (written < offered) { // the channel is full: the rest waits for onWritable
                     if (!blocked) {
                         blocked = true;
                         events.writeInterest(true);
@@ -367,12 +372,6 @@ public final class HostQueueEngine<R> {
                 slot.queued = false;
             }
         }
-    }
-
-    private boolean headEncoded() {
-        int entry = ring.get(0);
-        return OutputRing.kind(entry) == OutputRing.CONTROL ? control.hasRemaining()
-                : slots[OutputRing.tag(entry)].encoded;
     }
 
     /** Whether the PDU at the head of the ring is partly on the wire (nothing may be written before its end). */

@@ -114,6 +114,30 @@ class HostQueueEngineTest {
     }
 
     @Test
+    void shouldWriteABatchLargerThanOneGatheringWriteWithoutWaitingForTheChannelToDrain() {
+        Recorder deep = new Recorder();
+        HostQueueEngine<String> big = new HostQueueEngine<>(1, 40, false, false, 1024, deep);
+        TrickleChannel wire = new TrickleChannel();
+        big.start(wire);
+        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        new PduEncoder().icResp(icResp, 0, false, false, 4096);
+        big.receive(icResp.flip());
+        int before = wire.writes;
+        int commands = HostQueueEngine.MAX_PDUS_PER_WRITE * 2 + 3;
+        for (int tag = 0; tag < commands; tag++) {
+            assertTrue(big.submit("r", sqe(tag, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
+                    ByteBuffer.allocate(512), 512, false));
+        }
+        big.commit();
+
+        int writes = wire.writes - before;
+        assertTrue(writes > 1 && writes <= commands / HostQueueEngine.MAX_PDUS_PER_WRITE + 1, commands
+                + " capsules in " + writes + " writes");
+        assertEquals(commands, big.pdusWritten() - 1, "all of them, after the ICReq");
+        assertEquals(List.of(), deep.interest, "a channel that took everything is not waited for");
+    }
+
+    @Test
     void shouldWriteWhatABatchHeldBackOnCommitAndNothingWhenTheRingIsEmpty() {
         open(4096);
         assertTrue(engine.submit("r", sqe(5, false, 1), 0, DataDirection.CONTROLLER_TO_HOST, ByteBuffer.allocate(512),
