@@ -104,8 +104,11 @@ public class IoPathBenchmark {
     @Param({"read", "write"})
     public String op;
 
-    /** Requests in flight (closed loop): 1 is QD1. */
-    @Param({"1"})
+    /**
+     * Requests in flight (closed loop): 1 is QD1; at 32 the requests' buffers land on changing tags, NIC slots and
+     * engine slots, which is what a per-tag view of the caller's buffer would allocate for.
+     */
+    @Param({"1", "32"})
     public int depth;
 
     /** This trial's stack, most recently started first; {@link Leftovers} closes it. */

@@ -6,9 +6,10 @@ import java.util.Arrays;
 /**
  * Duplicates of callers' write buffers, made once per buffer and reused, so sending a caller's bytes allocates
  * nothing while callers reuse their buffers, whichever tag each lands on (a view per tag would be made again every
- * time tags and buffers pair differently). A direct-mapped cache on identity; each view belongs to one command at a
- * time, since a view's position is that command's progress: a buffer written by two commands at once gets a second
- * view for the second. Guarded by the engine's monitor; holds at most {@code 4 x depth} buffers until cleared.
+ * time tags and buffers pair differently). An identity map with linear probing, holding up to {@code 4 x depth}
+ * buffers; when full it starts over (callers that bring a new buffer each time allocate anyway). Each view belongs to
+ * one command at a time, since its position is that command's progress: a buffer written by two commands at once
+ * gets a second view for the second. Guarded by the engine's monitor.
  */
 final class WriteViews {
     private final ByteBuffer[] buffers;
@@ -16,35 +17,51 @@ final class WriteViews {
     /** The slot each view was last handed to. */
     private final HostSlot<?>[] users;
     private final int mask;
+    private final int most;
+    private int size;
 
     WriteViews(int depth) {
-        int size = Integer.highestOneBit(Math.max(4, depth * 4 - 1)) << 1;
-        this.buffers = new ByteBuffer[size];
-        this.views = new ByteBuffer[size];
-        this.users = new HostSlot<?>[size];
-        this.mask = size - 1;
+        this.most = Math.max(4, depth * 4);
+        int capacity = Integer.highestOneBit(most * 2 - 1) << 1; // at most half full
+        this.buffers = new ByteBuffer[capacity];
+        this.views = new ByteBuffer[capacity];
+        this.users = new HostSlot<?>[capacity];
+        this.mask = capacity - 1;
     }
 
     /** A view of {@code buffer}'s bytes for {@code slot}'s command: its position and limit are the engine's. */
     ByteBuffer of(ByteBuffer buffer, HostSlot<?> slot) {
-        int i = System.identityHashCode(buffer) & mask;
-        if (buffers[i] == buffer) {
-            HostSlot<?> user = users[i];
-            if (user != slot && user.inFlight && user.writeView == views[i]) {
-                return buffer.duplicate(); // another command is sending from this view right now
+        int i = home(buffer);
+        for (ByteBuffer known; (known = buffers[i]) != null; i = (i + 1) & mask) {
+            if (known == buffer) {
+                HostSlot<?> user = users[i];
+                if (user != slot && user.inFlight && user.writeView == views[i]) {
+                    return buffer.duplicate(); // another command is sending from this view right now
+                }
+                users[i] = slot;
+                return views[i];
             }
-        } else {
-            buffers[i] = buffer;
-            views[i] = buffer.duplicate();
         }
+        if (size == most) {
+            clear();
+            i = home(buffer);
+        }
+        buffers[i] = buffer;
+        views[i] = buffer.duplicate();
         users[i] = slot;
+        size++;
         return views[i];
     }
 
-    /** Lets go of every caller buffer (the connection is closed). */
+    private int home(ByteBuffer buffer) {
+        return (System.identityHashCode(buffer) * 0x9E3779B9) >>> 8 & mask;
+    }
+
+    /** Lets go of every caller buffer (the connection is closed, or the map is full). */
     void clear() {
         Arrays.fill(buffers, null);
         Arrays.fill(views, null);
         Arrays.fill(users, null);
+        size = 0;
     }
 }

@@ -9,6 +9,10 @@ import java.nio.ByteOrder;
 
 import org.junit.jupiter.api.Test;
 
+import dev.nvmeof.protocol.DataDirection;
+import dev.nvmeof.protocol.NvmCommands;
+import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
+
 /**
  * The hot path allocates nothing: encoding and decoding data PDUs with digests, measured as the bytes this thread
  * allocates over many PDUs (HotSpot's per-thread allocation counter; no timing involved).
@@ -100,6 +104,111 @@ class PduAllocationTest {
         }
         long allocated = allocatedBytes() - before;
         assertTrue(allocated < ROUNDS, "encoding allocated " + allocated + " bytes over " + ROUNDS + " writes");
+    }
+
+    @Test
+    void shouldNotAllocateWhenCallersRotateTheirBuffersOverTheEnginesTags() throws Exception {
+        int depth = 32;
+        int[] completed = new int[1];
+        HostQueueEngine<Object> engine = new HostQueueEngine<>(1, depth, false, false, 8192,
+                new HostQueueEngine.Events<>() {
+                    @Override
+                    public void established(int maxH2cData) {
+                    }
+
+                    @Override
+                    public void completed(Object owner, int cid, int status, int dw0, int dw1) {
+                        completed[0]++;
+                    }
+
+                    @Override
+                    public void failed(QueueFailure failure) {
+                        throw new AssertionError(failure.getMessage());
+                    }
+
+                    @Override
+                    public void writeInterest(boolean wanted) {
+                    }
+                });
+        engine.start(new DiscardChannel());
+        PduEncoder controller = new PduEncoder();
+        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        controller.icResp(icResp, 0, false, false, 131072);
+        engine.receive(icResp.flip());
+
+        ByteBuffer[] buffers = new ByteBuffer[depth]; // the caller's, one per request of its own, as nvme perf has
+        ByteBuffer[] sqes = new ByteBuffer[depth];
+        ByteBuffer[] responses = new ByteBuffer[depth];
+        for (int i = 0; i < depth; i++) {
+            buffers[i] = ByteBuffer.allocateDirect(4096);
+            sqes[i] = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
+            NvmCommands.write(new SubmissionQueueEntryFlyweight().wrap(sqes[i], 0), i, 1, 0, 8, false);
+            ByteBuffer cqe = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+            cqe.putShort(12, (short) i);
+            responses[i] = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
+            controller.capsuleResp(responses[i], cqe, 0);
+            responses[i].flip();
+        }
+        for (int round = 0; round < 2_000; round++) { // warm-up
+            rotate(engine, buffers, sqes, responses, round);
+        }
+        int before = completed[0];
+        long allocatedBefore = allocatedBytes();
+        int rounds = 2_000;
+        for (int round = 0; round < rounds; round++) {
+            rotate(engine, buffers, sqes, responses, round);
+        }
+        long allocated = allocatedBytes() - allocatedBefore;
+        assertEquals(rounds * depth, completed[0] - before);
+        assertTrue(allocated < rounds, "allocated " + allocated + " bytes over " + rounds * depth + " writes");
+    }
+
+    /** One batch of writes: tag t carries buffer (t + round) mod depth, so buffers and tags pair anew each round. */
+    private static void rotate(HostQueueEngine<Object> engine, ByteBuffer[] buffers, ByteBuffer[] sqes,
+            ByteBuffer[] responses, int round) {
+        int depth = buffers.length;
+        for (int tag = 0; tag < depth; tag++) {
+            ByteBuffer data = buffers[(tag + round * 7) % depth];
+            engine.submit(null, sqes[tag], 0, DataDirection.HOST_TO_CONTROLLER, data, 4096,
+                    tag == depth - 1);
+        }
+        for (int tag = 0; tag < depth; tag++) {
+            engine.receive(responses[tag].rewind());
+        }
+    }
+
+    /** Takes every byte and keeps none. */
+    private static final class DiscardChannel implements java.nio.channels.GatheringByteChannel {
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            long n = 0;
+            for (int i = offset; i < offset + length; i++) {
+                n += srcs[i].remaining();
+                srcs[i].position(srcs[i].limit());
+            }
+            return n;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = src.remaining();
+            src.position(src.limit());
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static void encodeOne(PduEncoder encoder, ByteBuffer out, ByteBuffer data, ByteBuffer sqe) {
