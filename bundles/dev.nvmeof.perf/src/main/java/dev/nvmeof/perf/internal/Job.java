@@ -3,6 +3,7 @@ package dev.nvmeof.perf.internal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -66,7 +67,8 @@ final class Job implements Runnable {
 
     private final AtomicInteger completions = new AtomicInteger();
     private int reaped;
-    private volatile boolean waiting;
+    /** The job thread is parked or about to park; the first completion to clear it wakes the thread. */
+    private final AtomicBoolean waiting = new AtomicBoolean();
     private volatile Thread owner;
     private long random;
     private long cursor;
@@ -142,7 +144,7 @@ final class Job implements Runnable {
     /** Called by a completing thread. */
     void signal() {
         completions.incrementAndGet();
-        if (waiting) {
+        if (waiting.get() && waiting.compareAndSet(true, false)) { // one unpark per sleep, not one per completion
             LockSupport.unpark(owner);
         }
     }
@@ -174,11 +176,11 @@ final class Job implements Runnable {
                     throw new IllegalStateException("job " + index + ": " + (slots.length - freeCount)
                             + " I/Os in flight and none completed for " + STALL_NANOS / 1_000_000_000 + " s");
                 }
-                waiting = true;
+                waiting.set(true);
                 if (completions.get() == reaped) {
                     LockSupport.parkNanos(this, PARK_NANOS);
                 }
-                waiting = false;
+                waiting.set(false);
             }
         }
     }
