@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 
 import dev.nvmeof.protocol.CommandIds;
 import dev.nvmeof.protocol.DataDirection;
@@ -38,6 +39,10 @@ public final class HostQueueEngine<R> {
     /** The smallest MAXH2CDATA a controller may grant (NVMe/TCP 1.0, ICResp). */
     public static final int MIN_MAX_H2C_DATA = 4096;
     public static final int MAX_PDUS_PER_WRITE = 16;
+    /** A data PDU's payload with at least this much still to come is read straight into the caller's buffer. */
+    public static final int DIRECT_DATA = 16 * 1024;
+    /** What {@link #read} takes into the transport's buffer at a time while large payloads stream. */
+    static final int STREAMING_READ = 8 * 1024;
 
     /** What the engine tells its transport. */
     public interface Events<R> {
@@ -79,7 +84,7 @@ public final class HostQueueEngine<R> {
     private final PduEncoder encoder = new PduEncoder();
     private final SubmissionQueueEntryFlyweight sqe = new SubmissionQueueEntryFlyweight();
     private final OutputRing ring;
-    private final WriteViews writeViews;
+    private final BufferViews writeViews;
     private final ByteBuffer[] iov = new ByteBuffer[MAX_PDUS_PER_WRITE * 3];
     private final ByteBuffer control = ByteBuffer.allocateDirect(TermReqPdu.MAX_LENGTH)
             .order(ByteOrder.LITTLE_ENDIAN);
@@ -93,6 +98,8 @@ public final class HostQueueEngine<R> {
     private volatile int state = NEW;
 
     // ---- reader only ----
+    private final BufferViews readViews;
+    private final ByteBuffer[] scatter = new ByteBuffer[2];
     private long pdusReceived;
     private int corruptDigests;
 
@@ -120,7 +127,8 @@ public final class HostQueueEngine<R> {
                     slab.slice(at + HEADER_SPACE, 4).order(ByteOrder.LITTLE_ENDIAN));
         }
         this.ring = new OutputRing(depth);
-        this.writeViews = new WriteViews(depth);
+        this.writeViews = new BufferViews(depth);
+        this.readViews = new BufferViews(depth);
     }
 
     public int qid() {
@@ -270,6 +278,56 @@ public final class HostQueueEngine<R> {
         } catch (FatalPduException e) {
             fatal(e.status(), e.errorInformation(), e.shouldSendTermReq(), e.getMessage());
         }
+    }
+
+    /**
+     * Reads from {@code channel} and decodes, at most {@code maxReads} reads, until it has nothing more (reader
+     * thread). PDUs arrive in batches through {@code in}, the transport's receive buffer. While a large data PDU has
+     * {@link #DIRECT_DATA} bytes or more to come, one scattering read puts them straight into the caller's buffer
+     * (one copy, the kernel's, instead of two) and what follows into {@code in}; after a large payload {@code in}
+     * takes only {@link #STREAMING_READ} bytes per read, so that the next payload also goes straight to its caller.
+     *
+     * @return the bytes read, or -1 when the peer closed the connection
+     */
+    public long read(ScatteringByteChannel channel, ByteBuffer in, int maxReads) throws IOException {
+        long total = 0;
+        for (int i = 0; i < maxReads && state != CLOSED; i++) {
+            in.clear();
+            if (decoder.lastDataLength() >= DIRECT_DATA) {
+                in.limit(Math.min(in.capacity(), STREAMING_READ));
+            }
+            int pending = state == OPEN ? decoder.dataPending() : 0;
+            long n;
+            int direct = 0;
+            if (pending >= DIRECT_DATA) {
+                ByteBuffer view = readViews.of(decoder.dataDestination());
+                int at = decoder.dataDestinationIndex();
+                view.clear().position(at).limit(at + pending);
+                scatter[0] = view;
+                scatter[1] = in;
+                n = channel.read(scatter, 0, 2);
+                scatter[0] = null;
+                if (n > 0) {
+                    direct = (int) Math.min(n, pending);
+                    decoder.dataPlaced(view, direct);
+                }
+            } else {
+                n = channel.read(in);
+            }
+            if (n < 0) {
+                return -1;
+            }
+            total += n;
+            boolean full = !in.hasRemaining();
+            if (n > direct) {
+                in.flip();
+                receive(in);
+            }
+            if (!full) {
+                return total;
+            }
+        }
+        return total;
     }
 
     /** The channel takes data again after {@link Events#writeInterest} asked. */

@@ -44,10 +44,10 @@ final class HostSlot<R> {
     }
 
     /** Takes the caller's data, from {@code buffer}'s position; a write gets a reused view of it. */
-    void bind(ByteBuffer buffer, boolean write, WriteViews views) {
+    void bind(ByteBuffer buffer, boolean write, BufferViews views) {
         data = buffer;
         dataStart = buffer.position();
-        writeView = write ? views.of(buffer, this) : null;
+        writeView = write ? views.forWrite(buffer, this) : null;
     }
 
     /** Encodes the CapsuleCmd of the command just started, with its in-capsule data and digest if any. */

@@ -74,6 +74,7 @@ public final class PduDecoder {
     private int dataIndex;
     private ByteBuffer destination;
     private boolean expectDataDigest;
+    private int lastDataLength;
     private int digestFilled;
     private int receivedDigest;
 
@@ -182,6 +183,60 @@ public final class PduDecoder {
             throw e;
         }
         return completed;
+    }
+
+    /**
+     * Bytes of the current data PDU still to come while the decoder waits for them and knows where they go (a
+     * C2HData, H2CData or in-capsule payload with a destination), else 0. A reader may then read them straight into
+     * {@link #dataDestination()} from index {@link #dataDestinationIndex()}, saving the copy out of its own buffer,
+     * and report them with {@link #dataPlaced}.
+     */
+    public int dataPending() {
+        return state == State.AWAIT_DATA && destination != null ? dataRemaining : 0;
+    }
+
+    /** Where the pending data goes (index {@link #dataDestinationIndex()} on); null when none is pending. */
+    public ByteBuffer dataDestination() {
+        return dataPending() > 0 ? destination : null;
+    }
+
+    public int dataDestinationIndex() {
+        return dataIndex;
+    }
+
+    /** The payload length of the latest data PDU (or in-capsule data): what a reader expects to come next. */
+    public int lastDataLength() {
+        return lastDataLength;
+    }
+
+    /**
+     * The reader placed the next {@code n} bytes of the pending data into the destination itself; {@code placed} is
+     * the view it read through, its position just past them (the data digest is computed over them there).
+     *
+     * @return the number of PDUs completed (1 when these were the last bytes and no data digest follows)
+     * @throws IllegalArgumentException if {@code n} is not within what was pending
+     */
+    public int dataPlaced(ByteBuffer placed, int n) {
+        if (n <= 0 || n > dataPending()) {
+            throw new IllegalArgumentException(n + " bytes placed, " + dataPending() + " pending");
+        }
+        if (expectDataDigest) {
+            int end = placed.position();
+            int limit = placed.limit();
+            placed.limit(end).position(end - n);
+            crc.update(placed);
+            placed.limit(limit).position(end);
+        }
+        dataIndex += n;
+        dataRemaining -= n;
+        if (dataRemaining > 0) {
+            return 0;
+        }
+        if (expectDataDigest) {
+            state = State.AWAIT_DDGST;
+            return 0;
+        }
+        return endData(true);
     }
 
     /**
@@ -424,6 +479,7 @@ public final class PduDecoder {
     }
 
     private int startData(ByteBuffer dst, int index, int length) {
+        lastDataLength = length;
         destination = dst;
         dataIndex = index;
         dataRemaining = length;

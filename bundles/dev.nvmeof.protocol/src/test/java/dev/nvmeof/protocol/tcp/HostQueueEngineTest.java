@@ -213,6 +213,43 @@ class HostQueueEngineTest {
     }
 
     @Test
+    void shouldReadLargePayloadsStraightIntoTheCallersBuffersWhateverTheSocketHandsOverAtATime() throws Exception {
+        open(4096);
+        int[] sizes = {65536, 4096, 131072, 512, 32768};
+        ByteBuffer[] buffers = new ByteBuffer[sizes.length];
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (int tag = 0; tag < sizes.length; tag++) {
+            buffers[tag] = ByteBuffer.allocateDirect(sizes[tag] + 100).position(50).limit(50 + sizes[tag]);
+            assertTrue(engine.submit("r" + tag, sqe(tag, false, sizes[tag] / 512), 0,
+                    DataDirection.CONTROLLER_TO_HOST, buffers[tag], sizes[tag], tag == sizes.length - 1));
+            byte[] data = pattern(sizes[tag], 20 + tag);
+            int half = sizes[tag] / 2; // two PDUs, the second completing with a CapsuleResp
+            ByteBuffer first = c2hData(tag, 0, java.util.Arrays.copyOf(data, half), false);
+            ByteBuffer second = c2hData(tag, half, java.util.Arrays.copyOfRange(data, half, sizes[tag]), false);
+            stream.write(first.array(), 0, first.position());
+            stream.write(second.array(), 0, second.position());
+            ByteBuffer response = capsuleResp(tag, 0);
+            stream.write(response.array(), 0, response.position());
+        }
+        ChunkedChannel socket = new ChunkedChannel(stream.toByteArray(), new Random(5));
+        ByteBuffer in = ByteBuffer.allocateDirect(16384);
+        for (int reads = 0; reads < 10_000 && socket.left() > 0; reads++) {
+            assertTrue(engine.read(socket, in, 4) >= 0);
+        }
+        assertEquals(0, socket.left(), "everything was read");
+
+        assertEquals(List.of("r0:0", "r1:0", "r2:0", "r3:0", "r4:0"), events.completed);
+        assertNull(events.failure);
+        for (int tag = 0; tag < sizes.length; tag++) {
+            byte[] placed = new byte[sizes[tag]];
+            buffers[tag].get(50, placed);
+            assertArrayEquals(pattern(sizes[tag], 20 + tag), placed, "the data of command " + tag);
+            assertEquals(50, buffers[tag].position(), "its position left alone");
+        }
+        assertTrue(socket.scattered > 0, "some payload went straight to the caller's buffer");
+    }
+
+    @Test
     void shouldFailTheConnectionForReadDataBeyondTheCommandsLengthEvenWithinTheCallersBuffer() {
         open(4096);
         ByteBuffer buffer = ByteBuffer.allocate(4096);
@@ -325,6 +362,59 @@ class HostQueueEngineTest {
         assertEquals(QueueFailure.Kind.NEGOTIATION_FAILED, events.failure.kind(), events.failure.getMessage());
         assertFalse(events.failure.reconnectable(), "connecting again the same way cannot succeed");
         assertFalse(engine.open());
+    }
+
+    /** A socket handing over its bytes in random pieces; counts the reads that scattered into two buffers. */
+    private static final class ChunkedChannel implements java.nio.channels.ScatteringByteChannel {
+        private final byte[] bytes;
+        private final Random random;
+        private int at;
+        int scattered;
+
+        ChunkedChannel(byte[] bytes, Random random) {
+            this.bytes = bytes;
+            this.random = random;
+        }
+
+        int left() {
+            return bytes.length - at;
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) {
+            if (length > 1) {
+                scattered++;
+            }
+            int budget = Math.min(left(), 1 + random.nextInt(70_000));
+            long n = 0;
+            for (int i = offset; i < offset + length && budget > 0; i++) {
+                int take = Math.min(budget, dsts[i].remaining());
+                dsts[i].put(bytes, at, take);
+                at += take;
+                budget -= take;
+                n += take;
+            }
+            return n;
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts) {
+            return read(dsts, 0, dsts.length);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            return (int) read(new ByteBuffer[] {dst}, 0, 1);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** What the engine reported. */

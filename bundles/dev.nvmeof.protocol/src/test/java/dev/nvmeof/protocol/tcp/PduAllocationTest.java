@@ -149,7 +149,7 @@ class PduAllocationTest {
             controller.capsuleResp(responses[i], cqe, 0);
             responses[i].flip();
         }
-        for (int round = 0; round < 2_000; round++) { // warm-up
+        for (int round = 0; round < 6_000; round++) { // warm-up
             rotate(engine, buffers, sqes, responses, round);
         }
         int before = completed[0];

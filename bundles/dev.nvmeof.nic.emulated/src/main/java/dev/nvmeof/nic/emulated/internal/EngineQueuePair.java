@@ -179,21 +179,16 @@ final class EngineQueuePair implements QueuePair {
     }
 
     private void read() throws IOException {
-        for (int i = 0; i < 16 && receiving(); i++) {
-            int n = channel.read(in);
-            if (n < 0) {
-                fail(QueueFailure.connectionLost(options.qid(), "the controller closed the connection",
-                        new EOFException()));
-                return;
-            }
-            engine.counters.bytesIn.addAndGet(n);
-            in.flip();
-            protocol.receive(in);
-            in.clear();
-            if (n < in.capacity()) {
-                return;
-            }
+        if (!receiving()) {
+            return;
         }
+        long n = protocol.read(channel, in, 16);
+        if (n < 0) {
+            fail(QueueFailure.connectionLost(options.qid(), "the controller closed the connection",
+                    new EOFException()));
+            return;
+        }
+        engine.counters.bytesIn.addAndGet(n);
     }
 
     private boolean receiving() {

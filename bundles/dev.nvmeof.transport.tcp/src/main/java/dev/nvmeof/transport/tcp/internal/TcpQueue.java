@@ -192,21 +192,11 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
         }
     }
 
-    /** Reads and decodes until the socket is drained (or {@link #MAX_READS} buffers). */
+    /** Reads and decodes until the socket is drained (or {@link #MAX_READS} reads). */
     private void read() throws IOException {
-        for (int i = 0; i < MAX_READS && receiving(); i++) {
-            int n = channel.read(in);
-            if (n < 0) {
-                fail(NvmeTransportException.connectionLost("queue " + qid() + " to " + address()
-                        + ": the controller closed the connection", new EOFException()));
-                return;
-            }
-            in.flip();
-            engine.receive(in);
-            in.clear();
-            if (n < in.capacity()) {
-                return;
-            }
+        if (receiving() && engine.read(channel, in, MAX_READS) < 0) {
+            fail(NvmeTransportException.connectionLost("queue " + qid() + " to " + address()
+                    + ": the controller closed the connection", new EOFException()));
         }
     }
 
