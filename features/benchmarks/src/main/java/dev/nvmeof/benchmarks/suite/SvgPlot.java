@@ -99,7 +99,8 @@ final class SvgPlot {
             String color) {
         double v = Double.isFinite(value) ? Math.max(0, value) : 0;
         double h = PLOT_HEIGHT * v / max;
-        s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
+        s.append(String.format(Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
                 x, baseline - h, width - 2, h, color));
         s.append(text((int) Math.round(x + width / 2), (int) Math.round(baseline - h - 3), "middle",
                 "font-size=\"9\"", String.format(Locale.ROOT, v >= 100 ? "%,.0f" : "%.1f", v)));

@@ -23,9 +23,9 @@ import org.w3c.dom.Document;
 /**
  * A few-second smoke of the suite, so CI notices when it breaks: one round of 0.3 s per variant (after 0.1 s of
  * ramp) at both placements (co-located and split), benchmark a at QD1 and QD32, one b, both c loads on both
- * transports, and the ceilings. It asserts what a user sees: the report and the plot are written and well formed, every configuration has its
- * figures at every placement, the placements and their pinned threads are named, no I/O failed or read wrong data;
- * nothing about speed or duration.
+ * transports, and the ceilings. It asserts what a user sees: the report and the plot are written and well formed,
+ * every configuration has its figures at every placement, the placements and their pinned threads are named, no I/O
+ * failed or read wrong data; nothing about speed or duration.
  */
 class BenchmarkSuiteSmokeTest {
 
