@@ -31,6 +31,8 @@ final class Job implements Runnable {
     static final long HIGHEST_LATENCY = TimeUnit.SECONDS.toNanos(60);
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int REDRAWS = 16;
+    /** With rate_iops, a schedule behind by up to this is made up as fio does (as fast as slots free); past, dropped. */
+    private static final long BACKLOG_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     final int index;
     private final BlockDevice device;
@@ -76,9 +78,8 @@ final class Job implements Runnable {
     private long measuredSubmitted;
     private long measureStart;
     private long end;
-    /** With rate_iops: nanoseconds between two I/Os (0 without a rate), and how late the schedule may run. */
+    /** With rate_iops: nanoseconds between two I/Os; 0 without a rate. */
     private final double intervalNanos;
-    private final long backlogNanos;
     /** With rate_iops: the next I/O is due at {@code scheduleOrigin + dueOffset}. */
     private long scheduleOrigin;
     private double dueOffset;
@@ -96,7 +97,6 @@ final class Job implements Runnable {
         this.committed = options.verify() ? new int[Math.toIntExact(units)] : null;
         int depth = options.ioDepth();
         this.intervalNanos = options.rateIops() == 0 ? 0 : 1e9 / options.rateIops();
-        this.backlogNanos = (long) (intervalNanos * depth);
         ByteBuffer pool = ByteBuffer.allocateDirect(depth * options.blockSize() + 4096).alignedSlice(4096);
         this.slots = new Slot[depth];
         this.free = new int[depth];
@@ -211,8 +211,8 @@ final class Job implements Runnable {
 
     /**
      * With rate_iops, in the run: whether the schedule's next I/O is due; taking it moves the schedule on by one
-     * interval. Whatever is due goes out in one batch. A schedule more than iodepth intervals behind (the device
-     * stalled) drops the excess rather than bursting it.
+     * interval. Whatever is due goes out in one batch, so a short stall (the thread descheduled, a GC pause) is made
+     * up and the offered load holds; a schedule more than a second behind drops the excess rather than bursting it.
      */
     private boolean due(Phase phase) {
         if (phase != Phase.RUN || intervalNanos == 0) {
@@ -223,8 +223,8 @@ final class Job implements Runnable {
         if (late < 0) {
             return false;
         }
-        if (late > backlogNanos) {
-            dueOffset = now - scheduleOrigin - backlogNanos;
+        if (late > BACKLOG_NANOS) {
+            dueOffset = now - scheduleOrigin - BACKLOG_NANOS;
         }
         dueOffset += intervalNanos;
         return true;
