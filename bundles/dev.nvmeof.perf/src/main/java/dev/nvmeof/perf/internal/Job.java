@@ -31,7 +31,7 @@ final class Job implements Runnable {
     static final long HIGHEST_LATENCY = TimeUnit.SECONDS.toNanos(60);
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int REDRAWS = 16;
-    /** With rate_iops, a schedule behind by up to this is made up as fio does (as fast as slots free); past, dropped. */
+    /** With rate_iops, a schedule behind by up to this is made up as fio does (as slots free); past it, dropped. */
     private static final long BACKLOG_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     final int index;

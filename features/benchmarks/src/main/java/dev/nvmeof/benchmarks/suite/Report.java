@@ -202,6 +202,10 @@ final class Report {
 
     /** Rule 1: what ran where. */
     private void pinningSection(StringBuilder md) {
+        if (!options.pins()) {
+            md.append("**Placement**: unpinned (no thread pinned: the scheduler placed them; rule 1 not met).\n\n");
+            return;
+        }
         md.append("**Placement** (threads pinned by name with `taskset -p -c CPU TID` once they existed, before the")
                 .append(" ramp ended, checked in `/proc/<tid>/status` Cpus_allowed_list, and moved back to ")
                 .append(pinning.restoreCpus()).append(" after each measurement; the suite's `main` thread is pinned")
