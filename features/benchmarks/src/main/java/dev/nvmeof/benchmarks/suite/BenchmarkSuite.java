@@ -318,8 +318,7 @@ public final class BenchmarkSuite {
                     pinner.stop();
                 }
                 // the window opens after the prefill and the ramp, so at called + ramp at the earliest
-                boolean inTime = !placement.pinned() || pinner.pinnedAt() != 0 && pinner.pinnedAt() - (called + ramp)
-                        < 0;
+                boolean inTime = !placement.pinned() || pinner.pinnedBefore(called + ramp);
                 return Run.of(result, inTime);
             } finally {
                 pinning.unpin();

@@ -44,6 +44,7 @@ class BenchmarkSuiteSmokeTest {
         assertEquals(0, report.ioErrors(), printed);
         assertTrue(report.verifiedReads() > 0, "a sample of the reads was checked: " + printed);
         assertEquals(List.of(), report.missingFigures(), printed);
+        assertEquals(0, report.pinnedLate(), "the perf jobs are born on the host side's CPU: " + printed);
         for (Report.Ratio r : report.ratios()) {
             assertTrue(r.min() > 0 && Double.isFinite(r.max()), r.toString());
         }
