@@ -20,9 +20,11 @@ import java.time.Duration;
  *                    when the run reads, the region is written with the pattern first
  * @param verifyEvery with {@code verify}, one read in this many is checked
  * @param seed        of the random offsets and of the read/write choice
+ * @param rateIops    when above 0, each job issues I/Os on a schedule at this rate (fio's {@code rate_iops}, per
+ *                    job): a fixed offered load, at most {@code ioDepth} in flight; 0 for as fast as it completes
  */
 public record PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, int jobs, Duration runtime,
-        long ioCount, Duration rampTime, long sizeBytes, boolean verify, int verifyEvery, long seed) {
+        long ioCount, Duration rampTime, long sizeBytes, boolean verify, int verifyEvery, long seed, long rateIops) {
 
     public static final int MAX_IO_DEPTH = 1024;
     public static final int MAX_JOBS = 64;
@@ -30,6 +32,8 @@ public record PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, in
     /** All jobs' buffers together. */
     public static final long MAX_BUFFER_BYTES = 1L << 30;
     public static final Duration MAX_RUNTIME = Duration.ofDays(1);
+    /** Per job; past this the schedule's interval (1 ns) could not be kept anyway. */
+    public static final long MAX_RATE_IOPS = 100_000_000L;
 
     public PerfOptions {
         if (rw == null || runtime == null || rampTime == null) {
@@ -50,6 +54,14 @@ public record PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, in
         check(ioCount >= 0, "number_ios " + ioCount + " is negative");
         check(sizeBytes >= 0, "size " + sizeBytes + " is negative");
         check(verifyEvery >= 1, "verify interval " + verifyEvery + " is below 1");
+        check(rateIops >= 0 && rateIops <= MAX_RATE_IOPS, "rate_iops " + rateIops + " is not 0.." + MAX_RATE_IOPS);
+    }
+
+    /** The options of version 1.0, without a rate limit. */
+    public PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, int jobs, Duration runtime, long ioCount,
+            Duration rampTime, long sizeBytes, boolean verify, int verifyEvery, long seed) {
+        this(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify, verifyEvery,
+                seed, 0);
     }
 
     private static void check(boolean condition, String message) {
@@ -61,70 +73,76 @@ public record PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, in
     /** fio's defaults: 4 KiB random reads, iodepth 1, one job, 10 s, no ramp, the whole device, no verify. */
     public static PerfOptions defaults() {
         return new PerfOptions(Rw.RANDREAD, 100, 4096, 1, 1, Duration.ofSeconds(10), 0, Duration.ZERO, 0, false,
-                16, 0x5EEDL);
+                16, 0x5EEDL, 0);
     }
 
     /** Sets the pattern and its default read share ({@link Rw#defaultReadPercent()}). */
     public PerfOptions withRw(Rw value) {
         return new PerfOptions(value, value.defaultReadPercent(), blockSize, ioDepth, jobs, runtime, ioCount,
-                rampTime, sizeBytes, verify, verifyEvery, seed);
+                rampTime, sizeBytes, verify, verifyEvery, seed, rateIops);
     }
 
     /** The reads' share of a mix; refused for a pattern that is not one. */
     public PerfOptions withReadPercent(int value) {
         check(rw.mixed(), "rwmixread applies to rw and randrw, not " + rw.fioName());
         return new PerfOptions(rw, value, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, seed);
+                verifyEvery, seed, rateIops);
     }
 
     public PerfOptions withBlockSize(int value) {
         return new PerfOptions(rw, readPercent, value, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, seed);
+                verifyEvery, seed, rateIops);
     }
 
     public PerfOptions withIoDepth(int value) {
         return new PerfOptions(rw, readPercent, blockSize, value, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, seed);
+                verifyEvery, seed, rateIops);
     }
 
     public PerfOptions withJobs(int value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, value, runtime, ioCount, rampTime, sizeBytes,
-                verify, verifyEvery, seed);
+                verify, verifyEvery, seed, rateIops);
     }
 
     public PerfOptions withRuntime(Duration value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, value, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, seed);
+                verifyEvery, seed, rateIops);
     }
 
     /** Each job's measured I/O count; with it alone (runtime 0), the run ends only by count. */
     public PerfOptions withIoCount(long value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, value, rampTime, sizeBytes, verify,
-                verifyEvery, seed);
+                verifyEvery, seed, rateIops);
     }
 
     public PerfOptions withRampTime(Duration value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, value, sizeBytes, verify,
-                verifyEvery, seed);
+                verifyEvery, seed, rateIops);
     }
 
     public PerfOptions withSize(long bytes) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, bytes, verify,
-                verifyEvery, seed);
+                verifyEvery, seed, rateIops);
     }
 
     public PerfOptions withVerify(boolean value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, value,
-                verifyEvery, seed);
+                verifyEvery, seed, rateIops);
     }
 
     public PerfOptions withVerifyEvery(int value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                value, seed);
+                value, seed, rateIops);
     }
 
     public PerfOptions withSeed(long value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, value);
+                verifyEvery, value, rateIops);
+    }
+
+    /** Each job's offered load in I/Os per second (fio's {@code rate_iops}); 0 for none. */
+    public PerfOptions withRateIops(long value) {
+        return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
+                verifyEvery, seed, value);
     }
 }

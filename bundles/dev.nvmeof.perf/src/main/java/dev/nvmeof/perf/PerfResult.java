@@ -12,9 +12,19 @@ import dev.nvmeof.api.CpuAccounting;
  * @param verifyErrors  checked reads whose data was wrong
  * @param firstError    the first failed I/O or wrong data, said in one line; null when there was none
  * @param stopped       the run was stopped before its end (interrupted): the figures cover what ran
+ * @param hostAllocatedBytes heap bytes the host side's threads allocated in the window (the perf jobs
+ *                      {@code perf-*}, the tcp event loops {@code nvme-tcp-*}, NIC engines {@code nic-*}, the
+ *                      drivers' completion threads {@code irq/*}; not the target's); -1 where the JVM cannot say
  */
 public record PerfResult(String device, PerfOptions options, long elapsedNanos, Direction read, Direction write,
-        CpuAccounting.Snapshot cpu, long verified, long verifyErrors, String firstError, boolean stopped) {
+        CpuAccounting.Snapshot cpu, long verified, long verifyErrors, String firstError, boolean stopped,
+        long hostAllocatedBytes) {
+
+    /** The result of version 1.0, without the allocation figure. */
+    public PerfResult(String device, PerfOptions options, long elapsedNanos, Direction read, Direction write,
+            CpuAccounting.Snapshot cpu, long verified, long verifyErrors, String firstError, boolean stopped) {
+        this(device, options, elapsedNanos, read, write, cpu, verified, verifyErrors, firstError, stopped, -1);
+    }
 
     /**
      * Latency in nanoseconds from submit to completion callback, of the I/Os that succeeded; all 0 without any.
@@ -48,6 +58,11 @@ public record PerfResult(String device, PerfOptions options, long elapsedNanos, 
 
     public double mibPerSecond() {
         return elapsedNanos <= 0 ? 0 : (read.bytes + write.bytes) * 1e9 / elapsedNanos / (1 << 20);
+    }
+
+    /** Host-side heap bytes per successful I/O (benchmark e); NaN without I/O or without the figure. */
+    public double hostAllocatedBytesPerIo() {
+        return ios() == 0 || hostAllocatedBytes < 0 ? Double.NaN : (double) hostAllocatedBytes / ios();
     }
 
     /** CPU microseconds per successful I/O of one class's nanoseconds; NaN without I/O. */

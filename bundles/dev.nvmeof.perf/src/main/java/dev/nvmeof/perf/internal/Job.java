@@ -18,7 +18,8 @@ import dev.nvmeof.perf.PerfOptions;
  * One job: a thread with its own requests, buffers and histograms, keeping {@code iodepth} requests in flight on
  * its part of the region. Completions only mark their slot done and wake the thread if it sleeps; the thread reaps,
  * records and resubmits what it reaped as one batch (one write per queue), so requests stay on the queue its own
- * thread picks and the histograms have one writer. Nothing is allocated per I/O.
+ * thread picks and the histograms have one writer. With {@code rate_iops} the run's I/Os are issued on a schedule:
+ * the thread parks until the next one is due and issues whatever is due as one batch. Nothing is allocated per I/O.
  *
  * <p>Phases: {@code PREFILL} writes the region with {@link DataPattern} (verifying runs that read), {@code RUN} is
  * the ramp and the measured window, {@code READBACK} reads and checks what a verifying run wrote.
@@ -31,6 +32,8 @@ final class Job implements Runnable {
     static final long HIGHEST_LATENCY = TimeUnit.SECONDS.toNanos(60);
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int REDRAWS = 16;
+    /** With rate_iops, a schedule behind by up to this is made up as fio does (as slots free); past it, dropped. */
+    private static final long BACKLOG_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     final int index;
     private final BlockDevice device;
@@ -77,6 +80,11 @@ final class Job implements Runnable {
     private long measuredSubmitted;
     private long measureStart;
     private long end;
+    /** With rate_iops: nanoseconds between two I/Os; 0 without a rate. */
+    private final double intervalNanos;
+    /** With rate_iops: the next I/O is due at {@code scheduleOrigin + dueOffset}. */
+    private long scheduleOrigin;
+    private double dueOffset;
 
     Job(int index, BlockDevice device, PerfOptions options, Window window, long firstLba, long units) {
         this.index = index;
@@ -90,6 +98,7 @@ final class Job implements Runnable {
         this.random = options.seed() * 0x9E3779B97F4A7C15L + index + 1;
         this.committed = options.verify() ? new int[Math.toIntExact(units)] : null;
         int depth = options.ioDepth();
+        this.intervalNanos = options.rateIops() == 0 ? 0 : 1e9 / options.rateIops();
         ByteBuffer pool = ByteBuffer.allocateDirect(depth * options.blockSize() + 4096).alignedSlice(4096);
         this.slots = new Slot[depth];
         this.free = new int[depth];
@@ -156,13 +165,15 @@ final class Job implements Runnable {
         measureStart = window.measureStart;
         end = window.end;
         long lastCompletion = System.nanoTime();
+        scheduleOrigin = lastCompletion;
+        dueOffset = 0;
         while (true) {
             if (reap(phase) > 0) {
                 lastCompletion = System.nanoTime();
             }
             boolean more = true;
             int prepared = 0;
-            while (freeCount > 0 && (more = more(phase))) {
+            while (freeCount > 0 && (more = more(phase)) && due(phase)) {
                 batch[prepared++] = prepare(phase);
             }
             if (prepared > 0) {
@@ -178,7 +189,7 @@ final class Job implements Runnable {
                 }
                 waiting.set(true);
                 if (completions.get() == reaped) {
-                    LockSupport.parkNanos(this, PARK_NANOS);
+                    LockSupport.parkNanos(this, parkNanos(phase));
                 }
                 waiting.set(false);
             }
@@ -198,6 +209,36 @@ final class Job implements Runnable {
                 return !window.stop && System.nanoTime() - end < 0
                         && (options.ioCount() == 0 || measuredSubmitted < options.ioCount());
         }
+    }
+
+    /**
+     * With rate_iops, in the run: whether the schedule's next I/O is due; taking it moves the schedule on by one
+     * interval. Whatever is due goes out in one batch, so a short stall (the thread descheduled, a GC pause) is made
+     * up and the offered load holds; a schedule more than a second behind drops the excess rather than bursting it.
+     */
+    private boolean due(Phase phase) {
+        if (phase != Phase.RUN || intervalNanos == 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        long late = now - (scheduleOrigin + (long) dueOffset);
+        if (late < 0) {
+            return false;
+        }
+        if (late > BACKLOG_NANOS) {
+            dueOffset = now - scheduleOrigin - BACKLOG_NANOS;
+        }
+        dueOffset += intervalNanos;
+        return true;
+    }
+
+    /** Until a completion wakes us, or with a rate and a free slot, the next I/O falls due: no sleep per I/O. */
+    private long parkNanos(Phase phase) {
+        if (phase != Phase.RUN || intervalNanos == 0 || freeCount == 0) {
+            return PARK_NANOS;
+        }
+        long untilDue = scheduleOrigin + (long) dueOffset - System.nanoTime();
+        return Math.max(1, Math.min(PARK_NANOS, untilDue));
     }
 
     /** Takes a free slot and readies its request (submitted with the rest of the batch). */

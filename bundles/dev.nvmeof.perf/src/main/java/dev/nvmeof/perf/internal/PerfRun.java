@@ -1,5 +1,6 @@
 package dev.nvmeof.perf.internal;
 
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,7 +16,7 @@ import dev.nvmeof.perf.PerfResult;
 /**
  * One run: splits the region among the jobs, starts their threads ({@code perf-<device>-<n>}, host threads for
  * {@link CpuAccounting}), opens the measured window once every job is prepared, reports progress once a second,
- * takes the CPU snapshots at the window's edges, and merges the jobs' figures.
+ * takes the CPU and host-side allocation snapshots at the window's edges, and merges the jobs' figures.
  */
 public final class PerfRun {
     /** With verify, each job's part of the region is at most this many I/O units (an int each). */
@@ -31,6 +32,8 @@ public final class PerfRun {
     private final Job[] jobs;
     private boolean interrupted;
     private long stoppedAt;
+    /** Host-side allocation when the window opened, taken with the first CPU snapshot. */
+    private Map<Long, Long> allocationStart;
 
     public PerfRun(BlockDevice device, PerfOptions options, Consumer<PerfProgress> progress) {
         this.device = device;
@@ -75,6 +78,7 @@ public final class PerfRun {
         }
         CpuAccounting.Snapshot cpuStart = null;
         CpuAccounting.Snapshot cpuEnd = null;
+        long allocated = -1;
         long start = 0;
         try {
             awaitPrepared();
@@ -86,6 +90,7 @@ public final class PerfRun {
             window.go.countDown();
             cpuStart = tickUntil(measureStart, start);
             cpuEnd = CpuAccounting.snapshot();
+            allocated = HostAllocation.between(allocationStart, HostAllocation.sample());
             window.measured.countDown();
             if (!await(window.finished, JOIN_NANOS)) {
                 throw new IllegalStateException(device.name() + ": the jobs did not finish");
@@ -103,7 +108,7 @@ public final class PerfRun {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return result(cpuEnd.minus(cpuStart), start);
+        return result(cpuEnd.minus(cpuStart), allocated);
     }
 
     private void awaitPrepared() {
@@ -129,9 +134,14 @@ public final class PerfRun {
             long now = System.nanoTime();
             if (cpuStart == null && now - measureStart >= 0) {
                 cpuStart = CpuAccounting.snapshot();
+                allocationStart = HostAllocation.sample();
             }
             if (now - window.end >= 0 && cpuStart != null || ran.getCount() == 0) {
-                return cpuStart == null ? CpuAccounting.snapshot() : cpuStart;
+                if (cpuStart == null) {
+                    allocationStart = HostAllocation.sample();
+                    return CpuAccounting.snapshot();
+                }
+                return cpuStart;
             }
             if (now - nextTick >= 0) {
                 long completed = sum(0);
@@ -173,7 +183,7 @@ public final class PerfRun {
         }
     }
 
-    private PerfResult result(CpuAccounting.Snapshot cpu, long start) {
+    private PerfResult result(CpuAccounting.Snapshot cpu, long hostAllocatedBytes) {
         Histogram reads = new Histogram(1, Job.HIGHEST_LATENCY, 3);
         Histogram writes = new Histogram(1, Job.HIGHEST_LATENCY, 3);
         long windowEnd = window.end;
@@ -200,7 +210,7 @@ public final class PerfRun {
                 new PerfResult.Direction(reads.getTotalCount(), counts[0], reads.getTotalCount() * bs, latency(reads)),
                 new PerfResult.Direction(writes.getTotalCount(), counts[1], writes.getTotalCount() * bs,
                         latency(writes)),
-                cpu, counts[2], counts[3], firstError, interrupted);
+                cpu, counts[2], counts[3], firstError, interrupted, hostAllocatedBytes);
     }
 
     private static PerfResult.Latency latency(Histogram h) {

@@ -18,10 +18,20 @@ class JobAllocationTest {
 
     @Test
     void shouldAllocateNothingPerIo() throws Exception {
+        assertNothingAllocatedPerIo(50_000, 0);
+    }
+
+    @Test
+    void shouldAllocateNothingPerIoOnARateSchedule() throws Exception {
+        // parks until the next I/O is due and issues what is due: 20,000 I/Os at 200k IOPS, twice
+        assertNothingAllocatedPerIo(20_000, 200_000);
+    }
+
+    private static void assertNothingAllocatedPerIo(int ios, long rateIops) throws Exception {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        int ios = 50_000;
         PerfOptions options = PerfOptions.defaults().withRw(Rw.RANDRW).withReadPercent(70).withIoDepth(16)
-                .withRuntime(Duration.ZERO).withIoCount(ios).withSize(1 << 20).withVerify(true).withVerifyEvery(2);
+                .withRuntime(Duration.ZERO).withIoCount(ios).withSize(1 << 20).withVerify(true).withVerifyEvery(2)
+                .withRateIops(rateIops);
         try (FakeDevice device = new FakeDevice(1 << 20, 512)) {
             Window window = new Window(1);
             window.measureStart = System.nanoTime();

@@ -47,6 +47,31 @@ class PerfEngineTest {
         assertTrue(0 < lat.p50() && lat.p50() <= lat.p99() && lat.p99() <= lat.p999() && lat.p999() <= lat.max(),
                 lat.toString());
         assertTrue(r.cpu().hostNanos() > 0, "the jobs' threads are host threads");
+        assertTrue(r.hostAllocatedBytes() >= 0, "the jobs' threads are counted for benchmark e: " + r);
+    }
+
+    @Test
+    void shouldIssueNoFasterThanRateIopsOverACountBoundedRun() {
+        int rate = 2_000;
+        int count = 400;
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withIoDepth(8).withIoCount(count).withRateIops(rate),
+                null);
+
+        assertEquals(count, r.read().ios(), "every scheduled read completed");
+        assertEquals(0, r.errors());
+        // The schedule lets one read out per 1/rate s from the job's start: the window holds count - 1 intervals
+        // at least, whatever the machine's speed (a slow machine only lowers the achieved rate).
+        assertTrue(r.iops() <= rate * count / (count - 1.0), "achieved " + r.iops() + " IOPS against a rate of "
+                + rate + ": " + r);
+        assertEquals(rate, r.options().rateIops());
+    }
+
+    @Test
+    void shouldRefuseANegativeRateIops() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> options(Rw.RANDREAD).withRateIops(-1));
+
+        assertEquals("rate_iops -1 is not 0..100000000", e.getMessage());
     }
 
     @Test

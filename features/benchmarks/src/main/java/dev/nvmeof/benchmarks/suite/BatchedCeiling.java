@@ -8,17 +8,20 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.HdrHistogram.Histogram;
 
 /**
  * The batched request/response ceiling of the shared {@code BENCHMARKS.md}: one client thread keeps {@code depth}
- * 72-byte requests (a CapsuleCmd) outstanding on a loopback socket; one server thread ({@code ceiling-server})
- * answers each with 4,120 bytes (a C2HData header, 4 KiB, a CapsuleResp). Both sides read whatever has arrived and
- * answer all of it with one write, as a good NVMe/TCP implementation batches. TCP_NODELAY. With {@code selector}
- * each side waits in its own {@link Selector} when nothing has arrived (an event loop's epoll wait, as our stack's
- * threads do); without, it blocks in {@code read} (fewer system calls: a higher ceiling).
+ * 72-byte requests (a CapsuleCmd) outstanding on a loopback socket ({@code ceiling-client}); one server thread
+ * ({@code ceiling-server}) answers each with 4,120 bytes (a C2HData header, 4 KiB, a CapsuleResp). Both sides read
+ * whatever has arrived and answer all of it with one write, as a good NVMe/TCP implementation batches. TCP_NODELAY.
+ * With {@code selector} each side waits in its own {@link Selector} when nothing has arrived (an event loop's epoll
+ * wait, as our stack's threads do); without, it blocks in {@code read} (fewer system calls: a higher ceiling).
  * Responses come back in order, so each round trip's latency is its response's arrival minus its request's send
  * (a ring of send times); at QD1 that is the ping-pong latency the host's QD1 latency is compared with.
  */
@@ -40,6 +43,15 @@ public final class BatchedCeiling {
     /** Runs {@code ramp} unmeasured, then {@code window} measured, at {@code depth} requests outstanding. */
     public static Result run(int depth, long rampNanos, long windowNanos, boolean selector) throws IOException,
             InterruptedException {
+        return run(depth, rampNanos, windowNanos, selector, () -> { });
+    }
+
+    /**
+     * As {@link #run(int, long, long, boolean)}; {@code pinThreads} runs on the client thread once both threads
+     * exist and are connected, before the ramp: where the suite pins them.
+     */
+    static Result run(int depth, long rampNanos, long windowNanos, boolean selector, Runnable pinThreads)
+            throws IOException, InterruptedException {
         if (depth < 1 || depth > 1024) {
             throw new IllegalArgumentException("depth " + depth + " is not 1..1024");
         }
@@ -48,9 +60,30 @@ public final class BatchedCeiling {
             Thread server = new Thread(() -> serve(listener, depth, selector), "ceiling-server");
             server.setDaemon(true);
             server.start();
-            try (SocketChannel client = SocketChannel.open(listener.getLocalAddress());
-                    Channel c = new Channel(client, selector)) {
-                return drive(c, depth, rampNanos, windowNanos);
+            // The client is a thread of its own, named, so it can be pinned apart from the suite's main thread.
+            FutureTask<Result> client = new FutureTask<>(() -> {
+                try (SocketChannel socket = SocketChannel.open(listener.getLocalAddress());
+                        Channel c = new Channel(socket, selector)) {
+                    pinThreads.run();
+                    return drive(c, depth, rampNanos, windowNanos);
+                }
+            });
+            Thread clientThread = new Thread(client, "ceiling-client");
+            clientThread.setDaemon(true);
+            clientThread.start();
+            try {
+                return client.get(TimeUnit.NANOSECONDS.toSeconds(rampNanos + windowNanos) + 60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IOException(e.getCause());
+            } catch (TimeoutException e) {
+                clientThread.interrupt();
+                throw new IOException("the batched ceiling at QD" + depth + " did not finish", e);
             } finally {
                 server.join(TimeUnit.SECONDS.toMillis(10));
             }

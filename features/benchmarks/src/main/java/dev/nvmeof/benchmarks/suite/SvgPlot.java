@@ -8,8 +8,8 @@ import java.util.function.ToDoubleFunction;
 import dev.nvmeof.benchmarks.suite.BenchmarkSuite.Run;
 
 /**
- * The report's plot, SVG written by hand: one panel per figure (4 KiB IOPS, 4 KiB p99 latency, 128 KiB MiB/s), in
- * each a group of two bars per configuration, {@code tcp} and {@code tcp_offload}, medians of the rounds.
+ * The report's plot, SVG written by hand: per placement one panel per figure (4 KiB IOPS, 4 KiB p99 latency, 128 KiB
+ * MiB/s), in each a group of two bars per configuration, {@code tcp} and {@code tcp_offload}, medians of the rounds.
  */
 final class SvgPlot {
     private static final int WIDTH = 960;
@@ -29,16 +29,22 @@ final class SvgPlot {
 
     static String render(Report report) {
         List<String> panels = new ArrayList<>();
-        String ceilings = String.format(Locale.ROOT, "batched ceiling: QD1 %,.0f, QD32 %,.0f round trips/s",
-                report.medianCeiling(r -> r.qd1().perSecond()), report.medianCeiling(r -> r.batched(32).perSecond()));
-        panels.add(panel(panels.size(), "a: 4 KiB random read IOPS (" + ceilings + ")",
-                groups(report, 'a', Run::iops)));
-        panels.add(panel(panels.size(), String.format(Locale.ROOT, "d/a: 4 KiB p99 latency, us (ceiling QD1 p99 %.1f"
-                + " us)", report.medianCeiling(r -> r.qd1().p99() / 1e3)), groups(report, 'a', r -> r.p99() / 1e3)));
-        List<Group> seq = groups(report, 'b', Run::mibPerSecond);
-        if (!seq.isEmpty()) {
-            panels.add(panel(panels.size(), String.format(Locale.ROOT, "b: 128 KiB sequential MiB/s (stream ceiling"
-                    + " %,.0f MiB/s)", report.medianCeiling(r -> r.stream().gbPerSecond()) * 1e9 / (1 << 20)), seq));
+        for (SuitePlacement p : report.placements()) {
+            String at = p.option() + ", ";
+            String ceilings = String.format(Locale.ROOT, "batched ceiling: QD1 %,.0f, QD32 %,.0f round trips/s",
+                    report.medianCeiling(p, m -> m.qd1().perSecond()),
+                    report.medianCeiling(p, m -> m.batched(32).perSecond()));
+            panels.add(panel(panels.size(), at + "a: 4 KiB random read IOPS (" + ceilings + ")",
+                    groups(report, p, 'a', Run::iops)));
+            panels.add(panel(panels.size(), String.format(Locale.ROOT, "%sd/a: 4 KiB p99 latency, us (ceiling QD1"
+                    + " p99 %.1f us)", at, report.medianCeiling(p, m -> m.qd1().p99() / 1e3)),
+                    groups(report, p, 'a', r -> r.p99() / 1e3)));
+            List<Group> seq = groups(report, p, 'b', Run::mibPerSecond);
+            if (!seq.isEmpty()) {
+                panels.add(panel(panels.size(), String.format(Locale.ROOT, "%sb: 128 KiB sequential MiB/s (stream"
+                        + " ceiling %,.0f MiB/s)", at, report.medianCeiling(p, m -> m.stream().gbPerSecond()) * 1e9
+                                / (1 << 20)), seq));
+            }
         }
         StringBuilder svg = new StringBuilder();
         int height = panels.size() * PANEL + 30;
@@ -50,11 +56,11 @@ final class SvgPlot {
         return svg.append("</svg>\n").toString();
     }
 
-    private static List<Group> groups(Report report, char bench, ToDoubleFunction<Run> figure) {
+    private static List<Group> groups(Report report, SuitePlacement p, char bench, ToDoubleFunction<Run> figure) {
         List<Group> groups = new ArrayList<>();
         for (Variant tcp : report.variants(bench, Variant.TCP)) {
-            groups.add(new Group(tcp.config(), report.median(tcp, figure),
-                    report.median(tcp.on(Variant.OFFLOAD), figure)));
+            groups.add(new Group(tcp.config(), report.median(p, tcp, figure),
+                    report.median(p, tcp.on(Variant.OFFLOAD), figure)));
         }
         return groups;
     }
@@ -93,7 +99,8 @@ final class SvgPlot {
             String color) {
         double v = Double.isFinite(value) ? Math.max(0, value) : 0;
         double h = PLOT_HEIGHT * v / max;
-        s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
+        s.append(String.format(Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
                 x, baseline - h, width - 2, h, color));
         s.append(text((int) Math.round(x + width / 2), (int) Math.round(baseline - h - 3), "middle",
                 "font-size=\"9\"", String.format(Locale.ROOT, v >= 100 ? "%,.0f" : "%.1f", v)));

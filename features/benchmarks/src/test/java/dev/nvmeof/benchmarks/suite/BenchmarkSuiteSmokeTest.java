@@ -1,7 +1,10 @@
 package dev.nvmeof.benchmarks.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -17,16 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
 /**
- * A few-second smoke of the suite, so CI notices when it breaks: one round of 0.5 s per variant, benchmark a at QD1
- * and QD32 on both transports and the batched ceiling. It asserts that the report and the plot are written and
- * well formed, every ratio is a positive number and no I/O failed or read wrong data; nothing about speed.
+ * A few-second smoke of the suite, so CI notices when it breaks: one round of 0.3 s per variant (after 0.1 s of
+ * ramp) at both placements (co-located and split), benchmark a at QD1 and QD32, one b, both c loads on both
+ * transports, and the ceilings. It asserts what a user sees: the report and the plot are written and well formed,
+ * every configuration has its figures at every placement, the placements and their pinned threads are named, no I/O
+ * failed or read wrong data; nothing about speed or duration.
  */
 class BenchmarkSuiteSmokeTest {
 
     @Test
-    void shouldWriteAReportAndAPlotWithPositiveRatiosAndNoIoErrors(@TempDir Path out) throws Exception {
-        BenchmarkSuite.Options options = BenchmarkSuite.Options.parse("--smoke", "--rounds", "1", "--seconds", "0.5",
-                "--ramp", "0.2", "--out", out.toString());
+    void shouldWriteAReportWithEveryFigureAtBothPlacementsAndNoIoErrors(@TempDir Path out) throws Exception {
+        BenchmarkSuite.Options options = BenchmarkSuite.Options.parse("--smoke", "--rounds", "1", "--seconds", "0.3",
+                "--ramp", "0.1", "--size", "16m", "--rate-4k", "4000", "--rate-128k", "1000", "--out",
+                out.toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Report report;
         try (PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8)) {
@@ -36,20 +43,30 @@ class BenchmarkSuiteSmokeTest {
 
         assertEquals(0, report.ioErrors(), printed);
         assertTrue(report.verifiedReads() > 0, "a sample of the reads was checked: " + printed);
-        // ceilings at QD1 and QD32; a: 2 depths x 2 transports to the ceiling + 2 offload/tcp; c: 2; d: 3 x 2
-        assertEquals(2 + 4 + 2 + 2 + 6, report.ratios().size(), report.ratios().toString());
+        assertEquals(List.of(), report.missingFigures(), printed);
+        assertEquals(0, report.pinnedLate(), "the perf jobs are born on the host side's CPU: " + printed);
         for (Report.Ratio r : report.ratios()) {
             assertTrue(r.min() > 0 && Double.isFinite(r.max()), r.toString());
         }
 
         String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## co-located: host side and target side on vCPU 0"), md);
+        assertTrue(md.contains("## split: host side on vCPU 0, target side on vCPU 1"), md);
+        assertTrue(md.contains("- split: host side on vCPU 0, target side on vCPU 1; vCPU 0: `ceiling-client`"), md);
+        assertTrue(md.matches("(?s).*- split: [^\\n]*vCPU 0: [^\\n]*`perf-[^\\n]*vCPU 1: [^\\n]*`nvmeof-target-.*"),
+                "the split line names the perf jobs on 0 and the target on 1: " + md);
         assertTrue(md.contains("| a | 4k randread QD32 1q | tcp_offload |"), md);
-        assertTrue(md.contains("batched request/response QD1"), md);
+        assertTrue(md.contains("| 4k randread QD32 @4000 IOPS | "), "c at its offered load: " + md);
+        assertTrue(md.contains("128k randread QD32 +DD @1000 IOPS"), md);
+        assertTrue(md.contains("**e**, heap bytes allocated per completed I/O") && md.contains(Report.JMH_E), md);
+        assertTrue(md.contains(StreamCeiling.iperf3() != null ? "| stream: iperf3 -c 127.0.0.1 -l 128K"
+                : "| stream: " + StreamCeiling.JAVA_STAND_IN), md);
         Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("plot.svg")
                 .toFile());
         assertEquals("svg", svg.getDocumentElement().getNodeName());
-        // two panels (IOPS, p99) of 2 configurations x 2 transports, and the legend's 2 swatches and background
-        assertEquals(2 * 2 * 2 + 3, svg.getElementsByTagName("rect").getLength());
+        // per placement: IOPS and p99 panels of 2 configurations and one b panel of 1, 2 transports each; the
+        // legend's 2 swatches and the background
+        assertEquals(2 * (2 * 2 * 2 + 2) + 3, svg.getElementsByTagName("rect").getLength());
         assertNotNull(report.svgFile());
     }
 
@@ -69,7 +86,7 @@ class BenchmarkSuiteSmokeTest {
         String json = "{\"end\":{\"sum_sent\":{\"bytes\":1,\"bits_per_second\":2.5e10},"
                 + "\"sum_received\":{\"start\":0,\"bytes\":1,\"bits_per_second\":2.25e10,\"sender\":true}}}";
         assertEquals(2.25e10, StreamCeiling.parseReceivedBitsPerSecond(json));
-        assertEquals(null, StreamCeiling.parseReceivedBitsPerSecond("{\"error\":\"unable to connect\"}"));
+        assertNull(StreamCeiling.parseReceivedBitsPerSecond("{\"error\":\"unable to connect\"}"));
     }
 
     @Test
@@ -78,9 +95,27 @@ class BenchmarkSuiteSmokeTest {
         assertEquals(3, o.rounds());
         assertEquals(256L << 20, o.sizeBytes());
         assertEquals(2, o.queues().length);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> BenchmarkSuite.Options.parse("--bogus", "1"));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> BenchmarkSuite.Options.parse("--ceiling", "spin"));
+        assertEquals(List.of(SuitePlacement.COLOCATED, SuitePlacement.SPLIT), o.placements(), "the default pair");
+        assertEquals(20_000, o.rate4k());
+        assertEquals(7_630, o.rate128k(), "1 GB/s of 128 KiB reads");
+        assertEquals(List.of(SuitePlacement.UNPINNED), BenchmarkSuite.Options.parse("--placement", "unpinned")
+                .placements());
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--bogus", "1"));
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--ceiling", "spin"));
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--placement", "near"));
+    }
+
+    @Test
+    void shouldCutTheWorkingSetToWhatDirectMemoryHoldsAndSaySo() {
+        BenchmarkSuite.Options o = BenchmarkSuite.Options.parse("--size", "1g");
+
+        BenchmarkSuite.WorkingSet roomy = BenchmarkSuite.WorkingSet.fit(o, 6L << 30);
+        BenchmarkSuite.WorkingSet tight = BenchmarkSuite.WorkingSet.fit(o, 1L << 30);
+
+        assertEquals(1L << 30, roomy.bytes());
+        assertFalse(roomy.cut());
+        assertEquals(512L << 20, tight.bytes(), "the largest power of two beside the 256 MiB margin");
+        assertTrue(tight.describe().contains("asked 1024 MiB: this JVM's direct memory limit is 1024 MiB"),
+                tight.describe());
     }
 }
