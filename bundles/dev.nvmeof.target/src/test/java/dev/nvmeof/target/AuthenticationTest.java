@@ -68,6 +68,17 @@ class AuthenticationTest {
     }
 
     @Test
+    void shouldReauthenticateWhenTheHostStartsANewTransaction() throws Exception {
+        NvmeTcpTestClient admin = fixture.open();
+        admin.connect(SECURE, 0, 0xFFFF, 31, 0);
+        authenticate(admin, Optional.of(controllerSecret));
+
+        authenticate(admin, Optional.empty());
+
+        assertTrue(admin.propertyGet(ControllerProperty.CAP).ok());
+    }
+
+    @Test
     void shouldAnswerFailure1AndKeepRefusingWhenTheHostSecretIsWrong() throws Exception {
         NvmeTcpTestClient admin = fixture.open();
         admin.connect(SECURE, 0, 0xFFFF, 31, 0);

@@ -29,7 +29,8 @@ final class QueueAuthentication {
     private final DhchapPolicy policy;
     private final DhchapController controller;
     private final String where;
-    private boolean reported;
+    /** The last outcome logged, so each transaction's outcome is logged once (re-authentication logs again). */
+    private DhchapController.State reported;
 
     QueueAuthentication(Engine engine, DhchapPolicy policy, String hostNqn, String subsystemNqn, int qid) {
         this.engine = engine;
@@ -101,26 +102,31 @@ final class QueueAuthentication {
         report();
     }
 
-    /** Logs success or failure once, and destroys the secrets' copies once the transaction is over. */
+    /** Logs a transaction's success or failure once; the secrets stay for a re-authentication until close. */
     private void report() {
-        if (reported) {
+        DhchapController.State state = controller.state();
+        boolean failed = isFailure(state);
+        if (state == reported || failed && isFailure(reported)) {
             return;
         }
-        DhchapController.State state = controller.state();
         if (state == DhchapController.State.AUTHENTICATED) {
-            reported = true;
+            reported = state;
             engine.log(System.Logger.Level.INFO, "authenticated " + where + " with " + controller.hash().orElseThrow()
                     + " and " + controller.group().orElseThrow());
-            destroySecrets();
-        } else if (state == DhchapController.State.FAILED || state == DhchapController.State.FAILURE1_READY) {
-            reported = true;
+        } else if (failed) {
+            reported = state;
             engine.log(System.Logger.Level.WARNING, "authentication failed on " + where + ": "
                     + controller.failure().map(Throwable::getMessage).orElse("unknown"));
-            destroySecrets();
+        } else {
+            reported = null; // a transaction in progress: its outcome is still to be logged
         }
     }
 
-    /** Called when the queue closes, whatever state the transaction is in. */
+    private static boolean isFailure(DhchapController.State state) {
+        return state == DhchapController.State.FAILED || state == DhchapController.State.FAILURE1_READY;
+    }
+
+    /** Called when the queue closes, whatever state the transaction is in: the secrets' copies are zeroed. */
     void close() {
         destroySecrets();
     }
