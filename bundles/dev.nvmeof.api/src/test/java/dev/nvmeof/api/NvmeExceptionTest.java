@@ -77,7 +77,8 @@ class NvmeExceptionTest {
 
     @Test
     void shouldNameQueueAndReasonWithAuthenticationRequiredAndDnrWhenAuthenticationFails() {
-        NvmeStatusException e = NvmeStatusException.authenticationFailed(2, "the controller's response does not verify");
+        NvmeStatusException e = NvmeStatusException.authenticationFailed(2,
+                "the controller's response does not verify");
 
         assertTrue(e.status().is(CommandSpecificStatus.AUTHENTICATION_REQUIRED));
         assertTrue(e.status().dnr());

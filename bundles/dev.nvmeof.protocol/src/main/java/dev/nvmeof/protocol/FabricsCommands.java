@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
  * Writers and readers of the Fabrics commands: Connect, Property Get, Property Set, Disconnect (NVMe over Fabrics
  * 1.1, "Connect Command and Response", "Property Get Command and Response", "Property Set Command",
  * "Disconnect Command") and Authentication Send / Receive (NVMe Base 2.0, "Authentication Send command",
- * "Authentication Receive command"; Linux {@code nvmf_auth_send_command}, {@code nvmf_auth_receive_command}). Every writer clears the 64 bytes first, then sets opcode 7Fh, PSDT 01b (the Linux target
- * rejects anything else), the CID, FCTYPE and the command's fields; nothing allocates.
+ * "Authentication Receive command"; Linux {@code nvmf_auth_send_command}, {@code nvmf_auth_receive_command}).
+ * Every writer clears the 64 bytes first, then sets opcode 7Fh, PSDT 01b (the Linux target rejects anything else),
+ * the CID, FCTYPE and the command's fields; nothing allocates.
  *
  * <pre>
  *  Connect                         Property Get / Set                Disconnect
@@ -173,7 +174,8 @@ public final class FabricsCommands {
     public static boolean isDhchapSecurityProtocol(SubmissionQueueEntryFlyweight sqe) {
         ByteBuffer b = sqe.buffer();
         return (b.get(sqe.offset() + SECP_OFFSET) & 0xFF) == SECP_DHCHAP
-                && b.get(sqe.offset() + SPSP0_OFFSET) == SPSP_DHCHAP && b.get(sqe.offset() + SPSP1_OFFSET) == SPSP_DHCHAP;
+                && b.get(sqe.offset() + SPSP0_OFFSET) == SPSP_DHCHAP
+                && b.get(sqe.offset() + SPSP1_OFFSET) == SPSP_DHCHAP;
     }
 
     /** TL of an Authentication Send or AL of an Authentication Receive, unsigned 32 bits. */
