@@ -83,6 +83,9 @@ final class QueueAuthentication {
             if (success2.isPresent()) {
                 send(exchange, success2.get());
             }
+        } catch (NvmeStatusException e) {
+            // A controller that refuses the commands themselves (it has no secret for this host) fails it too.
+            throw NvmeStatusException.authenticationFailed(qid, "the controller answered " + e.getMessage());
         } catch (DhchapException e) {
             Optional<byte[]> failure2 = chap.failure2();
             if (failure2.isPresent()) {

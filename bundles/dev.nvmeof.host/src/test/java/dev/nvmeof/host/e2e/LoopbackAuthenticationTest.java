@@ -149,6 +149,19 @@ class LoopbackAuthenticationTest {
         assertAuthenticationFailed(e, "no dhchap_secret");
     }
 
+    @Test
+    void shouldFailConnectWhenTheHostWantsTheControllerVerifiedAndTheTargetHasNoSecrets() throws Exception {
+        loopback = Loopback.ram(SIZE);
+
+        NvmeStatusException e = assertThrows(NvmeStatusException.class, () -> loopback.host.connect(
+                options(",dhchap_secret=" + hostSecret.format() + ",dhchap_ctrl_secret="
+                        + controllerSecret.format())));
+
+        shown.add(e.getMessage());
+        assertAuthenticationFailed(e, "the controller answered Authentication");
+        assertTrue(e.getMessage().contains("Command Sequence Error"), e.getMessage());
+    }
+
     private static void assertAuthenticationFailed(NvmeStatusException e, String reason) {
         assertTrue(e.getMessage().contains("authentication failed on queue 0"), e.getMessage());
         assertTrue(e.getMessage().contains(reason), e.getMessage());
