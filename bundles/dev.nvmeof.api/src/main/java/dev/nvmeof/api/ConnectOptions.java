@@ -20,8 +20,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>Three ways in: {@link #parse(String)} of the {@code /dev/nvme-fabrics} syntax
  * ({@code transport=tcp,traddr=127.0.0.1,trsvcid=4420,nqn=testnqn,hdr_digest,nr_io_queues=4}),
  * {@link #parse(Map)} of configuration properties with the same names, and the {@link Builder}. All three refuse a
- * bad option with an {@link InvalidOptionException} naming it. {@link #toFabricsString()} (and {@link #toString()})
- * give the options back in the kernel syntax: {@code parse(o.toFabricsString()).equals(o)}.
+ * bad option with an {@link InvalidOptionException} naming it. {@link #toFabricsString()} gives the options back in
+ * the kernel syntax: {@code parse(o.toFabricsString()).equals(o)}; {@link #toString()} is the same with the values
+ * of {@code dhchap_secret} and {@code dhchap_ctrl_secret} hidden, and no error message ever shows them.
  *
  * <table>
  * <caption>defaults (seconds for every {@code _tmo} and {@code _delay})</caption>
@@ -249,6 +250,26 @@ public final class ConnectOptions {
         return (String) given.get(FabricsOption.OFFLOAD_FALLBACK);
     }
 
+    /**
+     * {@code dhchap_secret}: the host's DH-HMAC-CHAP secret in the {@code DHHC-1} representation (already checked),
+     * or null. Key material: keep it out of logs.
+     *
+     * @since 1.7
+     */
+    public String dhchapSecret() {
+        return (String) given.get(FabricsOption.DHCHAP_SECRET);
+    }
+
+    /**
+     * {@code dhchap_ctrl_secret}: the controller's DH-HMAC-CHAP secret, asking for bidirectional authentication, or
+     * null. Key material: keep it out of logs.
+     *
+     * @since 1.7
+     */
+    public String dhchapCtrlSecret() {
+        return (String) given.get(FabricsOption.DHCHAP_CTRL_SECRET);
+    }
+
     /** Whether this is a discovery controller: {@code nqn} is {@link #DISCOVERY_NQN} or {@code discovery} given. */
     public boolean discovery() {
         return discovery;
@@ -286,8 +307,12 @@ public final class ConnectOptions {
         new OptionPolicy(transport(), allowed, required).check(this);
     }
 
-    /** The given options in the kernel syntax, in {@link #ALL} order. */
+    /** The given options in the kernel syntax, in {@link #ALL} order; with the secrets, so never for a log. */
     public String toFabricsString() {
+        return text(false);
+    }
+
+    private String text(boolean hideSecrets) {
         StringBuilder text = new StringBuilder(128);
         for (Map.Entry<FabricsOption, Object> entry : given.entrySet()) {
             if (text.length() > 0) {
@@ -295,16 +320,16 @@ public final class ConnectOptions {
             }
             text.append(entry.getKey().key);
             if (entry.getKey().kind != FabricsOption.Kind.FLAG) {
-                text.append('=').append(entry.getValue());
+                text.append('=').append(hideSecrets && entry.getKey().secret ? FabricsOption.HIDDEN : entry.getValue());
             }
         }
         return text.toString();
     }
 
-    /** The same as {@link #toFabricsString()}. */
+    /** {@link #toFabricsString()} with the secrets' values hidden: safe for logs and messages. */
     @Override
     public String toString() {
-        return toFabricsString();
+        return text(true);
     }
 
     /** Equal when the same options were given with the same values and the same default host fills in. */
@@ -432,6 +457,16 @@ public final class ConnectOptions {
         /** @since 1.4 */
         public Builder offloadFallback(String transport) {
             return put(FabricsOption.OFFLOAD_FALLBACK, transport);
+        }
+
+        /** @since 1.7 */
+        public Builder dhchapSecret(String secret) {
+            return put(FabricsOption.DHCHAP_SECRET, secret);
+        }
+
+        /** @since 1.7 */
+        public Builder dhchapCtrlSecret(String secret) {
+            return put(FabricsOption.DHCHAP_CTRL_SECRET, secret);
         }
 
         public Builder discovery(boolean on) {

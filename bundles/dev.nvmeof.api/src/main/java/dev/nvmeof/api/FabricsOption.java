@@ -34,6 +34,10 @@ enum FabricsOption {
     TOS("tos", Kind.INT),
     FAST_IO_FAIL_TMO("fast_io_fail_tmo", Kind.INT),
     DISCOVERY("discovery", Kind.FLAG),
+    /** The host's DH-HMAC-CHAP secret, {@code DHHC-1:..}: a secret, never shown. */
+    DHCHAP_SECRET("dhchap_secret", Kind.STRING, true),
+    /** The controller's DH-HMAC-CHAP secret, asking for bidirectional authentication: a secret, never shown. */
+    DHCHAP_CTRL_SECRET("dhchap_ctrl_secret", Kind.STRING, true),
     /** Ours, not Linux's: the software transport a {@code tcp_offload} controller continues on when no device claims. */
     OFFLOAD_FALLBACK("offload_fallback", Kind.STRING);
 
@@ -55,12 +59,22 @@ enum FabricsOption {
         }
     }
 
+    /** What {@link ConnectOptions#toString()} and every error message show instead of a secret's value. */
+    static final String HIDDEN = "<hidden>";
+
     final String key;
     final Kind kind;
+    /** Whether the value is key material: shown nowhere but {@link ConnectOptions#toFabricsString()}. */
+    final boolean secret;
 
     FabricsOption(String key, Kind kind) {
+        this(key, kind, false);
+    }
+
+    FabricsOption(String key, Kind kind, boolean secret) {
         this.key = key;
         this.kind = kind;
+        this.secret = secret;
     }
 
     /** @return the option of that kernel name, or null */

@@ -128,7 +128,7 @@ final class FabricsOptionParser {
                 if (value instanceof String) {
                     return fromText(option, (String) value);
                 }
-                throw InvalidOptionException.invalidValue(option.key, value,
+                throw InvalidOptionException.invalidValue(option.key, option.secret ? FabricsOption.HIDDEN : value,
                         "needs a string, not a " + value.getClass().getSimpleName());
         }
     }

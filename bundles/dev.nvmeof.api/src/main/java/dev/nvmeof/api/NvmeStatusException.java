@@ -2,6 +2,7 @@ package dev.nvmeof.api;
 
 import java.util.Objects;
 
+import dev.nvmeof.protocol.CommandSpecificStatus;
 import dev.nvmeof.protocol.NvmeStatus;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -66,6 +67,20 @@ public class NvmeStatusException extends NvmeException {
     /** The host aborted the command itself (0x371), e.g. it timed out while the controller was not LIVE. */
     public static NvmeStatusException hostAborted(String command, int cid) {
         return of(command, NvmeStatus.HOST_ABORTED, cid);
+    }
+
+    /**
+     * In-band authentication of queue {@code qid} failed (a wrong secret, a refused transaction, or a controller that
+     * requires authentication from a host without a secret): status Authentication Required (SCT 1h, SC 91h) with
+     * DNR, as Linux's host reports it ({@code NVME_SC_AUTH_REQUIRED}), so no retry repeats it.
+     *
+     * @param reason what failed, never key material
+     * @since 1.7
+     */
+    public static NvmeStatusException authenticationFailed(int qid, String reason) {
+        NvmeStatus status = NvmeStatus.commandSpecific(CommandSpecificStatus.AUTHENTICATION_REQUIRED, true);
+        return new NvmeStatusException("authentication failed on queue " + qid + ": " + reason + " (" + status + ")",
+                status, NO_CID);
     }
 
     /** The status the command completed with. */

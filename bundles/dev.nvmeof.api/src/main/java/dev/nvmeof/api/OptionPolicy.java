@@ -28,9 +28,10 @@ public record OptionPolicy(String transport, Set<String> allowed, Set<String> re
     /** Required of every transport (Linux {@code NVMF_REQUIRED_OPTS}). */
     public static final Set<String> GENERIC_REQUIRED = names("transport", "nqn");
 
-    /** Allowed with every transport (Linux {@code NVMF_ALLOWED_OPTS}, without the DH-CHAP secrets). */
+    /** Allowed with every transport (Linux {@code NVMF_ALLOWED_OPTS}; the DH-HMAC-CHAP secrets since 1.7). */
     public static final Set<String> GENERIC_ALLOWED = names("queue_size", "nr_io_queues", "keep_alive_tmo",
-            "hostnqn", "hostid", "duplicate_connect", "disable_sqflow", "discovery", "fast_io_fail_tmo");
+            "hostnqn", "hostid", "duplicate_connect", "disable_sqflow", "discovery", "fast_io_fail_tmo",
+            "dhchap_secret", "dhchap_ctrl_secret");
 
     /**
      * @throws IllegalArgumentException if a name is not one of {@link ConnectOptions#ALL}

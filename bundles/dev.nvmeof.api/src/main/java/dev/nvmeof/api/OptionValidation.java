@@ -4,6 +4,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.nvmeof.protocol.auth.DhchapSecret;
+import dev.nvmeof.protocol.auth.DhchapSecretFormatException;
+
 /**
  * The checks of {@code nvmf_parse_options} ({@code drivers/nvme/host/fabrics.c}) over typed values, shared by the
  * parser and the builder. Where Linux refuses ({@code pr_err}, {@code -EINVAL}) this throws an
@@ -55,6 +58,11 @@ final class OptionValidation {
                 }
             }
         }
+        if (valid.containsKey(FabricsOption.DHCHAP_CTRL_SECRET) && !valid.containsKey(FabricsOption.DHCHAP_SECRET)) {
+            // The controller authenticates itself only in a transaction the host's own secret opens.
+            throw InvalidOptionException.of(FabricsOption.DHCHAP_CTRL_SECRET.key,
+                    "needs dhchap_secret: bidirectional authentication authenticates the host first");
+        }
         Integer ctrlLoss = (Integer) valid.getOrDefault(FabricsOption.CTRL_LOSS_TMO,
                 ConnectOptions.DEFAULT_CTRL_LOSS_TMO);
         Integer fastFail = (Integer) valid.get(FabricsOption.FAST_IO_FAIL_TMO);
@@ -72,7 +80,11 @@ final class OptionValidation {
         }
         if (value.indexOf(',') >= 0 || value.indexOf('\n') >= 0) {
             // The kernel syntax could not carry it: "," and a line break separate options.
-            throw InvalidOptionException.invalidValue(option.key, value, "must not contain ',' or a line break");
+            throw InvalidOptionException.invalidValue(option.key, option.secret ? FabricsOption.HIDDEN : value,
+                    "must not contain ',' or a line break");
+        }
+        if (option.secret) {
+            checkSecret(option, value);
         }
         if (option == FabricsOption.OFFLOAD_FALLBACK && !ConnectOptions.FALLBACK_TCP.equals(value)) {
             throw InvalidOptionException.invalidValue(option.key, value, "the only fallback is the software transport '"
@@ -83,6 +95,15 @@ final class OptionValidation {
             if (problem != null) {
                 throw InvalidOptionException.invalidValue(option.key, value, problem);
             }
+        }
+    }
+
+    /** Parses a DH-HMAC-CHAP secret only to check it; the message names the option and the fault, never the value. */
+    private static void checkSecret(FabricsOption option, String value) throws InvalidOptionException {
+        try (DhchapSecret secret = DhchapSecret.parse(value)) {
+            // valid; the host parses it again where it uses it
+        } catch (DhchapSecretFormatException e) {
+            throw InvalidOptionException.of(option.key, e.getMessage());
         }
     }
 

@@ -52,7 +52,7 @@ class ConnectOptionsTest {
         assertFalse(options.discovery());
         assertEquals("tcp", options.offloadFallback());
         assertEquals(List.of(), options.warnings());
-        assertEquals(ConnectOptions.ALL.size() - 1, options.given().size()); // all but discovery
+        assertEquals(ConnectOptions.ALL.size() - 3, options.given().size()); // all but discovery and the secrets
     }
 
     @Test
@@ -226,12 +226,12 @@ class ConnectOptionsTest {
 
     @Test
     void shouldListEveryKernelOptionAndOursWhenAskedForAll() {
-        assertEquals(23, ConnectOptions.ALL.size());
+        assertEquals(25, ConnectOptions.ALL.size());
         assertTrue(ConnectOptions.ALL.contains("offload_fallback"), "ours: the software transport to fall back to");
         assertTrue(ConnectOptions.ALL.containsAll(Set.of("transport", "traddr", "trsvcid", "nqn", "hostnqn", "hostid",
                 "host_traddr", "host_iface", "nr_io_queues", "nr_write_queues", "nr_poll_queues", "queue_size",
                 "keep_alive_tmo", "reconnect_delay", "ctrl_loss_tmo", "fast_io_fail_tmo", "hdr_digest", "data_digest",
-                "tos", "duplicate_connect", "disable_sqflow", "discovery")));
+                "tos", "duplicate_connect", "disable_sqflow", "discovery", "dhchap_secret", "dhchap_ctrl_secret")));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

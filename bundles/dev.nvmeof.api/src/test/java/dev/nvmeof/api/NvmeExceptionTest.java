@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 
+import dev.nvmeof.protocol.CommandSpecificStatus;
 import dev.nvmeof.protocol.GenericStatus;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.tcp.FatalErrorStatus;
@@ -72,5 +73,17 @@ class NvmeExceptionTest {
         assertEquals("invalid option queue_size=8: must be 16 to 1024", e.getMessage());
         assertEquals("must be 16 to 1024", e.reason());
         assertInstanceOf(NvmeException.class, InvalidOptionException.unknown("x"));
+    }
+
+    @Test
+    void shouldNameQueueAndReasonWithAuthenticationRequiredAndDnrWhenAuthenticationFails() {
+        NvmeStatusException e = NvmeStatusException.authenticationFailed(2,
+                "the controller's response does not verify");
+
+        assertTrue(e.status().is(CommandSpecificStatus.AUTHENTICATION_REQUIRED));
+        assertTrue(e.status().dnr());
+        assertEquals(NvmeStatusException.NO_CID, e.cid());
+        assertTrue(e.getMessage().startsWith("authentication failed on queue 2: the controller's response does not"
+                + " verify"), e.getMessage());
     }
 }

@@ -1,10 +1,14 @@
 package dev.nvmeof.protocol;
 
+import java.nio.ByteBuffer;
+
 /**
- * Writers and readers of the Fabrics commands: Connect, Property Get, Property Set and Disconnect (NVMe over Fabrics
+ * Writers and readers of the Fabrics commands: Connect, Property Get, Property Set, Disconnect (NVMe over Fabrics
  * 1.1, "Connect Command and Response", "Property Get Command and Response", "Property Set Command",
- * "Disconnect Command"). Every writer clears the 64 bytes first, then sets opcode 7Fh, PSDT 01b (the Linux target
- * rejects anything else), the CID, FCTYPE and the command's fields; nothing allocates.
+ * "Disconnect Command") and Authentication Send / Receive (NVMe Base 2.0, "Authentication Send command",
+ * "Authentication Receive command"; Linux {@code nvmf_auth_send_command}, {@code nvmf_auth_receive_command}).
+ * Every writer clears the 64 bytes first, then sets opcode 7Fh, PSDT 01b (the Linux target rejects anything else),
+ * the CID, FCTYPE and the command's fields; nothing allocates.
  *
  * <pre>
  *  Connect                         Property Get / Set                Disconnect
@@ -12,6 +16,10 @@ package dev.nvmeof.protocol;
  *  44 SQSIZE (2)  46 CATTR (1)     44 OFST (4)
  *  48 KATO (4)                     48 VALUE (8, Set only)
  *  DPTR: in-capsule, 1024 bytes    DPTR: no data (5Ah, length 0)     DPTR: no data
+ *
+ *  Authentication Send / Receive
+ *  41 SPSP0 (1)  42 SPSP1 (1)  43 SECP (1)  44 TL (Send) / AL (Receive) (4)
+ *  DPTR: Send in-capsule, TL bytes; Receive a transport data block of AL bytes
  * </pre>
  *
  * Property Get returns the value in DW0 (4 bytes) or DW0 and DW1 (8 bytes,
@@ -33,6 +41,15 @@ public final class FabricsCommands {
     public static final int ATTRIB_SIZE_MASK = 0x7;
     public static final int ATTRIB_SIZE_4 = 0;
     public static final int ATTRIB_SIZE_8 = 1;
+
+    public static final int SPSP0_OFFSET = 41;
+    public static final int SPSP1_OFFSET = 42;
+    public static final int SECP_OFFSET = 43;
+    /** TL of Authentication Send, AL of Authentication Receive: the payload length in bytes. */
+    public static final int AUTH_LENGTH_OFFSET = 44;
+    /** SECP of NVMe in-band authentication (DH-HMAC-CHAP), with SPSP0 and SPSP1 both 01h. */
+    public static final int SECP_DHCHAP = 0xE9;
+    public static final int SPSP_DHCHAP = 0x01;
 
     /** CATTR bit 2: the host disables SQ flow control, so the controller reports SQHD as FFFFh. */
     public static final int CATTR_DISABLE_SQ_FLOW_CONTROL = 1 << 2;
@@ -101,6 +118,25 @@ public final class FabricsCommands {
         sqe.buffer().putShort(sqe.offset() + RECFMT_OFFSET, (short) recfmt);
     }
 
+    /** Authentication Send of {@code length} bytes of DH-HMAC-CHAP payload, in-capsule at offset 0. */
+    public static void authenticationSend(SubmissionQueueEntryFlyweight sqe, int cid, int length) {
+        start(sqe, cid, FabricsCommandType.AUTHENTICATION_SEND).sglInCapsule(0, length);
+        authenticationFields(sqe, length);
+    }
+
+    /** Authentication Receive of at most {@code length} bytes, into a transport data block (C2HData). */
+    public static void authenticationReceive(SubmissionQueueEntryFlyweight sqe, int cid, int length) {
+        start(sqe, cid, FabricsCommandType.AUTHENTICATION_RECEIVE).sglTransportDataBlock(length);
+        authenticationFields(sqe, length);
+    }
+
+    private static void authenticationFields(SubmissionQueueEntryFlyweight sqe, int length) {
+        sqe.buffer().put(sqe.offset() + SPSP0_OFFSET, (byte) SPSP_DHCHAP);
+        sqe.buffer().put(sqe.offset() + SPSP1_OFFSET, (byte) SPSP_DHCHAP);
+        sqe.buffer().put(sqe.offset() + SECP_OFFSET, (byte) SECP_DHCHAP);
+        sqe.buffer().putInt(sqe.offset() + AUTH_LENGTH_OFFSET, length);
+    }
+
     // ---- readers, for a target or a test ----
 
     public static int recfmt(SubmissionQueueEntryFlyweight sqe) {
@@ -132,6 +168,19 @@ public final class FabricsCommands {
 
     public static int propertyOffset(SubmissionQueueEntryFlyweight sqe) {
         return sqe.buffer().getInt(sqe.offset() + OFST_OFFSET);
+    }
+
+    /** Whether SECP, SPSP0 and SPSP1 name DH-HMAC-CHAP, as the Linux target checks before anything else. */
+    public static boolean isDhchapSecurityProtocol(SubmissionQueueEntryFlyweight sqe) {
+        ByteBuffer b = sqe.buffer();
+        return (b.get(sqe.offset() + SECP_OFFSET) & 0xFF) == SECP_DHCHAP
+                && b.get(sqe.offset() + SPSP0_OFFSET) == SPSP_DHCHAP
+                && b.get(sqe.offset() + SPSP1_OFFSET) == SPSP_DHCHAP;
+    }
+
+    /** TL of an Authentication Send or AL of an Authentication Receive, unsigned 32 bits. */
+    public static long authenticationLength(SubmissionQueueEntryFlyweight sqe) {
+        return sqe.buffer().getInt(sqe.offset() + AUTH_LENGTH_OFFSET) & 0xFFFF_FFFFL;
     }
 
     public static long propertyValue(SubmissionQueueEntryFlyweight sqe) {

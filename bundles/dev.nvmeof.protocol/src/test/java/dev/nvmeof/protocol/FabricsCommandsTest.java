@@ -179,4 +179,26 @@ class FabricsCommandsTest {
                 ConnectResponse.invalidParametersDw0(false, FabricsCommands.SQSIZE_OFFSET)));
         assertEquals(44, ConnectResponse.invalidParameterOffset(0x0000_002C));
     }
+
+    @Test
+    void shouldWriteDhchapSecurityProtocolWhenSendingAndReceivingAuthentication() {
+        ByteBuffer buffer = CommandHex.buffer(64);
+        FabricsCommands.authenticationSend(sqe.wrap(buffer, 0), 9, 72);
+        // opcode 7Fh, PSDT 01b, CID 9, FCTYPE 05h; SPSP0 01h @41, SPSP1 01h @42, SECP E9h @43, TL 72 @44
+
+        assertBytes("000101e9 48000000", buffer, 40);
+        assertEquals(FabricsCommandType.AUTHENTICATION_SEND, FabricsCommandType.of(sqe.fctype()));
+        assertTrue(SglDescriptor.isInCapsule(sqe.buffer(), sqe.dptrIndex()));
+        assertEquals(72, SglDescriptor.length(sqe.buffer(), sqe.dptrIndex()));
+        assertTrue(FabricsCommands.isDhchapSecurityProtocol(sqe));
+        assertEquals(72, FabricsCommands.authenticationLength(sqe));
+
+        FabricsCommands.authenticationReceive(sqe, 10, 4096);
+
+        assertEquals(FabricsCommandType.AUTHENTICATION_RECEIVE, FabricsCommandType.of(sqe.fctype()));
+        assertTrue(SglDescriptor.isTransportDataBlock(sqe.buffer(), sqe.dptrIndex()));
+        assertEquals(4096, FabricsCommands.authenticationLength(sqe));
+        buffer.put(FabricsCommands.SECP_OFFSET, (byte) 0xEA);
+        assertFalse(FabricsCommands.isDhchapSecurityProtocol(sqe));
+    }
 }

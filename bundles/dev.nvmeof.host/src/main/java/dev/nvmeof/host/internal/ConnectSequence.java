@@ -45,7 +45,9 @@ import dev.nvmeof.spi.transport.TransportQueue;
  *
  * <ol>
  *   <li>admin queue: 32 entries, 8 KiB in-capsule, ICResp within {@link HostSettings#icRespTimeout()};</li>
- *   <li>Fabrics Connect (QID 0, KATO from the options, CNTLID FFFFh, host NQN and ID in 1024 bytes of data);</li>
+ *   <li>Fabrics Connect (QID 0, KATO from the options, CNTLID FFFFh, host NQN and ID in 1024 bytes of data), then
+ *       DH-HMAC-CHAP when the response's AUTHREQ asks for it or the host verifies the controller
+ *       ({@link QueueAuthentication}); each I/O queue's Connect likewise;</li>
  *   <li>Property Get CAP (MQES, TO) and VS; Property Set CC (EN, IOSQES 6, IOCQES 4, MPS 0);</li>
  *   <li>Property Get CSTS until RDY, within CAP.TO on the injected clock;</li>
  *   <li>Identify Controller (MDTS, IOCCSZ, MAXCMD; SGLS must say SGLs are supported);</li>
@@ -94,6 +96,8 @@ final class ConnectSequence {
     private final List<HostQueue> queues = new CopyOnWriteArrayList<>();
     private volatile AdminCommand current;
     private volatile NvmeTransportException queueFailure;
+    /** T_ID of the next DH-HMAC-CHAP transaction, one per authenticated queue, as Linux's ctrl->transaction. */
+    private int nextTransactionId;
 
     /**
      * @param options   with the host identity filled in
@@ -208,7 +212,13 @@ final class ConnectSequence {
         AdminCommand connect = new AdminCommand(NvmeTimeoutException.CONNECT,
                 (sqe, cid) -> FabricsCommands.connect(sqe, cid, queue.qid(), size - 1, katoMillis, cattr), data,
                 DataDirection.HOST_TO_CONTROLLER);
-        return await(queue, connect, true);
+        long dw0 = await(queue, connect, true);
+        if (QueueAuthentication.wanted(options, ConnectResponse.isAuthenticationRequired((int) dw0))) {
+            // On the Connect's reserved tag, one command at a time, as Linux uses a reserved tag for it.
+            QueueAuthentication.authenticate(options, queue.qid(), nextTransactionId++ & 0xFFFF,
+                    command -> await(queue, command, true));
+        }
+        return dw0;
     }
 
     /**

@@ -78,6 +78,13 @@ final class LogWatch extends Handler implements AutoCloseable {
         }
     }
 
+    /** Every message so far, formatted. */
+    List<String> messages() {
+        synchronized (messages) {
+            return List.copyOf(messages);
+        }
+    }
+
     @Override
     public void flush() {
     }

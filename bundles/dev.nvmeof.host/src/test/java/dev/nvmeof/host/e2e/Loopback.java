@@ -53,6 +53,18 @@ final class Loopback implements AutoCloseable {
         return start(NamespaceConfig.ram(1, bytes, BLOCK), options);
     }
 
+    /** A target serving {@code subsystem} (its own NQN, e.g. {@link #NQN}) with the default options. */
+    static Loopback serving(SubsystemConfig subsystem) throws IOException {
+        NvmeTarget target = NvmeTarget.start(TargetOptions.defaults());
+        try {
+            target.addSubsystem(subsystem);
+            return new Loopback(target, target.listen(new InetSocketAddress("127.0.0.1", 0)));
+        } catch (IOException | RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
     private static Loopback start(NamespaceConfig namespace) throws IOException {
         return start(namespace, TargetOptions.defaults());
     }

@@ -277,11 +277,21 @@ class NvmeShellTest extends ShellSessionTest {
     }
 
     @Test
-    void shouldRefuseAuthenticationOptionsClearly() {
-        ShellException e = assertThrows(ShellException.class,
-                () -> shell.run(shell.connect("tcp") + " --dhchap-secret DHHC-1:00:abc:"));
+    void shouldRefuseTlsClearly() {
+        ShellException e = assertThrows(ShellException.class, () -> shell.run(shell.connect("tcp") + " --tls"));
 
-        assertEquals("nvme connect: --dhchap-secret: in-band authentication and TLS are not supported by this host "
-                + "yet", e.getMessage());
+        assertEquals("nvme connect: --tls: TLS is not supported by this host yet", e.getMessage());
+    }
+
+    @Test
+    void shouldNameTheOptionButNotTheSecretWhenADhchapSecretIsMalformed() {
+        // nvme-cli 2.3 "gen-dhchap-key --secret=000102..1f --hmac=0", its last CRC character changed.
+        String bad = "DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaS:";
+
+        Exception e = assertThrows(Exception.class, () -> shell.run(shell.connect("tcp") + " -S " + bad));
+
+        assertTrue(e.getMessage().contains("dhchap_secret"), e.getMessage());
+        assertTrue(e.getMessage().contains("CRC-32"), e.getMessage());
+        assertFalse(e.getMessage().contains("AAECAwQFBgcICQoL"), e.getMessage());
     }
 }

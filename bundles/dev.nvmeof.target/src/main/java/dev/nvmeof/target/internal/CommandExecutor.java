@@ -50,6 +50,10 @@ final class CommandExecutor {
             slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true);
             return;
         }
+        if (!connection.isAuthenticated()) {
+            QueueAuthentication.refuse(slot);
+            return;
+        }
         if (connection.qid == 0) {
             admin.execute(slot, inData);
         } else {
@@ -95,6 +99,15 @@ final class CommandExecutor {
             slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true);
             return;
         }
+        if (type == FabricsCommandType.AUTHENTICATION_SEND || type == FabricsCommandType.AUTHENTICATION_RECEIVE) {
+            authenticate(slot, type, inData);
+            return;
+        }
+        if (!connection.isAuthenticated() && type != FabricsCommandType.DISCONNECT) {
+            // Stricter than nvmet, which lets Property Get/Set through: nothing but authentication before it.
+            QueueAuthentication.refuse(slot);
+            return;
+        }
         if (type == FabricsCommandType.PROPERTY_GET && connection.qid == 0) {
             admin.propertyGet(slot);
         } else if (type == FabricsCommandType.PROPERTY_SET && connection.qid == 0) {
@@ -105,6 +118,26 @@ final class CommandExecutor {
         } else {
             slot.fail(GenericStatus.INVALID_OPCODE, true);
         }
+    }
+
+    private void authenticate(CommandSlot slot, FabricsCommandType type, ByteBuffer data) {
+        QueueAuthentication authentication = connection.authentication;
+        if (authentication == null) {
+            // No secrets for this host here: there is no transaction to run.
+            slot.fail(GenericStatus.COMMAND_SEQUENCE_ERROR, true);
+        } else if (type == FabricsCommandType.AUTHENTICATION_SEND) {
+            authentication.send(slot, data);
+        } else {
+            authentication.receive(slot, connection.scratch);
+        }
+    }
+
+    /** Starts authentication on the queue when the host has secrets; true when the Connect response asks for it. */
+    private boolean requireAuthentication(Subsystem subsystem, String hostNqn, int qid) {
+        return subsystem.authentication().policy(hostNqn).map(policy -> {
+            connection.authentication = new QueueAuthentication(engine, policy, hostNqn, subsystem.nqn, qid);
+            return true;
+        }).orElse(false);
     }
 
     private void connect(CommandSlot slot, ByteBuffer data) {
@@ -167,7 +200,7 @@ final class CommandExecutor {
             }
             connection.connected(controller, 0, sqsize, disableSqFlowControl);
             slot.respond(0);
-            slot.dw0 = ConnectResponse.successDw0(controller.cntlid, false);
+            slot.dw0 = ConnectResponse.successDw0(controller.cntlid, requireAuthentication(subsystem, hostNqn, 0));
             engine.log(System.Logger.Level.INFO, "controller " + controller.cntlid + " of "
                     + LogText.printable(subsystemNqn) + " for " + LogText.printable(hostNqn));
             return;
@@ -193,7 +226,7 @@ final class CommandExecutor {
         connection.connected(controller, qid, sqsize, disableSqFlowControl);
         controller.touch(engine.clock().nanoTime());
         slot.respond(0);
-        slot.dw0 = ConnectResponse.successDw0(controller.cntlid, false);
+        slot.dw0 = ConnectResponse.successDw0(controller.cntlid, requireAuthentication(subsystem, hostNqn, qid));
     }
 
     /** Connect Invalid Parameters, naming the field: IATTR says SQE or Connect data, IPO its byte offset. */

@@ -70,6 +70,8 @@ final class Connection implements ControllerPduHandler {
 
     Phase phase = Phase.AWAIT_IC_REQ;
     TargetController controller;
+    /** DH-HMAC-CHAP of this queue when its host has secrets, else null; set by Connect. */
+    QueueAuthentication authentication;
     int qid;
     private int sqsize;
     private boolean sqFlowControlDisabled;
@@ -533,6 +535,11 @@ final class Connection implements ControllerPduHandler {
         this.phase = Phase.LIVE;
     }
 
+    /** Whether the queue may serve commands: its host authenticated it, or it needs no authentication. */
+    boolean isAuthenticated() {
+        return authentication == null || authentication.isAuthenticated();
+    }
+
     /** Disconnect: respond, then close once the response is out. */
     void closeAfterResponse() {
         closeAfterFlush = true;
@@ -584,6 +591,9 @@ final class Connection implements ControllerPduHandler {
         loop.removed(this);
         engine.released(remote);
         releaseStaging();
+        if (authentication != null) {
+            authentication.close();
+        }
         if (controller != null && was == Phase.LIVE) {
             if (qid == 0) {
                 controller.teardown("admin queue closed");

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
+import dev.nvmeof.target.SubsystemAuthentication;
 import dev.nvmeof.target.SubsystemConfig;
 import dev.nvmeof.target.TargetOptions;
 
@@ -50,6 +51,11 @@ final class Subsystem {
 
     boolean allows(String hostNqn) {
         return discovery || config.allows(hostNqn);
+    }
+
+    /** DH-HMAC-CHAP of this subsystem; none for discovery. */
+    SubsystemAuthentication authentication() {
+        return discovery ? SubsystemAuthentication.NONE : config.authentication();
     }
 
     int maxIoQueues() {
