@@ -133,7 +133,8 @@ public class StackSmokeIT {
         List<String> exported = wiring.getCapabilities(BundleRevision.PACKAGE_NAMESPACE).stream()
                 .map(c -> (String) c.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)).sorted()
                 .collect(Collectors.toList());
-        assertEquals(List.of("dev.nvmeof.protocol", "dev.nvmeof.protocol.log", "dev.nvmeof.protocol.tcp"), exported);
+        assertEquals(List.of("dev.nvmeof.protocol", "dev.nvmeof.protocol.auth", "dev.nvmeof.protocol.log",
+                "dev.nvmeof.protocol.tcp"), exported);
         assertTrue("dev.nvmeof.protocol must not import org.osgi.*",
                 wiring.getRequiredWires(BundleRevision.PACKAGE_NAMESPACE).stream()
                         .noneMatch(w -> w.getCapability().getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)
