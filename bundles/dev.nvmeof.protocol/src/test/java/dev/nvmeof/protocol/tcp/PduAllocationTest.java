@@ -149,17 +149,22 @@ class PduAllocationTest {
             controller.capsuleResp(responses[i], cqe, 0);
             responses[i].flip();
         }
-        for (int round = 0; round < 6_000; round++) { // warm-up
+        for (int round = 0; round < 2_000; round++) { // warm-up
             rotate(engine, buffers, sqes, responses, round);
         }
         int before = completed[0];
-        long allocatedBefore = allocatedBytes();
         int rounds = 2_000;
-        for (int round = 0; round < rounds; round++) {
-            rotate(engine, buffers, sqes, responses, round);
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 3; window++) {
+            // The least of three windows: a one-off of the JIT (a deoptimization materialising objects it had
+            // scalar-replaced) lands in one window; an allocation per write would be in all of them.
+            long allocatedBefore = allocatedBytes();
+            for (int round = 0; round < rounds; round++) {
+                rotate(engine, buffers, sqes, responses, round);
+            }
+            allocated = Math.min(allocated, allocatedBytes() - allocatedBefore);
         }
-        long allocated = allocatedBytes() - allocatedBefore;
-        assertEquals(rounds * depth, completed[0] - before);
+        assertEquals(3 * rounds * depth, completed[0] - before);
         assertTrue(allocated < rounds, "allocated " + allocated + " bytes over " + rounds * depth + " writes");
     }
 
