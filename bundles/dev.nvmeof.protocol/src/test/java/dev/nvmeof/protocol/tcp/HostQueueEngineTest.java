@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -281,6 +282,26 @@ class HostQueueEngineTest {
         }
         assertTrue(controller.digestsOk);
         assertNull(events.failure);
+    }
+
+    @Test
+    void shouldNotKeepACallersBufferAliveOnceNoCommandUsesIt() throws Exception {
+        open(4096);
+        ByteBuffer dropped = ByteBuffer.allocateDirect(512).put(pattern(512, 15)).clear();
+        java.lang.ref.ReferenceQueue<ByteBuffer> collected = new java.lang.ref.ReferenceQueue<>();
+        java.lang.ref.WeakReference<ByteBuffer> watch = new java.lang.ref.WeakReference<>(dropped, collected);
+        assertTrue(engine.submit("w", sqe(4, true, 1), 0, DataDirection.HOST_TO_CONTROLLER, dropped, 512));
+        send(capsuleResp(4, 0));
+        dropped = null;
+        // the tag's next command takes another buffer: nothing of the engine's needs the first one now
+        assertTrue(engine.submit("next", sqe(CommandIds.of(4, 1), true, 1), 0, DataDirection.HOST_TO_CONTROLLER,
+                ByteBuffer.allocateDirect(512), 512));
+        java.lang.ref.Reference<?> gone = null;
+        for (int attempt = 0; attempt < 50 && gone == null; attempt++) {
+            System.gc();
+            gone = collected.remove(100);
+        }
+        assertSame(watch, gone, "the engine still holds the caller's dropped buffer");
     }
 
     @Test
