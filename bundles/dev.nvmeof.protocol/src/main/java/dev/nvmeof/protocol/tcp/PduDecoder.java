@@ -227,16 +227,7 @@ public final class PduDecoder {
             crc.update(placed);
             placed.limit(limit).position(end);
         }
-        dataIndex += n;
-        dataRemaining -= n;
-        if (dataRemaining > 0) {
-            return 0;
-        }
-        if (expectDataDigest) {
-            state = State.AWAIT_DDGST;
-            return 0;
-        }
-        return endData(true);
+        return dataArrived(n);
     }
 
     /**
@@ -503,6 +494,11 @@ public final class PduDecoder {
         } else {
             src.position(at + n);
         }
+        return dataArrived(n);
+    }
+
+    /** {@code n} more bytes of the payload are in place: on to the digest, or the PDU's end. */
+    private int dataArrived(int n) {
         dataIndex += n;
         dataRemaining -= n;
         if (dataRemaining > 0) {
