@@ -121,6 +121,12 @@ public final class DhchapSecret implements AutoCloseable, Destroyable {
         return key.length;
     }
 
+    /** The CRC-32 of the key, as its representation carries it and {@code nvme check-dhchap-key} prints it. */
+    public long crc32() {
+        checkNotDestroyed();
+        return crc32(key, key.length);
+    }
+
     /**
      * The transformed key for {@code nqn} (section 8.13.5.7): {@code HMAC(key, nqn || "NVMe-over-Fabrics")}, or a copy
      * of the key for hash id 00. The caller owns the array and should zero it when done.

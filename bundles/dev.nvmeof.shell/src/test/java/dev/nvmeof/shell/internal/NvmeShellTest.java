@@ -3,6 +3,7 @@ package dev.nvmeof.shell.internal;
 import dev.nvmeof.testkit.NvmeCliJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -281,6 +282,31 @@ class NvmeShellTest extends ShellSessionTest {
         ShellException e = assertThrows(ShellException.class, () -> shell.run(shell.connect("tcp") + " --tls"));
 
         assertEquals("nvme connect: --tls: TLS is not supported by this host yet", e.getMessage());
+    }
+
+    @Test
+    void shouldMakeAndCheckDhchapSecretsAsNvmeCliDoes() throws Exception {
+        // nvme-cli 2.3 on Debian 12: "nvme gen-dhchap-key -s 000102..1f -m 0" printed exactly this.
+        String secret = java.util.stream.IntStream.range(0, 32).mapToObj(i -> String.format("%02x", i))
+                .collect(java.util.stream.Collectors.joining());
+        assertEquals("DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:\n",
+                shell.run("nvme gen-dhchap-key -s " + secret + " -m 0"));
+        // A key nvme-cli 2.3 made ("gen-dhchap-key -l 48 -m 2"), and its "check-dhchap-key" line for it.
+        assertEquals("Key is valid (HMAC 2, length 48, CRC b89141c0)\n", shell.run("nvme check-dhchap-key -k "
+                + "DHHC-1:02:iAHSlU3IeB0Rm+Z9uI9/60N0dUm4ERPM40cR+SR0B/u9JtbyxsRpjftJw0m1ZtsXwEGRuA==:"));
+
+        String made = shell.run("nvme gen-dhchap-key -l 64 -m 3").trim();
+        assertTrue(made.matches("DHHC-1:03:[A-Za-z0-9+/]{91}=:"), made);
+        assertTrue(shell.run("nvme check-dhchap-key -k " + made).startsWith("Key is valid (HMAC 3, length 64, CRC "));
+        assertNotEquals(made, shell.run("nvme gen-dhchap-key -l 64 -m 3").trim(), "a new random key each time");
+
+        ShellException corrupt = assertThrows(ShellException.class, () -> shell.run("nvme check-dhchap-key -k "
+                + "DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaS:"));
+        assertTrue(corrupt.getMessage().contains("CRC-32"), corrupt.getMessage());
+        assertFalse(corrupt.getMessage().contains("AAECAwQF"), corrupt.getMessage());
+        ShellException length = assertThrows(ShellException.class,
+                () -> shell.run("nvme gen-dhchap-key -l 40"));
+        assertEquals("nvme gen-dhchap-key: --key-length: 32, 48 or 64, not 40", length.getMessage());
     }
 
     @Test
