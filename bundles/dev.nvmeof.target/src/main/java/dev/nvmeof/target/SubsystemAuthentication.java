@@ -1,9 +1,17 @@
 package dev.nvmeof.target;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.nvmeof.protocol.auth.DhGroup;
 import dev.nvmeof.protocol.auth.DhchapHash;
@@ -43,6 +51,51 @@ public record SubsystemAuthentication(boolean required, Map<String, HostSecrets>
     /** Every host listed must authenticate, and no other may connect; every hash and DH group, strongest first. */
     public static SubsystemAuthentication required(Map<String, HostSecrets> hosts) {
         return new SubsystemAuthentication(true, hosts, DhchapPolicy.STRONGEST_HASHES_FIRST,
+                DhchapPolicy.STRONGEST_GROUPS_FIRST);
+    }
+
+    /**
+     * The hosts' secrets from a keyring file, one host per line: {@code <host NQN> <secret> [<controller secret>]},
+     * secrets in {@code DHHC-1} form, blank lines and {@code #} comments ignored. Like ssh with its keys, the file must
+     * not be readable or writable by group or others (where the file system has POSIX permissions).
+     *
+     * @throws IOException if the file cannot be read, is open to others, or a line is malformed (naming the line and
+     *                     what is wrong, never a secret)
+     * @since 1.2
+     */
+    public static SubsystemAuthentication fromKeyring(Path keyring, boolean required) throws IOException {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyring);
+            if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                throw new IOException("keyring " + keyring + " is open to others ("
+                        + PosixFilePermissions.toString(permissions) + "): it holds secrets; chmod 600 it");
+            }
+        } catch (UnsupportedOperationException e) {
+            // no POSIX permissions on this file system: nothing to check
+        }
+        Map<String, HostSecrets> hosts = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(keyring, StandardCharsets.UTF_8);
+        for (int n = 1; n <= lines.size(); n++) {
+            String line = lines.get(n - 1).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split("\\s+");
+            String where = "keyring " + keyring + " line " + n;
+            if (fields.length < 2 || fields.length > 3) {
+                throw new IOException(where + ": expected '<host NQN> <secret> [<controller secret>]', found "
+                        + fields.length + " field(s)");
+            }
+            if (hosts.containsKey(fields[0])) {
+                throw new IOException(where + ": host " + fields[0] + " is listed twice");
+            }
+            try {
+                hosts.put(fields[0], new HostSecrets(fields[1], fields.length == 3 ? fields[2] : null));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + " (host " + fields[0] + "): " + e.getMessage());
+            }
+        }
+        return new SubsystemAuthentication(required, hosts, DhchapPolicy.STRONGEST_HASHES_FIRST,
                 DhchapPolicy.STRONGEST_GROUPS_FIRST);
     }
 

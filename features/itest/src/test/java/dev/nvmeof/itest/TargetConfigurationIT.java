@@ -13,6 +13,9 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 
 
@@ -33,6 +36,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import dev.nvmeof.protocol.AdminCommands;
 import dev.nvmeof.protocol.AsyncEvent;
 import dev.nvmeof.protocol.ChangedNamespaceListFlyweight;
+import dev.nvmeof.protocol.CommandSpecificStatus;
+import dev.nvmeof.protocol.ConnectResponse;
 import dev.nvmeof.protocol.IdentifyCns;
 import dev.nvmeof.protocol.LogPageId;
 import dev.nvmeof.protocol.NamespaceListFlyweight;
@@ -110,6 +115,33 @@ public class TargetConfigurationIT {
         configurationAdmin.listConfigurations("(service.pid=" + subsystem + ")")[0].delete();
         assertTrue("the target closes the controller's connection", host.awaitClose());
         assertFalse(target.subsystems().contains(NQN));
+    }
+
+    @Test
+    public void shouldApplyTheSubsystemsDhchapKeyringFromItsConfiguration() throws Exception {
+        // nvme-cli 2.3 "gen-dhchap-key -s 000102..1f -m 0"; the file is mode 600, as the component insists.
+        Path keyring = Files.createTempFile("dhchap", ".keys", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyring, NvmeTcpTestClient.HOST_NQN
+                + " DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:\n");
+        configure(configurationAdmin, "dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"});
+        configure(configurationAdmin, "dev.nvmeof.target.subsystem", "?", "nqn", NQN,
+                "dhchapKeyring", keyring.toString(), "dhchapRequired", true);
+        configure(configurationAdmin, "dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size", "1M");
+        NvmeTarget target = awaitService(context, NvmeTarget.class);
+
+        host = NvmeTcpTestClient.open(awaitListener(context, target));
+        NvmeTcpTestClient.Completion listed = host.connect(NQN, 0, 0xFFFF, 31, 0);
+        assertTrue(listed.toString(), listed.ok());
+        assertTrue("the host in the keyring must authenticate", ConnectResponse.isAuthenticationRequired(
+                listed.dw0()));
+        host.close();
+
+        host = NvmeTcpTestClient.open(awaitListener(context, target));
+        NvmeTcpTestClient.Completion stranger = host.connect(NQN, "nqn.2026-12.dev.nvmeof:stranger", 0, 0xFFFF, 31,
+                0, 0);
+        assertEquals("a host not in a required keyring may not connect", CommandSpecificStatus.CONNECT_INVALID_HOST
+                .code(), stranger.sc());
     }
 
     private int sendAer() throws Exception {

@@ -1,6 +1,7 @@
 package dev.nvmeof.target.internal.ds;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.nvmeof.target.SubsystemAuthentication;
 import dev.nvmeof.target.SubsystemConfig;
 
 /** One NVM subsystem per factory configuration {@code dev.nvmeof.target.subsystem}. */
@@ -38,6 +40,13 @@ public final class SubsystemComponent {
 
         @AttributeDefinition(description = "most I/O queues granted to a controller")
         int maxIoQueues() default SubsystemConfig.DEFAULT_MAX_IO_QUEUES;
+
+        @AttributeDefinition(description = "DH-HMAC-CHAP keyring file, mode 600: per line '<host NQN> <secret>"
+                + " [<controller secret>]'; each host listed authenticates every queue")
+        String dhchapKeyring() default "";
+
+        @AttributeDefinition(description = "with a keyring: hosts not in it may not connect")
+        boolean dhchapRequired() default false;
     }
 
     private final TargetComponent target;
@@ -45,8 +54,15 @@ public final class SubsystemComponent {
     @Activate
     public SubsystemComponent(@Reference TargetComponent target, Config config) throws IOException {
         this.target = target;
-        target.declareSubsystem(this, new SubsystemConfig(config.nqn(), config.serial(), config.model(),
-                config.allowAnyHost(), Set.of(config.allowedHosts()), config.maxIoQueues(), List.of()));
+        SubsystemConfig subsystem = new SubsystemConfig(config.nqn(), config.serial(), config.model(),
+                config.allowAnyHost(), Set.of(config.allowedHosts()), config.maxIoQueues(), List.of());
+        if (!config.dhchapKeyring().isBlank()) {
+            subsystem = subsystem.withAuthentication(
+                    SubsystemAuthentication.fromKeyring(Path.of(config.dhchapKeyring()), config.dhchapRequired()));
+        } else if (config.dhchapRequired()) {
+            throw new IOException("subsystem " + config.nqn() + ": dhchapRequired needs a dhchapKeyring");
+        }
+        target.declareSubsystem(this, subsystem);
     }
 
     @Deactivate
