@@ -35,7 +35,15 @@ public final class ControllerFailure {
          *
          * @since 1.4
          */
-        RESET
+        RESET,
+        /**
+         * A reconnect was refused for good: the controller answered the Connect or the authentication with a status
+         * that says not to retry (DNR; the host is no longer allowed, its secret is wrong), so recovery stops at
+         * once instead of retrying until {@code ctrl_loss_tmo}, as Linux does: the controller is DEAD.
+         *
+         * @since 1.7
+         */
+        RECONNECT_REFUSED
     }
 
     private final Reason reason;
@@ -62,7 +70,8 @@ public final class ControllerFailure {
 
     /**
      * The error: an {@link NvmeTransportException} for the recovery reasons and for
-     * {@link Reason#CONTROLLER_LOSS_TIMEOUT} (its cause the last reconnect attempt's error, if any); for
+     * {@link Reason#CONTROLLER_LOSS_TIMEOUT} (its cause the last reconnect attempt's error, if any) and
+     * {@link Reason#RECONNECT_REFUSED} (its cause the refusal); for
      * {@link Reason#CONNECT_FAILED} whatever the connect threw.
      */
     public NvmeException exception() {

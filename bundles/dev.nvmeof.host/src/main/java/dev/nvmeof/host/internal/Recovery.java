@@ -16,6 +16,7 @@ import dev.nvmeof.api.ControllerFailure;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.api.NvmeException;
+import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.ControllerConfiguration;
 import dev.nvmeof.protocol.ControllerProperty;
@@ -213,7 +214,10 @@ final class Recovery {
                 lastAttemptError = e;
                 long failedAt = settings.clock().nanoTime();
                 policy.attemptFailed(failedAt);
-                if (policy.giveUp(failedAt)) {
+                if (refusedForGood(e)) {
+                    giveUp(ControllerFailure.Reason.RECONNECT_REFUSED, NvmeTransportException.of("reconnect refused: "
+                            + e.getMessage() + "; not retried (DNR)", null, false, e));
+                } else if (policy.giveUp(failedAt)) {
                     giveUp();
                 }
             }
@@ -221,19 +225,29 @@ final class Recovery {
         return work;
     }
 
+    /**
+     * The controller answered the Connect or the authentication with a status that says not to retry (DNR: the
+     * host is no longer allowed, its secret is wrong): Linux's {@code nvmf_should_reconnect} stops there too.
+     */
+    private static boolean refusedForGood(Exception e) {
+        return e instanceof NvmeStatusException && ((NvmeStatusException) e).status().dnr();
+    }
+
     /** {@code ctrl_loss_tmo} passed: DELETING -> DEAD, every request fails with Host Path Error. */
     private void giveUp() {
         NvmeTransportException lost = cause;
-        NvmeTransportException why = NvmeTransportException.of("ctrl_loss_tmo (" + ctrlLossTmo
-                + " s) passed without a reconnect" + (lost == null ? "" : " since " + lost.getMessage())
+        giveUp(ControllerFailure.Reason.CONTROLLER_LOSS_TIMEOUT, NvmeTransportException.of("ctrl_loss_tmo ("
+                + ctrlLossTmo + " s) passed without a reconnect" + (lost == null ? "" : " since " + lost.getMessage())
                 + (lastAttemptError == null ? "" : "; last attempt: " + lastAttemptError.getMessage()), null, false,
-                lastAttemptError);
+                lastAttemptError));
+    }
+
+    private void giveUp(ControllerFailure.Reason reason, NvmeTransportException why) {
         if (!state().changeTo(ControllerState.DELETING)) {
             return; // disconnected meanwhile
         }
         failAll(takeHeld(), IoCommands.HOST_PATH_ERROR);
-        state().transition(ControllerState.DELETING, ControllerState.DEAD,
-                ControllerFailure.of(ControllerFailure.Reason.CONTROLLER_LOSS_TIMEOUT, why));
+        state().transition(ControllerState.DELETING, ControllerState.DEAD, ControllerFailure.of(reason, why));
         controller.dead();
     }
 
