@@ -37,9 +37,9 @@ public final class ControllerFailure {
          */
         RESET,
         /**
-         * A reconnect was refused for good: the controller answered the Connect or the authentication with a status
-         * that says not to retry (DNR; the host is no longer allowed, its secret is wrong), so recovery stops at
-         * once instead of retrying until {@code ctrl_loss_tmo}, as Linux does: the controller is DEAD.
+         * A reconnect failed in-band authentication (the host's secret is wrong or missing now): the same secret
+         * cannot succeed later, so recovery stops at once instead of retrying until {@code ctrl_loss_tmo}, as Linux
+         * does for a rejected key: the controller is DEAD.
          *
          * @since 1.7
          */

@@ -18,10 +18,13 @@ import dev.nvmeof.api.IoRequest;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.protocol.CommandSpecificStatus;
 import dev.nvmeof.protocol.ControllerConfiguration;
 import dev.nvmeof.protocol.ControllerProperty;
 import dev.nvmeof.protocol.ControllerStatus;
 import dev.nvmeof.protocol.FabricsCommands;
+import dev.nvmeof.protocol.NvmeStatus;
+import dev.nvmeof.protocol.StatusCodeType;
 
 /**
  * Error recovery and deletion of one controller (ARCHITECTURE "Error recovery"; Linux
@@ -216,7 +219,7 @@ final class Recovery {
                 policy.attemptFailed(failedAt);
                 if (refusedForGood(e)) {
                     giveUp(ControllerFailure.Reason.RECONNECT_REFUSED, NvmeTransportException.of("reconnect refused: "
-                            + e.getMessage() + "; not retried (DNR)", null, false, e));
+                            + e.getMessage() + "; not retried", null, false, e));
                 } else if (policy.giveUp(failedAt)) {
                     giveUp();
                 }
@@ -226,11 +229,18 @@ final class Recovery {
     }
 
     /**
-     * The controller answered the Connect or the authentication with a status that says not to retry (DNR: the
-     * host is no longer allowed, its secret is wrong): Linux's {@code nvmf_should_reconnect} stops there too.
+     * The reconnect failed authentication (Authentication Required with DNR: the secret is wrong or missing): the
+     * same secret cannot succeed later, so recovery stops, as Linux's {@code nvmf_should_reconnect} does for a
+     * rejected key. Other refusals (a subsystem gone for a while, a host not allowed yet) keep being retried until
+     * {@code ctrl_loss_tmo}: targets are reconfigured under live hosts.
      */
     private static boolean refusedForGood(Exception e) {
-        return e instanceof NvmeStatusException && ((NvmeStatusException) e).status().dnr();
+        if (!(e instanceof NvmeStatusException)) {
+            return false;
+        }
+        NvmeStatus status = ((NvmeStatusException) e).status();
+        return status.dnr() && status.sct() == StatusCodeType.COMMAND_SPECIFIC.code()
+                && status.sc() == CommandSpecificStatus.AUTHENTICATION_REQUIRED.code();
     }
 
     /** {@code ctrl_loss_tmo} passed: DELETING -> DEAD, every request fails with Host Path Error. */

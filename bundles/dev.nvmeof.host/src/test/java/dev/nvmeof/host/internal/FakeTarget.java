@@ -44,8 +44,8 @@ final class FakeTarget {
     int capTimeout = 2; // CAP.TO: 1 s
     int version = 0x20000;
     int mdts = 0; // 0: no limit
-    /** When not 0, the status word every Connect completes with (e.g. Connect Invalid Host with DNR). */
-    int connectStatus;
+    /** Whether Connect answers that the queue must authenticate (AUTHREQ.ATR), which this fake cannot do. */
+    boolean requireAuthentication;
     int maxcmd = 0;
     int ioccsz = 0x104;
     int grantedQueues = 64;
@@ -120,7 +120,7 @@ final class FakeTarget {
                 ByteBuffer data = r.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
                 lastHostNqn = new dev.nvmeof.protocol.ConnectDataFlyweight().wrap(data, 0).hostNqn();
             }
-            r.complete(connectStatus, connectStatus == 0 ? ConnectResponse.successDw0(cntlid, false) : 0, 0);
+            r.complete(0, ConnectResponse.successDw0(cntlid, requireAuthentication), 0);
         } else if (fctype == FabricsCommandType.PROPERTY_GET.code()) {
             ControllerProperty property = ControllerProperty.of(FabricsCommands.propertyOffset(sqe));
             long value = switch (property) {

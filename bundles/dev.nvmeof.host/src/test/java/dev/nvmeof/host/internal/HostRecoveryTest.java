@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.ControllerFailure;
 import dev.nvmeof.api.ControllerState;
-import dev.nvmeof.protocol.CommandSpecificStatus;
-import dev.nvmeof.protocol.NvmeStatus;
 
 /** Keep-alive, command timeouts and error recovery on a manual clock, the work loop driven by the test. */
 class HostRecoveryTest {
@@ -144,20 +142,19 @@ class HostRecoveryTest {
     }
 
     @Test
-    void shouldStopReconnectingAtOnceWhenTheControllerRefusesTheConnectWithDnr() throws Exception {
+    void shouldStopReconnectingAtOnceWhenAReconnectFailsAuthentication() throws Exception {
         HostController c = connect(f.options().keepAliveTmo(0).reconnectDelay(10).ctrlLossTmo(600));
         f.transport.dropIo = true;
         List<HostFixture.Counted> requests = writes(2);
-        f.target.connectStatus = NvmeStatus.commandSpecific(CommandSpecificStatus.CONNECT_INVALID_HOST, true)
-                .toStatusWord(false); // the host was removed from the subsystem's allowed hosts meanwhile
+        f.target.requireAuthentication = true; // the subsystem now wants a secret this host does not have
         f.advance(Duration.ofSeconds(30)); // the timeout: lost now
         assertEquals(ControllerState.CONNECTING, c.state());
-        f.advance(Duration.ofSeconds(10)); // the first attempt is refused with DNR: not retried until ctrl_loss_tmo
+        f.advance(Duration.ofSeconds(10)); // the first attempt fails authentication: not retried until ctrl_loss_tmo
 
         assertEquals(ControllerState.DEAD, c.state());
         ControllerFailure failure = c.lastFailure().orElseThrow();
         assertEquals(ControllerFailure.Reason.RECONNECT_REFUSED, failure.reason());
-        assertTrue(failure.message().contains("Connect Invalid Host"), failure.message());
+        assertTrue(failure.message().contains("authentication failed on queue 0"), failure.message());
         requests.forEach(HostRecoveryTest::assertHostPathError);
     }
 
