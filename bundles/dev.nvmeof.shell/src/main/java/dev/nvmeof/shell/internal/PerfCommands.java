@@ -38,6 +38,8 @@ public final class PerfCommands {
                         .value("runtime", (char) 0, "measured time: 10, 10s, 500ms, 2m (default 10 s)")
                         .value("ramp_time", (char) 0, "time before measuring, not counted (default 0)")
                         .value("number_ios", (char) 0, "stop each job after this many I/Os")
+                        .value("rate_iops", (char) 0, "I/Os per second per job, on a schedule (default: as fast as"
+                                + " it goes)")
                         .value("rwmixread", (char) 0, "reads in percent of a mix (default 50)")
                         .value("size", (char) 0, "the region from LBA 0, e.g. 1g (default: the namespace)")
                         .flag("verify", (char) 0, "write a pattern first and check a sample of reads")
@@ -74,7 +76,7 @@ public final class PerfCommands {
                 .withRuntime(runtime).withIoCount(count)
                 .withRampTime(args.has("ramp_time") ? time(args.value("ramp_time"), "--ramp_time") : Duration.ZERO)
                 .withSize(args.has("size") ? Units.size(args.value("size"), "nvme perf: '--size'") : 0)
-                .withVerify(args.has("verify"));
+                .withVerify(args.has("verify")).withRateIops(args.number("rate_iops", 0));
     }
 
     private static int small(Args args, String name, int fallback) {

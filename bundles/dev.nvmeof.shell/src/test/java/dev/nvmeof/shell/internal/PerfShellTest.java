@@ -46,6 +46,17 @@ class PerfShellTest extends ShellSessionTest {
     }
 
     @Test
+    void shouldIssueNoFasterThanRateIops() throws Exception {
+        shell.run(shell.connect("tcp"));
+
+        String out = shell.run("nvme perf nvme0n1 --iodepth 8 --number_ios 400 --rate_iops 4000 -o json");
+
+        assertTrue(out.contains("\"read\":{\n    \"ios\":400,\n    \"errors\":0,"), out);
+        assertTrue(figure(out, "\"iops\":([0-9.]+)") <= 4000 * 1.01, "a schedule of 4000/s, the first I/O at 0: "
+                + out);
+    }
+
+    @Test
     void shouldNameTheBadOptionInOneLine() {
         assertEquals("nvme perf: unknown option '--iodepht'",
                 assertThrows(ShellException.class, () -> shell.run("nvme perf nvme0n1 --iodepht 4")).getMessage());
