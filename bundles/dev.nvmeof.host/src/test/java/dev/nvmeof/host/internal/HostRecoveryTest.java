@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.ControllerFailure;
 import dev.nvmeof.api.ControllerState;
+import dev.nvmeof.api.IoRequest;
 
 /** Keep-alive, command timeouts and error recovery on a manual clock, the work loop driven by the test. */
 class HostRecoveryTest {
@@ -179,6 +180,33 @@ class HostRecoveryTest {
         for (int i = 0; i < held.size(); i++) {
             assertEquals(1, held.get(i).completions.get(), "write " + i);
             assertNull(held.get(i).request.failure(), "write " + i);
+        }
+    }
+
+    @Test
+    void shouldHoldABatchSubmittedDuringAnOutageAndCompleteEachOfItsRequestsOnceAfterTheReconnect() throws Exception {
+        HostController c = connect(f.options().keepAliveTmo(0).reconnectDelay(1).ctrlLossTmo(60).queueSize(16)
+                .nrIoQueues(1));
+        f.transport.refuseAssociations = 1000;
+        f.transport.queue(1).fail("gone");
+        f.advance(Duration.ZERO); // lost now
+        List<HostFixture.Counted> held = new ArrayList<>();
+        IoRequest[] batch = new IoRequest[40];
+        for (int i = 0; i < batch.length; i++) {
+            HostFixture.Counted r = new HostFixture.Counted();
+            held.add(r);
+            batch[i] = r.request.write(i, ByteBuffer.allocate(512).put(0, (byte) (i + 1)), false);
+        }
+        f.device().submit(batch, 0, batch.length);
+        assertTrue(held.stream().allMatch(r -> r.completions.get() == 0), "held, not failed");
+        f.transport.refuseAssociations = 0;
+        f.advance(Duration.ofSeconds(1)); // reconnected: the batch reissued onto 15 tags and the backlog
+
+        assertEquals(ControllerState.LIVE, c.state());
+        for (int i = 0; i < held.size(); i++) {
+            assertEquals(1, held.get(i).completions.get(), "write " + i);
+            assertNull(held.get(i).request.failure(), "write " + i);
+            assertEquals((byte) (i + 1), f.target.ram().get(i * 512), "write " + i + " reached the namespace");
         }
     }
 
