@@ -62,7 +62,11 @@ class KernelHostOurTargetAuthenticationTest {
     record Secrets(String host, String controller) {
     }
 
+    /** A subsystem (SHA-384, ffdhe2048) whose secrets' key lengths differ from their transformation hashes'. */
+    static final String UNEVEN_NQN = "nqn.2024-01.dev.nvmeof:auth-sha384-ffdhe2048-uneven-keys";
+
     private static final Map<Policy, Secrets> SECRETS = new EnumMap<>(Policy.class);
+    private static Secrets unevenSecrets;
     private static LogRecorder targetLog;
     private static OurTargetRig rig;
     private static NvmeCliKeys nvmeCli;
@@ -86,6 +90,15 @@ class KernelHostOurTargetAuthenticationTest {
                     nvmeCli.check(controller), "nvme-cli on our controller secret");
             SECRETS.put(Policy.SHA512_FFDHE3072, new Secrets(nvmeCli.generate(3, 64, hostNqn), controller));
         }
+        try (DhchapSecret host = DhchapSecret.generate(Optional.of(DhchapHash.SHA_512), 32, new SecureRandom());
+                DhchapSecret controller = DhchapSecret.generate(Optional.of(DhchapHash.SHA_256), 64,
+                        new SecureRandom())) {
+            unevenSecrets = new Secrets(host.format(), controller.format());
+        }
+        rig.target.addSubsystem(SubsystemConfig.of(UNEVEN_NQN, NamespaceConfig.ram(1, 8L << 20, 512))
+                .withAuthentication(SubsystemAuthentication.required(Map.of(hostNqn,
+                        new SubsystemAuthentication.HostSecrets(unevenSecrets.host(), unevenSecrets.controller())))
+                        .withAlgorithms(List.of(DhchapHash.SHA_384), List.of(DhGroup.FFDHE2048))));
         for (Policy policy : Policy.values()) {
             Secrets secrets = SECRETS.get(policy);
             rig.target.addSubsystem(SubsystemConfig.of(policy.nqn, NamespaceConfig.ram(1, 8L << 20, 512))
@@ -146,6 +159,30 @@ class KernelHostOurTargetAuthenticationTest {
         }
         assertEquals(List.of(), targetLog.containing("authentication failed"));
         rig.disconnectAndAwaitNoController(policy.nqn);
+    }
+
+    /**
+     * Secrets whose key length differs from their transformation hash's (32 bytes under SHA-512, 64 under SHA-256):
+     * nvme-cli refuses them, the kernel takes them (here straight through {@code /dev/nvme-fabrics}), and Linux 6.12
+     * keys the response HMAC with the whole transformed key, as our target does.
+     */
+    @Test
+    void shouldAgreeWithTheKernelHostOnTheTransformedKeyWhenItsLengthDiffersFromTheSecretsKeyLength() {
+        assertTrue(nvmeCli.checkRefuses(unevenSecrets.host()).contains("Invalid key length"));
+
+        QemuGuest.ExecResult connect = rig.guest.exec("exec 3<>/dev/nvme-fabrics; echo 'transport=tcp,traddr="
+                + QemuGuest.HOST_ALIAS + ",trsvcid=" + QemuGuest.NVME_TCP_PORT + ",nqn=" + UNEVEN_NQN + ",hostnqn="
+                + hostNqn + ",nr_io_queues=1,dhchap_secret=" + unevenSecrets.host() + ",dhchap_ctrl_secret="
+                + unevenSecrets.controller() + "' >&3 && cat <&3", OurTargetRig.SHORT);
+
+        assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
+        rig.writeAndReadBackPattern(rig.awaitNamespaceDevice());
+        String dmesg = rig.dmesg();
+        assertTrue(dmesg.contains("qid 0: authenticated with hash hmac(sha384) dhgroup ffdhe2048"), dmesg);
+        assertTrue(dmesg.contains("qid 0: controller authenticated"), dmesg);
+        assertEquals(2, targetLog.containing(" of " + hostNqn + " on " + UNEVEN_NQN + " with SHA-384 and ffdhe2048")
+                .size(), () -> targetLog.lines().toString());
+        rig.disconnectAndAwaitNoController(UNEVEN_NQN);
     }
 
     @Test

@@ -107,6 +107,34 @@ class OurHostKernelTargetAuthenticationTest {
         OurHost.assertGuestConnections(guest, 0);
     }
 
+    /**
+     * Secrets whose key length differs from the length of the hash that transforms them (the kernel takes them;
+     * nvme-cli 2.3 makes none): Linux 6.12 keys the response HMAC with the whole transformed key, the hash's length,
+     * as we do (kernels before the 2023 fix "nvme-auth: use transformed key size to create resp" cut it to the
+     * secret's key length).
+     */
+    @Test
+    void shouldAgreeWithTheKernelOnTheTransformedKeyWhenItsLengthDiffersFromTheSecretsKeyLength() throws Exception {
+        String hostNqn = HOST_NQN_PREFIX + "transformed-key-length";
+        try (DhchapSecret host = DhchapSecret.generate(Optional.of(DhchapHash.SHA_512), 32, random);
+                DhchapSecret controller = DhchapSecret.generate(Optional.of(DhchapHash.SHA_256), 64, random)) {
+            assertEquals(64, host.transform(hostNqn).length, "the host's transformed key: SHA-512's length");
+            assertEquals(32, controller.transform(NQN).length, "the controller's: SHA-256's length");
+            guest.execOk(KernelTarget.allowOnlyHostWithDhchap(NQN, hostNqn, host.format(), controller.format(),
+                    "hmac(sha384)", "null"), SHORT);
+
+            NvmeController connected = ours.connect(OurHost.options(guest.hostPort(), NQN, "hostnqn=" + hostNqn
+                    + ",nr_io_queues=1,dhchap_secret=" + host.format() + ",dhchap_ctrl_secret=" + controller.format()));
+
+            assertEquals(ControllerState.LIVE, connected.state());
+            String dmesg = guest.execOk("dmesg", SHORT);
+            assertTrue(dmesg.contains("for NQN " + hostNqn + " with DH-HMAC-CHAP."), dmesg);
+            writeAndReadBack(connected.namespaces().get(0).device());
+            connected.disconnect();
+            OurHost.assertGuestConnections(guest, 0);
+        }
+    }
+
     @Test
     void shouldFailWithAuthenticationFailedWhenTheKernelTargetHoldsAnotherHostSecret() {
         String hostNqn = HOST_NQN_PREFIX + "wrong-host-secret";
