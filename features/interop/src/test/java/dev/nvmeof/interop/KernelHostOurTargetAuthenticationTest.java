@@ -228,7 +228,8 @@ class KernelHostOurTargetAuthenticationTest {
     }
 
     private static void assertNoControllerAnywhere() {
-        assertEquals("0", rig.guest.execOk("ls /sys/class/nvme/ | wc -l", OurTargetRig.SHORT).strip(),
+        assertEquals("0", rig.guest.execOk("n=0; while [ -n \"$(ls /sys/class/nvme/)\" ] && [ $n -lt 50 ]; do"
+                + " sleep 0.1; n=$((n + 1)); done; ls /sys/class/nvme/ | wc -l", OurTargetRig.SHORT).strip(),
                 "controllers left in the guest");
         rig.awaitTarget("controllers after a failed authentication", rig.target::controllerCount, 0);
         rig.awaitTarget("connections after a failed authentication", rig.target::connectionCount, 0);
