@@ -341,6 +341,8 @@ public final class QemuGuest implements AutoCloseable {
                 "-kernel", image.kernel.toString(), "-initrd", image.initramfs.toString(),
                 "-append", append.toString(),
                 "-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=n0",
+                // entropy from the host for the guest's random pool (used by kernels that load virtio-rng)
+                "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0",
                 "-chardev", "socket,id=ctl,path=ctl.sock",
                 "-serial", "file:console.log", "-serial", "chardev:ctl"));
         if (config.disk != null) {
