@@ -71,6 +71,7 @@ class KernelHostOurTargetAuthenticationTest {
     private static OurTargetRig rig;
     private static NvmeCliKeys nvmeCli;
     private static String hostNqn;
+    private static String hostId;
 
     @BeforeAll
     static void startTargetAndGuest() throws Exception {
@@ -80,6 +81,7 @@ class KernelHostOurTargetAuthenticationTest {
                 rig.guest.kernelRelease());
         rig.guest.execOk("[ -d /sys/module/nvme_auth ]", OurTargetRig.SHORT);
         hostNqn = rig.guest.execOk("cat /etc/nvme/hostnqn", OurTargetRig.SHORT).strip();
+        hostId = rig.guest.execOk("cat /etc/nvme/hostid", OurTargetRig.SHORT).strip();
         nvmeCli = NvmeCliKeys.in(rig.guest);
 
         SECRETS.put(Policy.SHA256_NULL, new Secrets(nvmeCli.generate(1, 32, hostNqn),
@@ -172,7 +174,7 @@ class KernelHostOurTargetAuthenticationTest {
 
         QemuGuest.ExecResult connect = rig.guest.exec("exec 3<>/dev/nvme-fabrics; echo 'transport=tcp,traddr="
                 + QemuGuest.HOST_ALIAS + ",trsvcid=" + QemuGuest.NVME_TCP_PORT + ",nqn=" + UNEVEN_NQN + ",hostnqn="
-                + hostNqn + ",nr_io_queues=1,dhchap_secret=" + unevenSecrets.host() + ",dhchap_ctrl_secret="
+                + hostNqn + ",hostid=" + hostId + ",nr_io_queues=1,dhchap_secret=" + unevenSecrets.host() + ",dhchap_ctrl_secret="
                 + unevenSecrets.controller() + "' >&3 && cat <&3", OurTargetRig.SHORT);
 
         assertEquals(0, connect.exitStatus(), () -> connect.output() + rig.dmesg());
@@ -193,10 +195,11 @@ class KernelHostOurTargetAuthenticationTest {
         QemuGuest.ExecResult connect = rig.connect(Policy.SHA256_NULL.nqn, "--dhchap-secret=" + wrong);
 
         assertNotEquals(0, connect.exitStatus(), connect.output());
-        String console = awaitConsole("qid 0: authentication failed");
-        assertFalse(console.contains("qid 0: authenticated with hash"), console);
+        awaitConsole("qid 0: authentication failed");
+        String dmesg = rig.dmesg();
+        assertFalse(dmesg.contains("qid 0: authenticated with hash"), dmesg);
         List<String> failures = targetLog.containing("authentication failed on queue 0 of " + hostNqn + " on "
-                + Policy.SHA256_NULL.nqn + ": the host's response does not verify");
+                + Policy.SHA256_NULL.nqn + ": Authentication failed: the host's response does not verify");
         assertEquals(1, failures.size(), () -> targetLog.lines().toString());
         assertTrue(failures.get(0).startsWith("WARNING dev.nvmeof.target"), failures.get(0));
         assertNoControllerAnywhere();
@@ -210,21 +213,21 @@ class KernelHostOurTargetAuthenticationTest {
                 + SECRETS.get(Policy.SHA512_FFDHE3072).host() + " --dhchap-ctrl-secret=" + otherController);
 
         assertNotEquals(0, connect.exitStatus(), connect.output());
-        String console = awaitConsole("qid 0: controller authentication failed");
-        assertFalse(console.contains("qid 0: controller authenticated"), console);
+        awaitConsole("qid 0: controller authentication failed");
+        String dmesg = rig.dmesg();
+        assertFalse(dmesg.contains("qid 0: controller authenticated"), dmesg);
         // The host proved itself; then it reported our response as wrong with AUTH_Failure2.
         assertEquals(1, targetLog.containing("authentication failed on queue 0 of " + hostNqn + " on "
                 + Policy.SHA512_FFDHE3072.nqn).size(), () -> targetLog.lines().toString());
         assertNoControllerAnywhere();
     }
 
-    /** The guest's console (kernel messages) once it shows {@code text}; bounded. */
-    private static String awaitConsole(String text) {
+    /** Waits (bounded) until the guest's kernel logged {@code text}, then asserts its console shows it. */
+    private static void awaitConsole(String text) {
         rig.guest.exec("n=0; while ! dmesg | grep -qF '" + text + "' && [ $n -lt 100 ]; do sleep 0.1;"
                 + " n=$((n + 1)); done", OurTargetRig.SHORT);
         String console = rig.guest.console();
         assertTrue(console.contains(text), () -> "no \"" + text + "\" on the guest's console:\n" + console);
-        return console;
     }
 
     private static void assertNoControllerAnywhere() {

@@ -47,8 +47,11 @@ class OurHostKernelTargetAuthenticationTest {
     private static final Duration SHORT = Duration.ofSeconds(30);
     private static final Duration IO = Duration.ofSeconds(60);
     private static final int PATTERN_BYTES = 1 << 20;
-    /** What nvmet logs when a host's AUTH_Failure2 ends the transaction (as a failure, or as a step mismatch). */
-    private static final String KERNEL_TARGET_FAILURE = "qid 0: authentication failed|fatal error occurred";
+    /**
+     * What nvmet 6.12 logs when a host sends AUTH_Failure2 after DH-HMAC-CHAP_Success1: it expects _Success2 in that
+     * step, takes the failure as an out-of-step message and ends the controller (never its "authentication failed").
+     */
+    private static final String KERNEL_TARGET_FAILURE = "nvmet: ctrl [0-9]+ fatal error occurred!";
 
     private static QemuGuest guest;
     private static NvmeCliKeys nvmeCli;
@@ -170,7 +173,7 @@ class OurHostKernelTargetAuthenticationTest {
         assertAuthenticationFailed(failure, otherController);
         assertTrue(failure.getMessage().contains("the controller's response does not verify"),
                 failure.getMessage());
-        // Our host told the kernel with AUTH_Failure2 (explanation 01h, "failed"); nvmet ends the controller.
+        // Our host told the kernel with AUTH_Failure2 (explanation 01h, "failed"): nvmet ends the controller.
         String dmesg = guest.execOk("n=0; while ! dmesg | grep -qE '" + KERNEL_TARGET_FAILURE + "'"
                 + " && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done; dmesg", SHORT);
         assertTrue(Pattern.compile(KERNEL_TARGET_FAILURE).matcher(dmesg).find(), dmesg);
