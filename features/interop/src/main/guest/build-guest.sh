@@ -24,7 +24,7 @@ INIT="$HERE/init"
 REQUIRED=(configfs crc32c_generic virtio_pci virtio_net virtio_blk brd nvmet nvmet-tcp nvme-tcp nvme-fabrics)
 OPTIONAL=()
 # virtio-rng: the harness gives every guest QEMU's virtio-rng-pci, which seeds the kernel's random pool from the host;
-# without it the pool of a TCG guest is not ready for minutes and getrandom() fails (nvme-cli's gen-dhchap-key).
+# without it the pool of a TCG guest was still not ready 10 s after boot, and getrandom() failed (gen-dhchap-key).
 AUTH_REQUIRED=(nvme-auth hmac sha256_generic sha512_generic dh_generic virtio-rng)
 AUTH_OPTIONAL=(nvme-keyring sha256 sha512)
 MODPROBE=$(command -v modprobe || echo /usr/sbin/modprobe)
