@@ -24,6 +24,27 @@ public final class KernelTarget {
                 + "/addr_trsvcid; ln -s " + subsystem + " " + port + "/subsystems/" + nqn + "; fi";
     }
 
+    /**
+     * Makes {@code hostNqn} the only host {@code nqn} allows (nvmet's {@code hosts/} entry linked into
+     * {@code allowed_hosts/}, {@code attr_allow_any_host} 0), with its DH-HMAC-CHAP settings: the host's secret
+     * {@code dhchap_key}, the controller's {@code dhchap_ctrl_key} (null: none, unidirectional only), the hash
+     * {@code dhchap_hash} ({@code hmac(sha256)}, ...) and the DH group {@code dhchap_dhgroup} ({@code null},
+     * {@code ffdhe2048}, ...). The host entry is created anew.
+     */
+    public static String allowOnlyHostWithDhchap(String nqn, String hostNqn, String hostKey, String controllerKey,
+            String hash, String dhGroup) {
+        String host = NVMET + "/hosts/" + hostNqn;
+        String subsystem = NVMET + "/subsystems/" + nqn;
+        return "set -e; rm -f " + subsystem + "/allowed_hosts/*; [ ! -d " + host + " ] || rmdir " + host
+                + "; mkdir " + host
+                + "; echo '" + hostKey + "' > " + host + "/dhchap_key"
+                + (controllerKey == null ? "" : "; echo '" + controllerKey + "' > " + host + "/dhchap_ctrl_key")
+                + "; echo '" + hash + "' > " + host + "/dhchap_hash"
+                + "; echo " + dhGroup + " > " + host + "/dhchap_dhgroup"
+                + "; echo 0 > " + subsystem + "/attr_allow_any_host"
+                + "; ln -s " + host + " " + subsystem + "/allowed_hosts/" + hostNqn;
+    }
+
     /** Cuts the port without a restart (hosts see the connection go); {@link #linkPort} restores it. */
     public static String unlinkPort(String nqn) {
         return "rm " + NVMET + "/ports/1/subsystems/" + nqn;

@@ -36,6 +36,12 @@ final class OurTargetRig implements AutoCloseable {
 
     /** Starts the target with these subsystems, then boots a guest forwarding 4420 and 8009 to it. */
     static OurTargetRig start(String name, int cpus, SubsystemConfig... subsystems) throws IOException {
+        return start(name, cpus, QemuGuest.DEFAULT_KERNEL, subsystems);
+    }
+
+    /** {@link #start(String, int, SubsystemConfig...)} with a guest of another kernel series. */
+    static OurTargetRig start(String name, int cpus, String kernelSeries, SubsystemConfig... subsystems)
+            throws IOException {
         NvmeTarget target = NvmeTarget.start(TargetOptions.defaults().withEventLoops(2));
         OurTargetRig rig;
         try {
@@ -50,7 +56,7 @@ final class OurTargetRig implements AutoCloseable {
             throw e;
         }
         try {
-            rig.guest = QemuGuest.builder().name(name).cpus(cpus)
+            rig.guest = QemuGuest.builder().name(name).cpus(cpus).kernel(kernelSeries)
                     .kernelHost(rig.nvmeAddress.getPort())
                     .forwardToHost(QemuGuest.DISCOVERY_PORT, rig.discoveryAddress.getPort())
                     .start();

@@ -47,6 +47,12 @@ public final class QemuGuest implements AutoCloseable {
     public static final int NVME_TCP_PORT = 4420;
     public static final int DISCOVERY_PORT = 8009;
     public static final String READY_MARKER = "GUEST-READY";
+    /** What the guest's init reports instead of {@link #READY_MARKER} when a required kernel module is missing. */
+    public static final String FAILED_MARKER = "GUEST-FAILED";
+    /** Debian 12's kernel: what every guest boots unless it asks for another. */
+    public static final String DEFAULT_KERNEL = "6.1";
+    /** The kernel series Debian 12 has (bookworm-backports) with NVMe in-band authentication, host and target. */
+    public static final String AUTHENTICATION_KERNEL = "6.12";
     static final String END_MARKER = "__END__";
     static final String QEMU = "qemu-system-x86_64";
     static final String QEMU_PROPERTY = "interop.qemu";
@@ -71,6 +77,7 @@ public final class QemuGuest implements AutoCloseable {
     private Path bootDir;
     private int boots;
     private long commandSeq;
+    private String kernelRelease;
     private boolean closed;
 
     private QemuGuest(Builder config) {
@@ -107,7 +114,7 @@ public final class QemuGuest implements AutoCloseable {
         if (!config.guestForwards.isEmpty() && onPath("socat").isEmpty()) {
             throw new GuestUnavailableException("socat is not on the PATH (guestfwd needs it): apt-get install socat");
         }
-        GuestImage image = GuestImage.ensureBuilt(runRoot.getParent().getParent());
+        GuestImage image = GuestImage.ensureBuilt(runRoot.getParent().getParent(), config.kernelSeries);
         bootWithRetry(qemu, image, true);
         return this;
     }
@@ -188,6 +195,12 @@ public final class QemuGuest implements AutoCloseable {
         return port;
     }
 
+    /** The kernel release the guest booted ({@code uname -r}, as its readiness line reported it). */
+    public synchronized String kernelRelease() {
+        requireRunning();
+        return kernelRelease;
+    }
+
     /** The PID of the running QEMU (to stop or kill it from a test, e.g. {@code kill -STOP} for a hung target). */
     public synchronized long pid() {
         requireRunning();
@@ -230,7 +243,7 @@ public final class QemuGuest implements AutoCloseable {
         requireRunning();
         kill();
         Path qemu = qemu().orElseThrow();
-        bootWithRetry(qemu, GuestImage.ensureBuilt(runRoot.getParent().getParent()), false);
+        bootWithRetry(qemu, GuestImage.ensureBuilt(runRoot.getParent().getParent(), config.kernelSeries), false);
     }
 
     /** Kills QEMU and closes the control channel. Idempotent. */
@@ -297,7 +310,14 @@ public final class QemuGuest implements AutoCloseable {
         long deadline = started + config.bootTimeout.toNanos();
         String line;
         while ((line = channel.readLine(deadline)) != null) {
+            if (line.startsWith(FAILED_MARKER)) {
+                // Deterministic (a module the kernel lacks or cannot load): no retry.
+                throw new GuestUnavailableException("the guest's init failed with kernel " + image.kernelRelease
+                        + ": " + line.substring(FAILED_MARKER.length()).strip() + "\n--- console tail ---\n"
+                        + consoleTail());
+            }
             if (line.startsWith(READY_MARKER)) {
+                kernelRelease = line.substring(READY_MARKER.length()).strip();
                 Files.writeString(bootDir.resolve("boot-time.txt"),
                         (System.nanoTime() - started) / 1_000_000 + " ms to " + READY_MARKER + "\n");
                 return;
@@ -321,6 +341,8 @@ public final class QemuGuest implements AutoCloseable {
                 "-kernel", image.kernel.toString(), "-initrd", image.initramfs.toString(),
                 "-append", append.toString(),
                 "-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=n0",
+                // entropy from the host for the guest's random pool (used by kernels that load virtio-rng)
+                "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0",
                 "-chardev", "socket,id=ctl,path=ctl.sock",
                 "-serial", "file:console.log", "-serial", "chardev:ctl"));
         if (config.disk != null) {
@@ -447,6 +469,7 @@ public final class QemuGuest implements AutoCloseable {
     /** Configures a guest; {@link #start()} boots it. */
     public static final class Builder {
         private String name = "guest";
+        private String kernelSeries = DEFAULT_KERNEL;
         private int cpus = 1;
         private int memoryMiB = 1024;
         private int ramDiskKiB = 65536;
@@ -465,6 +488,19 @@ public final class QemuGuest implements AutoCloseable {
                 throw new IllegalArgumentException("letters, digits, '.', '_', '-': " + name);
             }
             this.name = name;
+            return this;
+        }
+
+        /**
+         * The kernel series to boot ({@value QemuGuest#DEFAULT_KERNEL} by default;
+         * {@value QemuGuest#AUTHENTICATION_KERNEL} for DH-HMAC-CHAP): the newest installed
+         * {@code /boot/vmlinuz-SERIES.*} with its {@code /lib/modules}.
+         */
+        public Builder kernel(String series) {
+            if (!series.matches("[0-9]+\\.[0-9]+")) {
+                throw new IllegalArgumentException("a kernel series is MAJOR.MINOR (6.1, 6.12): " + series);
+            }
+            this.kernelSeries = series;
             return this;
         }
 

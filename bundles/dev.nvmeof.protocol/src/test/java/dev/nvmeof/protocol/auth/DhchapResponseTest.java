@@ -75,6 +75,27 @@ class DhchapResponseTest {
                 + "517199ca12d83527392cb704f1b946ecaac6f5e1cb702611"), r2);
     }
 
+    /**
+     * A 32-byte secret transformed with SHA-512 gives a 64-byte key, and Linux 6.12 (host and target) keys the
+     * response HMAC with all of it, as we do: kernels before the 2023 fix "nvme-auth: use transformed key size to
+     * create resp" cut the transformed key to the secret's length, which only nvme-cli's own secrets (key length =
+     * hash length) never notice. Checked against the 6.12 kernel by the interop suite.
+     */
+    @Test
+    void shouldKeyTheResponseWithTheWholeTransformedKeyAsLinux612DoesWhenTheSecretIsShorterThanItsHash() {
+        DhchapSecret shortSecret = DhchapSecret.of(DhchapSecretTest.counting(32), Optional.of(DhchapHash.SHA_512));
+        byte[] transformed = shortSecret.transform(HOST_NQN);
+        assertArrayEquals(hex("5f233f233263efc7342e477170607b1a36dbbce203872202311382fb13479a60"
+                + "af958176f5101a338a53d05c8c75a398df3a99111fc9fcd23fdd838df30d33d1"), transformed);
+
+        byte[] r1 = DhchapResponse.host(DhchapHash.SHA_256, transformed, range(0xA0, 32), S1, T, HOST_NQN,
+                SUBSYS_NQN);
+
+        assertArrayEquals(hex("7eb89b506a969fe6fc27c3103dc549e46c91ad7977b67cee37d91b90d11c098d"), r1);
+        assertFalse(MessageDigest.isEqual(hex("3e2bfd82a55e8f967d3b7050ef451c00d70bb8f2b0d10d1659d1f419c5b3966f"), r1),
+                "not the response of a transformed key cut to 32 bytes (kernels before the fix)");
+    }
+
     @Test
     void shouldDifferWhenAnyInputDiffers() {
         byte[] key = hostSecret.transform(HOST_NQN);

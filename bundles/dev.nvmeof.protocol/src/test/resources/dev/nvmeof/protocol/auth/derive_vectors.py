@@ -59,3 +59,13 @@ print("ffdhe2048 shared sha256", hashlib.sha256(shared).hexdigest())
 print("ffdhe2048/SHA-384 Ca", ca.hex())
 print("ffdhe2048/SHA-384 R1", response("sha384", kh, ca, S1, b"HostHost", HOST_NQN, SUBSYS_NQN).hex())
 print("ffdhe2048/SHA-384 R2", response("sha384", kc, cb, S2, b"Controller", SUBSYS_NQN, HOST_NQN).hex())
+
+# Case 3: a 32-byte secret transformed with SHA-512 (a 64-byte key), SHA-256 response. Linux 6.12 keys the HMAC
+# with the whole transformed key; kernels before "nvme-auth: use transformed key size to create resp" cut it to the
+# secret's 32 bytes.
+kh512 = transform("sha512", host_key, HOST_NQN)
+c1 = bytes(0xA0 + i for i in range(32))
+print("SHA-512-transformed 32-byte Kh", kh512.hex())
+print("whole-key SHA-256 R1", response("sha256", kh512, c1, S1, b"HostHost", HOST_NQN, SUBSYS_NQN).hex())
+print("cut-key SHA-256 R1 (old kernels)", response("sha256", kh512[:32], c1, S1, b"HostHost", HOST_NQN,
+                                                       SUBSYS_NQN).hex())
