@@ -1,20 +1,29 @@
 package dev.nvmeof.shell.internal;
 
-import dev.nvmeof.testkit.NvmeCliJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
 import dev.nvmeof.api.ControllerState;
+import dev.nvmeof.target.NamespaceConfig;
+import dev.nvmeof.target.SubsystemAuthentication;
+import dev.nvmeof.target.SubsystemConfig;
+import dev.nvmeof.testkit.NvmeCliJson;
 
 /** The {@code nvme} command in a real Gogo session against our target: what a user types and sees. */
 class NvmeShellTest extends ShellSessionTest {
@@ -307,6 +316,75 @@ class NvmeShellTest extends ShellSessionTest {
         ShellException length = assertThrows(ShellException.class,
                 () -> shell.run("nvme gen-dhchap-key -l 40"));
         assertEquals("nvme gen-dhchap-key: --key-length: 32, 48 or 64, not 40", length.getMessage());
+    }
+
+    @Test
+    void shouldNeverShowASecretInAFullAuthenticatedSessionItsLogsOrItsErrors() throws Exception {
+        String hostSecret = shell.run("nvme gen-dhchap-key -l 48 -m 2").trim();
+        String controllerSecret = shell.run("nvme gen-dhchap-key -l 64 -m 3").trim();
+        shell.target.addSubsystem(SubsystemConfig.of("authnqn",
+                NamespaceConfig.ram(1, 1 << 20, 512)).withAuthentication(
+                        SubsystemAuthentication.required(Map.of(
+                                shell.host.identity().hostnqn(), new SubsystemAuthentication.HostSecrets(hostSecret, controllerSecret)))));
+        StringBuilder seen = new StringBuilder();
+        Handler logs = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                synchronized (seen) {
+                    seen.append(record.getMessage()).append('\n');
+                    if (record.getThrown() != null) {
+                        seen.append(record.getThrown()).append('\n');
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        Level level = root.getLevel();
+        root.addHandler(logs);
+        root.setLevel(Level.ALL);
+        try {
+            String connect = "nvme connect -t tcp -a 127.0.0.1 -s " + shell.port + " -n authnqn";
+            for (String line : new String[] {connect + " -S " + hostSecret + " -C " + controllerSecret + " -v",
+                "nvme list", "nvme list-subsys -v", "nvme write /dev/nvme0n1 -s 0 -c 0 -z 512 -d " + data(512),
+                "nvme read /dev/nvme0n1 -s 0 -c 0 -z 512", "nvme id-ctrl /dev/nvme0 -o json",
+                "nvme disconnect-all"}) {
+                seen.append(shell.run(line));
+            }
+            String wrong = shell.run("nvme gen-dhchap-key -l 48 -m 2").trim();
+            seen.append(assertThrows(Exception.class, () -> shell.run(connect + " -S " + wrong)).getMessage());
+            seen.append(assertThrows(Exception.class, () -> shell.run(connect + " -S " + hostSecret + " -C "
+                    + wrong)).getMessage());
+        } finally {
+            root.removeHandler(logs);
+            root.setLevel(level);
+        }
+
+        String all;
+        synchronized (seen) {
+            all = seen.toString();
+        }
+        assertTrue(all.contains("authnqn"), all); // the session really ran
+        for (String secret : new String[] {hostSecret, controllerSecret}) {
+            String key = secret.substring("DHHC-1:02:".length(), secret.length() - 1);
+            for (int at = 0; at + 12 <= key.length(); at += 12) {
+                assertFalse(all.contains(key.substring(at, at + 12)), "a piece of a secret was shown: " + all);
+            }
+        }
+    }
+
+    private String data(int bytes) throws IOException {
+        Path file = Files.createTempFile("data", ".bin");
+        file.toFile().deleteOnExit();
+        Files.write(file, new byte[bytes]);
+        return file.toString();
     }
 
     @Test
