@@ -134,7 +134,7 @@ public class StackSmokeIT {
                 .map(c -> (String) c.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)).sorted()
                 .collect(Collectors.toList());
         assertEquals(List.of("dev.nvmeof.protocol", "dev.nvmeof.protocol.auth", "dev.nvmeof.protocol.log",
-                "dev.nvmeof.protocol.tcp"), exported);
+                "dev.nvmeof.protocol.tcp", "dev.nvmeof.protocol.tls"), exported);
         assertTrue("dev.nvmeof.protocol must not import org.osgi.*",
                 wiring.getRequiredWires(BundleRevision.PACKAGE_NAMESPACE).stream()
                         .noneMatch(w -> w.getCapability().getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)
