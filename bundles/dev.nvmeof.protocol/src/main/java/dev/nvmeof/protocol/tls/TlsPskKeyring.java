@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +102,11 @@ public final class TlsPskKeyring implements AutoCloseable {
         }
         DerivedTlsPsk derived = TlsPskDerivation.derive(configured.get(), offered.hostNqn(), offered.subsystemNqn(),
                 offered.version(), encoding);
-        if (!derived.identity().equals(offered)) {
-            // a version 1 identity whose digest belongs to another key
+        // A version 1 identity whose digest belongs to another key is refused; compared in constant time, as the
+        // digest is derived from the key.
+        byte[] expectedDigest = derived.identity().digest().orElse("").getBytes(StandardCharsets.US_ASCII);
+        byte[] offeredDigest = offered.digest().orElse("").getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expectedDigest, offeredDigest)) {
             derived.destroy();
             return Optional.empty();
         }
