@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * twins; it first reproduces the four libnvme identities above. Neither libnvme 1.3 nor nvme-cli 2.3 on this machine
  * can derive (libnvme 1.3 has no TLS functions; its {@code check-tls-key} takes only {@code --key}), and no published
  * TLS PSK vector was found.</li>
+ * <li>The RFC 8446 rows once more with OpenSSL 3.0.19's own HKDF and TLS13-KDF (its HkdfLabel encoding, not ours):
+ * {@code openssl_tls13_kdf.sh} next to the script printed the same retained PSKs (01, 02) and TLS PSKs (01 v0/v1,
+ * 02 v0/v1, 00 v0). The {@link HkdfLabelEncoding#LIBNVME_COMPAT} rows have only the script as their source.</li>
  * </ul>
  */
 class TlsPskDerivationTest {
