@@ -587,19 +587,21 @@ final class Connection implements ControllerPduHandler {
         if (key != null) {
             key.cancel();
         }
-        EventLoop.closeQuietly(channel);
-        loop.removed(this);
-        engine.released(remote);
-        releaseStaging();
-        if (authentication != null) {
-            authentication.close();
-        }
+        // The queue ID is free before the host sees the socket close: a host that connects it again at once (after
+        // a Disconnect, say) must not find it still taken.
         if (controller != null && was == Phase.LIVE) {
             if (qid == 0) {
                 controller.teardown("admin queue closed");
             } else {
                 controller.detachIoQueue(qid, this);
             }
+        }
+        EventLoop.closeQuietly(channel);
+        loop.removed(this);
+        engine.released(remote);
+        releaseStaging();
+        if (authentication != null) {
+            authentication.close();
         }
     }
 
