@@ -1,18 +1,14 @@
 package dev.nvmeof.target;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
+import dev.nvmeof.protocol.KeyringFile;
 import dev.nvmeof.protocol.auth.DhGroup;
 import dev.nvmeof.protocol.auth.DhchapHash;
 import dev.nvmeof.protocol.auth.DhchapPolicy;
@@ -64,35 +60,22 @@ public record SubsystemAuthentication(boolean required, Map<String, HostSecrets>
      * @since 1.2
      */
     public static SubsystemAuthentication fromKeyring(Path keyring, boolean required) throws IOException {
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyring);
-            if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                throw new IOException("keyring " + keyring + " is open to others ("
-                        + PosixFilePermissions.toString(permissions) + "): it holds secrets; chmod 600 it");
-            }
-        } catch (UnsupportedOperationException e) {
-            // no POSIX permissions on this file system: nothing to check
-        }
         Map<String, HostSecrets> hosts = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(keyring, StandardCharsets.UTF_8);
-        for (int n = 1; n <= lines.size(); n++) {
-            String line = lines.get(n - 1).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String[] fields = line.split("\\s+");
-            String where = "keyring " + keyring + " line " + n;
-            if (fields.length < 2 || fields.length > 3) {
+        for (KeyringFile.Entry entry : KeyringFile.read(keyring, "keyring")) {
+            List<String> fields = entry.fields();
+            String where = "keyring " + keyring + " line " + entry.line();
+            if (fields.size() < 2 || fields.size() > 3) {
                 throw new IOException(where + ": expected '<host NQN> <secret> [<controller secret>]', found "
-                        + fields.length + " field(s)");
+                        + fields.size() + " field(s)");
             }
-            if (hosts.containsKey(fields[0])) {
-                throw new IOException(where + ": host " + fields[0] + " is listed twice");
+            String host = fields.get(0);
+            if (hosts.containsKey(host)) {
+                throw new IOException(where + ": host " + host + " is listed twice");
             }
             try {
-                hosts.put(fields[0], new HostSecrets(fields[1], fields.length == 3 ? fields[2] : null));
+                hosts.put(host, new HostSecrets(fields.get(1), fields.size() == 3 ? fields.get(2) : null));
             } catch (IllegalArgumentException e) {
-                throw new IOException(where + " (host " + fields[0] + "): " + e.getMessage());
+                throw new IOException(where + " (host " + host + "): " + e.getMessage());
             }
         }
         return new SubsystemAuthentication(required, hosts, DhchapPolicy.STRONGEST_HASHES_FIRST,

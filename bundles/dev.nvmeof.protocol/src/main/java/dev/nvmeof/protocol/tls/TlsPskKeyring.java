@@ -2,16 +2,14 @@ package dev.nvmeof.protocol.tls;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+
+import dev.nvmeof.protocol.KeyringFile;
 
 /**
  * The configured TLS PSKs of a host or a target, read from a keyring file that only its owner may read (mode 600 or
@@ -41,38 +39,24 @@ public final class TlsPskKeyring implements AutoCloseable {
      * @throws IOException if the file cannot be read, is open to others, or a line is malformed
      */
     public static TlsPskKeyring read(Path file) throws IOException {
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                throw new IOException("TLS keyring " + file + " is open to others ("
-                        + PosixFilePermissions.toString(permissions) + "): it holds keys; chmod 600 it");
-            }
-        } catch (UnsupportedOperationException e) {
-            // no POSIX permissions on this file system: nothing to check
-        }
         Map<String, TlsPsk> keys = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         try {
-            for (int n = 1; n <= lines.size(); n++) {
-                String line = lines.get(n - 1).strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] fields = line.split("\\s+");
-                String where = "TLS keyring " + file + " line " + n;
-                if (fields.length != 3) {
+            for (KeyringFile.Entry entry : KeyringFile.read(file, "TLS keyring")) {
+                List<String> fields = entry.fields();
+                String where = "TLS keyring " + file + " line " + entry.line();
+                if (fields.size() != 3) {
                     throw new IOException(where + ": expected '<host NQN> <subsystem NQN> NVMeTLSkey-1:..', found "
-                            + fields.length + " field(s)");
+                            + fields.size() + " field(s)");
                 }
-                String pair = pairKey(fields[0], fields[1]);
+                String pair = pairKey(fields.get(0), fields.get(1));
                 if (keys.containsKey(pair)) {
-                    throw new IOException(where + ": host " + fields[0] + " and subsystem " + fields[1]
+                    throw new IOException(where + ": host " + fields.get(0) + " and subsystem " + fields.get(1)
                             + " are listed twice");
                 }
                 try {
-                    keys.put(pair, TlsPsk.parse(fields[2]));
+                    keys.put(pair, TlsPsk.parse(fields.get(2)));
                 } catch (TlsPskFormatException e) {
-                    throw new IOException(where + " (host " + fields[0] + "): " + e.getMessage());
+                    throw new IOException(where + " (host " + fields.get(0) + "): " + e.getMessage());
                 }
             }
         } catch (IOException | RuntimeException e) {
