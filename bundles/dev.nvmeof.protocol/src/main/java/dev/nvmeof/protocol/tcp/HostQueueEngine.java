@@ -39,10 +39,6 @@ public final class HostQueueEngine<R> {
     /** The smallest MAXH2CDATA a controller may grant (NVMe/TCP 1.0, ICResp). */
     public static final int MIN_MAX_H2C_DATA = 4096;
     public static final int MAX_PDUS_PER_WRITE = 16;
-    /** A data PDU's payload with at least this much still to come is read straight into the caller's buffer. */
-    public static final int DIRECT_DATA = 16 * 1024;
-    /** What {@link #read} takes into the transport's buffer at a time while large payloads stream. */
-    static final int STREAMING_READ = 8 * 1024;
 
     /** What the engine tells its transport. */
     public interface Events<R> {
@@ -98,8 +94,7 @@ public final class HostQueueEngine<R> {
     private volatile int state = NEW;
 
     // ---- reader only ----
-    private final BufferViews readViews;
-    private final ByteBuffer[] scatter = new ByteBuffer[2];
+    private final SocketReader reader;
     private long pdusReceived;
     private int corruptDigests;
 
@@ -128,7 +123,7 @@ public final class HostQueueEngine<R> {
         }
         this.ring = new OutputRing(depth);
         this.writeViews = new BufferViews(depth);
-        this.readViews = new BufferViews(depth);
+        this.reader = new SocketReader(this, decoder, depth);
     }
 
     public int qid() {
@@ -282,52 +277,18 @@ public final class HostQueueEngine<R> {
 
     /**
      * Reads from {@code channel} and decodes, at most {@code maxReads} reads, until it has nothing more (reader
-     * thread). PDUs arrive in batches through {@code in}, the transport's receive buffer. While a large data PDU has
-     * {@link #DIRECT_DATA} bytes or more to come, one scattering read puts them straight into the caller's buffer
-     * (one copy, the kernel's, instead of two) and what follows into {@code in}; after a large payload {@code in}
-     * takes only {@link #STREAMING_READ} bytes per read, so that the next payload also goes straight to its caller.
+     * thread); a large payload goes straight into its caller's buffer ({@link SocketReader}).
      *
+     * @param in the transport's receive buffer
      * @return the bytes read, or -1 when the peer closed the connection
      */
     public long read(ScatteringByteChannel channel, ByteBuffer in, int maxReads) throws IOException {
-        long total = 0;
-        for (int i = 0; i < maxReads && state != CLOSED; i++) {
-            in.clear();
-            if (decoder.lastDataLength() >= DIRECT_DATA) {
-                in.limit(Math.min(in.capacity(), STREAMING_READ));
-            }
-            int pending = state == OPEN ? decoder.dataPending() : 0;
-            long n;
-            int direct = 0;
-            if (pending >= DIRECT_DATA) {
-                ByteBuffer view = readViews.of(decoder.dataDestination());
-                int at = decoder.dataDestinationIndex();
-                view.clear().position(at).limit(at + pending);
-                scatter[0] = view;
-                scatter[1] = in;
-                n = channel.read(scatter, 0, 2);
-                scatter[0] = null;
-                if (n > 0) {
-                    direct = (int) Math.min(n, pending);
-                    decoder.dataPlaced(view, direct);
-                }
-            } else {
-                n = channel.read(in);
-            }
-            if (n < 0) {
-                return -1;
-            }
-            total += n;
-            boolean full = !in.hasRemaining();
-            if (n > direct) {
-                in.flip();
-                receive(in);
-            }
-            if (!full) {
-                return total;
-            }
-        }
-        return total;
+        return reader.read(channel, in, maxReads);
+    }
+
+    /** Whether the engine was shut down or failed: nothing more is received. */
+    boolean closed() {
+        return state == CLOSED;
     }
 
     /** The channel takes data again after {@link Events#writeInterest} asked. */
