@@ -4,5 +4,5 @@
  * header and data digests. Plain Java; decoding and encoding allocate nothing per PDU.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package dev.nvmeof.protocol.tcp;
