@@ -22,7 +22,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link #parse(Map)} of configuration properties with the same names, and the {@link Builder}. All three refuse a
  * bad option with an {@link InvalidOptionException} naming it. {@link #toFabricsString()} gives the options back in
  * the kernel syntax: {@code parse(o.toFabricsString()).equals(o)}; {@link #toString()} is the same with the values
- * of {@code dhchap_secret} and {@code dhchap_ctrl_secret} hidden, and no error message ever shows them.
+ * of {@code dhchap_secret}, {@code dhchap_ctrl_secret} and {@code tls_key} hidden, and no error message ever shows them.
  *
  * <table>
  * <caption>defaults (seconds for every {@code _tmo} and {@code _delay})</caption>
@@ -270,6 +270,36 @@ public final class ConnectOptions {
         return (String) given.get(FabricsOption.DHCHAP_CTRL_SECRET);
     }
 
+    /**
+     * {@code tls}: whether the connection runs NVMe/TCP over TLS 1.3 with a PSK; also true when {@code tls_key} is
+     * given (a key is only ever used for TLS).
+     *
+     * @since 1.8
+     */
+    public boolean tls() {
+        return given.containsKey(FabricsOption.TLS) || given.containsKey(FabricsOption.TLS_KEY);
+    }
+
+    /**
+     * {@code tls_key}: the configured TLS PSK in the {@code NVMeTLSkey-1} interchange format (already checked), or
+     * null (then the PSK comes from {@link #keyring()}). Key material: keep it out of logs.
+     *
+     * @since 1.8
+     */
+    public String tlsKey() {
+        return (String) given.get(FabricsOption.TLS_KEY);
+    }
+
+    /**
+     * {@code keyring}: the TLS PSK keyring file to look this host's PSK for the subsystem up in, or null for the
+     * host's default keyring.
+     *
+     * @since 1.8
+     */
+    public String keyring() {
+        return (String) given.get(FabricsOption.KEYRING);
+    }
+
     /** Whether this is a discovery controller: {@code nqn} is {@link #DISCOVERY_NQN} or {@code discovery} given. */
     public boolean discovery() {
         return discovery;
@@ -439,6 +469,21 @@ public final class ConnectOptions {
 
         public Builder dataDigest(boolean on) {
             return flag(FabricsOption.DATA_DIGEST, on);
+        }
+
+        /** @since 1.8 */
+        public Builder tls(boolean on) {
+            return flag(FabricsOption.TLS, on);
+        }
+
+        /** @since 1.8 */
+        public Builder tlsKey(String key) {
+            return put(FabricsOption.TLS_KEY, key);
+        }
+
+        /** @since 1.8 */
+        public Builder keyring(String file) {
+            return put(FabricsOption.KEYRING, file);
         }
 
         public Builder tos(int typeOfService) {

@@ -38,6 +38,12 @@ enum FabricsOption {
     DHCHAP_SECRET("dhchap_secret", Kind.STRING, true),
     /** The controller's DH-HMAC-CHAP secret, asking for bidirectional authentication: a secret, never shown. */
     DHCHAP_CTRL_SECRET("dhchap_ctrl_secret", Kind.STRING, true),
+    /** A TLS PSK keyring file (ours: a path; Linux: a kernel keyring's serial) to find the PSK for this subsystem in. */
+    KEYRING("keyring", Kind.STRING),
+    /** The configured TLS PSK, {@code NVMeTLSkey-1:..} (Linux: a key's serial): a secret, never shown; implies tls. */
+    TLS_KEY("tls_key", Kind.STRING, true),
+    /** NVMe/TCP over TLS 1.3 with a PSK (TP 8011). */
+    TLS("tls", Kind.FLAG),
     /** Ours, not Linux's: the software transport a {@code tcp_offload} controller continues on when no device claims. */
     OFFLOAD_FALLBACK("offload_fallback", Kind.STRING);
 

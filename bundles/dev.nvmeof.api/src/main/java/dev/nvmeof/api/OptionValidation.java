@@ -6,6 +6,8 @@ import java.util.Map;
 
 import dev.nvmeof.protocol.auth.DhchapSecret;
 import dev.nvmeof.protocol.auth.DhchapSecretFormatException;
+import dev.nvmeof.protocol.tls.TlsPsk;
+import dev.nvmeof.protocol.tls.TlsPskFormatException;
 
 /**
  * The checks of {@code nvmf_parse_options} ({@code drivers/nvme/host/fabrics.c}) over typed values, shared by the
@@ -100,6 +102,13 @@ final class OptionValidation {
 
     /** Parses a DH-HMAC-CHAP secret only to check it; the message names the option and the fault, never the value. */
     private static void checkSecret(FabricsOption option, String value) throws InvalidOptionException {
+        if (option == FabricsOption.TLS_KEY) {
+            try (TlsPsk key = TlsPsk.parse(value)) {
+                return; // valid; the transport parses it again where it uses it
+            } catch (TlsPskFormatException e) {
+                throw InvalidOptionException.of(option.key, e.getMessage());
+            }
+        }
         try (DhchapSecret secret = DhchapSecret.parse(value)) {
             // valid; the host parses it again where it uses it
         } catch (DhchapSecretFormatException e) {

@@ -27,7 +27,7 @@ class ConnectOptionsTest {
                 + ",hostid=" + HOSTID + ",host_traddr=10.0.0.2,host_iface=p1p1,nr_io_queues=4,nr_write_queues=2,"
                 + "nr_poll_queues=1,queue_size=64,keep_alive_tmo=7,reconnect_delay=2,ctrl_loss_tmo=60,"
                 + "fast_io_fail_tmo=20,hdr_digest,data_digest,tos=16,duplicate_connect,disable_sqflow,"
-                + "offload_fallback=tcp");
+                + "offload_fallback=tcp,tls,keyring=/etc/nvme/tls-keys");
         assertEquals("tcp_offload", options.transport());
         assertEquals("10.0.0.1", options.traddr());
         assertEquals(4421, options.trsvcid());
@@ -51,8 +51,10 @@ class ConnectOptionsTest {
         assertTrue(options.disableSqflow());
         assertFalse(options.discovery());
         assertEquals("tcp", options.offloadFallback());
+        assertTrue(options.tls());
+        assertEquals("/etc/nvme/tls-keys", options.keyring());
         assertEquals(List.of(), options.warnings());
-        assertEquals(ConnectOptions.ALL.size() - 3, options.given().size()); // all but discovery and the secrets
+        assertEquals(ConnectOptions.ALL.size() - 4, options.given().size()); // all but discovery and the secrets
     }
 
     @Test
@@ -226,12 +228,33 @@ class ConnectOptionsTest {
 
     @Test
     void shouldListEveryKernelOptionAndOursWhenAskedForAll() {
-        assertEquals(25, ConnectOptions.ALL.size());
+        assertEquals(28, ConnectOptions.ALL.size());
         assertTrue(ConnectOptions.ALL.contains("offload_fallback"), "ours: the software transport to fall back to");
         assertTrue(ConnectOptions.ALL.containsAll(Set.of("transport", "traddr", "trsvcid", "nqn", "hostnqn", "hostid",
                 "host_traddr", "host_iface", "nr_io_queues", "nr_write_queues", "nr_poll_queues", "queue_size",
                 "keep_alive_tmo", "reconnect_delay", "ctrl_loss_tmo", "fast_io_fail_tmo", "hdr_digest", "data_digest",
-                "tos", "duplicate_connect", "disable_sqflow", "discovery", "dhchap_secret", "dhchap_ctrl_secret")));
+                "tos", "duplicate_connect", "disable_sqflow", "discovery", "dhchap_secret", "dhchap_ctrl_secret",
+                "keyring", "tls_key", "tls")));
+    }
+
+    @Test
+    void shouldTakeATlsKeyAsImplyingTlsAndNeverShowIt() throws Exception {
+        String key = "NVMeTLSkey-1:01:VRLbtnN9AQb2WXW3c9+wEf/DRLz0QuLdbYvEhwtdWwNf9LrZ:";
+        ConnectOptions options = ConnectOptions.parse(BASE + ",tls_key=" + key);
+        assertTrue(options.tls());
+        assertEquals(key, options.tlsKey());
+        assertFalse(options.toString().contains("VRLbtnN9"), options.toString());
+        assertTrue(options.toFabricsString().contains("tls_key=" + key));
+        assertFalse(ConnectOptions.parse(BASE).tls());
+    }
+
+    @Test
+    void shouldRefuseAMalformedTlsKeyNamingTheOptionNotTheValue() {
+        String bad = "NVMeTLSkey-1:01:VRLbtnN9AQb2WXW3c9+wEf/DRLz0QuLdbYvEhwtdWwNf9LrX:"; // CRC does not match
+        InvalidOptionException e = assertThrows(InvalidOptionException.class,
+                () -> ConnectOptions.parse(BASE + ",tls_key=" + bad));
+        assertTrue(e.getMessage().contains("tls_key"), e.getMessage());
+        assertFalse(e.getMessage().contains("VRLbtnN9"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -47,6 +47,16 @@ public final class NvmeTarget implements AutoCloseable {
         return engine.listen(address);
     }
 
+    /**
+     * Listens with TLS ({@link ListenerSecurity}): required, or allowed beside plain NVMe/TCP; the discovery log
+     * shows it in TREQ and SECTYPE.
+     *
+     * @return the address actually bound
+     */
+    public InetSocketAddress listen(InetSocketAddress address, ListenerSecurity security) throws IOException {
+        return engine.listen(address, security);
+    }
+
     public List<InetSocketAddress> listeners() {
         return engine.listeners();
     }

@@ -58,6 +58,8 @@ public final class TlsChannel implements GatheringByteChannel, ScatteringByteCha
     /** For the single-buffer read and write (lock held). */
     private final ByteBuffer[] one = new ByteBuffer[1];
     private boolean handshakeDone;
+    /** The first byte the peer sent, or -1: a TLS record starts with 20..24, an NVMe/TCP PDU with 0..9. */
+    private int firstByte = -1;
     private boolean inputClosed;
     private volatile boolean closed;
 
@@ -106,7 +108,7 @@ public final class TlsChannel implements GatheringByteChannel, ScatteringByteCha
                 if (received != null && received.hasRemaining()) {
                     int n = received.remaining();
                     received.get(netIn, 0, n);
-                    protocol.offerInput(netIn, 0, n);
+                    offerHandshakeInput(n);
                 }
                 while (protocol.isHandshaking()) {
                     flushLocked();
@@ -120,7 +122,7 @@ public final class TlsChannel implements GatheringByteChannel, ScatteringByteCha
                     if (n == 0) {
                         break;
                     }
-                    protocol.offerInput(netIn, 0, n);
+                    offerHandshakeInput(n);
                 }
                 flushLocked();
             } catch (TlsFatalAlertReceived e) {
@@ -140,6 +142,13 @@ public final class TlsChannel implements GatheringByteChannel, ScatteringByteCha
         }
     }
 
+    private void offerHandshakeInput(int n) throws IOException {
+        if (firstByte < 0 && n > 0) {
+            firstByte = netIn[0] & 0xff;
+        }
+        protocol.offerInput(netIn, 0, n);
+    }
+
     private TlsHandshakeException received(short alert, Throwable cause) {
         String meaning = switch (alert) {
             case TlsHandshakeException.UNKNOWN_PSK_IDENTITY -> ": the peer has no PSK for identity " + identity();
@@ -153,6 +162,11 @@ public final class TlsChannel implements GatheringByteChannel, ScatteringByteCha
     }
 
     private TlsHandshakeException sent(short alert, TlsFatalAlert cause) {
+        if (firstByte >= 0 && (firstByte < 20 || firstByte > 24)) {
+            return new TlsHandshakeException(String.format("TLS handshake failed: the peer does not speak TLS (its"
+                    + " first byte 0x%02x starts no TLS record%s)", firstByte, firstByte <= 9
+                            ? " but an NVMe/TCP PDU: a peer without TLS" : ""), alert, true, cause);
+        }
         // BouncyCastle's message repeats the alert before "; ": only the detail after it is news.
         String message = cause.getMessage();
         int cut = message == null ? -1 : message.indexOf("; ");

@@ -9,6 +9,7 @@ import dev.nvmeof.api.HostIdentity;
 import dev.nvmeof.api.InvalidOptionException;
 import dev.nvmeof.host.internal.DefaultNvmeHost;
 import dev.nvmeof.host.internal.HostSettings;
+import dev.nvmeof.target.ListenerSecurity;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
@@ -59,6 +60,18 @@ final class Loopback implements AutoCloseable {
         try {
             target.addSubsystem(subsystem);
             return new Loopback(target, target.listen(new InetSocketAddress("127.0.0.1", 0)));
+        } catch (IOException | RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    /** A target serving {@code subsystem} on a listener with {@code security} (TLS). */
+    static Loopback serving(SubsystemConfig subsystem, ListenerSecurity security) throws IOException {
+        NvmeTarget target = NvmeTarget.start(TargetOptions.defaults());
+        try {
+            target.addSubsystem(subsystem);
+            return new Loopback(target, target.listen(new InetSocketAddress("127.0.0.1", 0), security));
         } catch (IOException | RuntimeException e) {
             target.close();
             throw e;

@@ -87,6 +87,8 @@ public final class HostQueueEngine<R> {
     private final ByteBuffer quoted = ByteBuffer.allocate(TermReqPdu.MAX_DATA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
     private boolean blocked;
     private GatheringByteChannel channel;
+    /** The channel when it may hold bytes back (TLS), else null. */
+    private BufferedOutput buffered;
     private int maxH2cData = MIN_MAX_H2C_DATA;
     private long bytesWritten;
     private long pdusWritten;
@@ -174,6 +176,7 @@ public final class HostQueueEngine<R> {
                 throw new IllegalStateException("queue " + qid + " already started");
             }
             channel = output;
+            buffered = output instanceof BufferedOutput ? (BufferedOutput) output : null;
             state = CONNECTING;
             control.clear();
             encoder.icReq(control, 0, headerDigest, dataDigest, 0);
@@ -320,6 +323,9 @@ public final class HostQueueEngine<R> {
     /** Writes what the ring holds until it is empty or the channel is full; a failure closes the output. */
     private QueueFailure flush() {
         try {
+            if (buffered != null && !buffered.flushOutput()) {
+                return blockedOnSocket();
+            }
             while (ring.size() > 0) {
                 int n = 0;
                 for (int i = 0; i < ring.size() && n + 3 <= iov.length; i++) {
@@ -346,12 +352,11 @@ public final class HostQueueEngine<R> {
                 bytesWritten += written;
                 retire();
                 if (written < offered) { // the channel is full: the rest waits for onWritable
-                    if (!blocked) {
-                        blocked = true;
-                        events.writeInterest(true);
-                    }
-                    return null;
+                    return blockedOnSocket();
                 }
+            }
+            if (buffered != null && buffered.outputPending()) { // all taken, not all sent
+                return blockedOnSocket();
             }
             if (blocked) {
                 blocked = false;
@@ -363,6 +368,15 @@ public final class HostQueueEngine<R> {
             closeOutput();
             return wasOpen ? QueueFailure.connectionLost(qid, "write failed: " + e.getMessage(), e) : null;
         }
+    }
+
+    /** The socket is full: what waits goes out at {@link #onWritable()}. */
+    private QueueFailure blockedOnSocket() {
+        if (!blocked) {
+            blocked = true;
+            events.writeInterest(true);
+        }
+        return null;
     }
 
     /** Drops fully written PDUs; an H2CData transfer with more to send goes to the back for its next PDU. */

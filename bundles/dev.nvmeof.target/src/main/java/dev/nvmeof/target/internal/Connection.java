@@ -23,6 +23,13 @@ import dev.nvmeof.protocol.tcp.PduEncoder;
 import dev.nvmeof.protocol.tcp.PduFlags;
 import dev.nvmeof.protocol.tcp.PduType;
 import dev.nvmeof.protocol.tcp.TermReqPdu;
+import dev.nvmeof.protocol.tls.HkdfLabelEncoding;
+import dev.nvmeof.protocol.tls.PskIdentity;
+import dev.nvmeof.protocol.tls.TlsPskFormatException;
+import dev.nvmeof.protocol.tls.TlsPskKeyring;
+import dev.nvmeof.target.ListenerSecurity;
+import dev.nvmeof.tls.TlsChannel;
+import dev.nvmeof.tls.TlsHandshakeException;
 
 /**
  * One NVMe/TCP connection (one queue), confined to its event loop: ICReq/ICResp, Connect, then commands. Data moves
@@ -62,6 +69,13 @@ final class Connection implements ControllerPduHandler {
     final EventLoop loop;
     private final SocketChannel channel;
     private final InetAddress remote;
+    private final ListenerSecurity security;
+    /** The TLS channel over {@link #channel} once a TLS connection began, else null. */
+    private TlsChannel tls;
+    /** Whether the TLS handshake still runs (nothing of NVMe/TCP yet). */
+    private boolean tlsHandshaking;
+    /** Whether the first bytes decide between TLS and plain NVMe/TCP ({@link ListenerSecurity.Tls#ALLOWED}). */
+    private boolean tlsUndecided;
     SelectionKey key;
     private final PduDecoder decoder = PduDecoder.forController(this);
     private final PduEncoder encoder = new PduEncoder();
@@ -98,11 +112,18 @@ final class Connection implements ControllerPduHandler {
     /** False once closed; read by the workers running this connection's background commands. */
     private volatile boolean open = true;
 
-    Connection(Engine engine, EventLoop loop, SocketChannel channel, InetAddress remote) {
+    Connection(Engine engine, EventLoop loop, SocketChannel channel, InetAddress remote, ListenerSecurity security)
+            throws IOException {
         this.engine = engine;
         this.loop = loop;
         this.channel = channel;
         this.remote = remote;
+        this.security = security;
+        if (security.tls() == ListenerSecurity.Tls.REQUIRED) {
+            startTls();
+        } else {
+            tlsUndecided = security.tls() == ListenerSecurity.Tls.ALLOWED;
+        }
         this.createdNanos = engine.clock().nanoTime();
         this.executor = new CommandExecutor(engine, this);
         for (int i = 0; i < QUEUE_ENTRIES; i++) {
@@ -114,10 +135,14 @@ final class Connection implements ControllerPduHandler {
     // ---- socket events ----
 
     void onReadable(ByteBuffer readBuffer) {
+        if (tlsHandshaking) {
+            continueTls(null);
+            return;
+        }
         readBuffer.clear();
         int n;
         try {
-            n = channel.read(readBuffer);
+            n = tls != null ? tls.read(readBuffer) : channel.read(readBuffer);
         } catch (IOException e) {
             close();
             return;
@@ -127,6 +152,19 @@ final class Connection implements ControllerPduHandler {
             return;
         }
         readBuffer.flip();
+        if (tlsUndecided && n > 0) {
+            tlsUndecided = false;
+            if (readBuffer.get(0) == TLS_HANDSHAKE_RECORD) {
+                try {
+                    startTls();
+                } catch (IOException e) {
+                    close();
+                    return;
+                }
+                continueTls(readBuffer);
+                return;
+            }
+        }
         try {
             decoder.decode(readBuffer);
             if (handlerError != null) {
@@ -137,10 +175,89 @@ final class Connection implements ControllerPduHandler {
             return;
         }
         afterWork();
+        rereadBuffered();
     }
 
     void onWritable() {
+        if (tlsHandshaking) {
+            continueTls(null);
+            return;
+        }
         afterWork();
+    }
+
+    // ---- TLS ----
+
+    /** The first byte of a TLS record carrying a handshake message (a ClientHello); an ICReq's is 0. */
+    private static final byte TLS_HANDSHAKE_RECORD = 0x16;
+
+    private void startTls() throws IOException {
+        TlsPskKeyring keyring = security.keyring();
+        tls = TlsChannel.server(channel, identity -> keyring.derive(identity, HkdfLabelEncoding.RFC_8446));
+        tlsHandshaking = true;
+    }
+
+    /**
+     * One step of the TLS handshake ({@code received}: bytes already read); once done, NVMe/TCP starts, and what
+     * arrived with the handshake's end is read at once. A failed handshake closes the connection (the alert went).
+     */
+    private void continueTls(ByteBuffer received) {
+        boolean done;
+        try {
+            done = tls.handshake(received);
+        } catch (TlsHandshakeException e) {
+            engine.log(System.Logger.Level.INFO, "TLS from " + remote.getHostAddress() + " refused: "
+                    + e.getMessage());
+            close();
+            return;
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        if (!done) {
+            if (key.isValid()) {
+                key.interestOps(SelectionKey.OP_READ | (tls.outputPending() ? SelectionKey.OP_WRITE : 0));
+            }
+            return;
+        }
+        tlsHandshaking = false;
+        engine.log(System.Logger.Level.DEBUG, "TLS from " + remote.getHostAddress() + ": " + tls.cipherSuite()
+                + ", identity " + tls.identity());
+        updateInterest(false);
+        rereadBuffered();
+    }
+
+    /** TLS plaintext decrypted beyond what one read took has no readiness event of its own: it is read here. */
+    private void rereadBuffered() {
+        if (tls != null && !tlsHandshaking && !readPaused && phase != Phase.CLOSED && tls.bufferedInput() > 0) {
+            loop.execute(() -> {
+                if (!readPaused && phase != Phase.CLOSED && tls.bufferedInput() > 0) {
+                    onReadable(loop.readBuffer);
+                }
+            });
+        }
+    }
+
+    /**
+     * The PSK identity's host and subsystem NQN must be the Connect's: a PSK admits one host to one subsystem.
+     *
+     * @return whether the Connect may go on (true without TLS)
+     */
+    boolean tlsAdmits(String hostNqn, String subsystemNqn) {
+        if (tls == null) {
+            return true;
+        }
+        try {
+            PskIdentity identity = PskIdentity.parse(tls.identity());
+            return identity.hostNqn().equals(hostNqn) && identity.subsystemNqn().equals(subsystemNqn);
+        } catch (TlsPskFormatException e) {
+            return false;
+        }
+    }
+
+    /** The TLS PSK identity this connection uses, or null without TLS (for logs). */
+    String tlsIdentity() {
+        return tls == null ? null : tls.identity();
     }
 
     /** After input or output progress: send what waits, then flush, then adjust interest. */
@@ -162,18 +279,21 @@ final class Connection implements ControllerPduHandler {
             return false;
         }
         out.flip();
+        boolean held;
         try {
-            while (out.hasRemaining()) {
-                if (channel.write(out) == 0) {
+            held = tls != null && !tls.flushOutput();
+            while (!held && out.hasRemaining()) {
+                if ((tls != null ? tls.write(out) : channel.write(out)) == 0) {
                     break;
                 }
             }
+            held = held || tls != null && tls.outputPending(); // records taken but not sent yet
         } catch (IOException e) {
             out.compact();
             close();
             return false;
         }
-        boolean pending = out.hasRemaining();
+        boolean pending = out.hasRemaining() || held;
         out.compact();
         if (!pending && closeAfterFlush) {
             close();
@@ -187,18 +307,23 @@ final class Connection implements ControllerPduHandler {
         if (!key.isValid()) {
             return;
         }
+        boolean wasPaused = readPaused;
         readPaused = !dataWaiting.isEmpty();
         int ops = (readPaused ? 0 : SelectionKey.OP_READ) | (pendingOutput ? SelectionKey.OP_WRITE : 0);
         if (key.interestOps() != ops) {
             key.interestOps(ops);
+        }
+        if (wasPaused && !readPaused) {
+            rereadBuffered();
         }
     }
 
     void checkDeadlines(long now) {
         if (phase == Phase.AWAIT_IC_REQ || phase == Phase.AWAIT_CONNECT) {
             if (now - createdNanos - engine.options.handshakeTimeout().toNanos() > 0) {
-                engine.log(System.Logger.Level.DEBUG, "closing a connection that sent no "
-                        + (phase == Phase.AWAIT_IC_REQ ? "ICReq" : "Connect") + " in time");
+                engine.log(System.Logger.Level.DEBUG, "closing a connection that "
+                        + (tlsHandshaking ? "did not complete its TLS handshake" : "sent no "
+                                + (phase == Phase.AWAIT_IC_REQ ? "ICReq" : "Connect")) + " in time");
                 close();
             }
         } else if (phase == Phase.LIVE && qid == 0 && controller != null) {
@@ -596,7 +721,15 @@ final class Connection implements ControllerPduHandler {
                 controller.detachIoQueue(qid, this);
             }
         }
-        EventLoop.closeQuietly(channel);
+        if (tls != null) {
+            try {
+                tls.close(); // close_notify if the socket takes it, then the socket
+            } catch (IOException e) {
+                EventLoop.closeQuietly(channel);
+            }
+        } else {
+            EventLoop.closeQuietly(channel);
+        }
         loop.removed(this);
         engine.released(remote);
         releaseStaging();

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.nvmeof.protocol.DiscoveryLogEntry;
 import dev.nvmeof.protocol.DiscoveryLogEntryFlyweight;
 import dev.nvmeof.protocol.NanoClock;
+import dev.nvmeof.target.ListenerSecurity;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
@@ -40,6 +41,7 @@ public final class Engine {
     private final Map<String, Subsystem> subsystems = new ConcurrentHashMap<>();
     private final Subsystem discovery = Subsystem.discovery();
     private final List<ServerSocketChannel> listeners = new CopyOnWriteArrayList<>();
+    private final Map<ServerSocketChannel, ListenerSecurity> security = new ConcurrentHashMap<>();
     private final AtomicLong discoveryGeneration = new AtomicLong(1);
     /** Open connections in total and per remote address, against the caps of {@link TargetOptions}. */
     private final AtomicInteger openConnections = new AtomicInteger();
@@ -117,7 +119,12 @@ public final class Engine {
     }
 
     public InetSocketAddress listen(InetSocketAddress address) throws IOException {
+        return listen(address, ListenerSecurity.none());
+    }
+
+    public InetSocketAddress listen(InetSocketAddress address, ListenerSecurity listenerSecurity) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
+        security.put(server, listenerSecurity);
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(address, 1024);
@@ -133,13 +140,15 @@ public final class Engine {
             });
             registered.join();
         } catch (IOException | RuntimeException e) {
+            security.remove(server);
             server.close();
             throw e instanceof IOException ? (IOException) e : new IOException("cannot listen on " + address, e);
         }
         listeners.add(server);
         discoveryChanged();
         InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
-        log(System.Logger.Level.INFO, "listening on " + bound);
+        log(System.Logger.Level.INFO, "listening on " + bound + (listenerSecurity.tls() == ListenerSecurity.Tls.NONE
+                ? "" : " (TLS 1.3 " + listenerSecurity.tls().name().toLowerCase(java.util.Locale.ROOT) + ")"));
         return bound;
     }
 
@@ -155,7 +164,12 @@ public final class Engine {
         return addresses;
     }
 
-    void assign(SocketChannel channel) {
+    /** The security of the listener {@code server}: how its connections start. */
+    ListenerSecurity securityOf(ServerSocketChannel server) {
+        return security.getOrDefault(server, ListenerSecurity.none());
+    }
+
+    void assign(SocketChannel channel, ListenerSecurity listenerSecurity) {
         if (closed) {
             EventLoop.closeQuietly(channel);
             return;
@@ -176,7 +190,7 @@ public final class Engine {
             return;
         }
         EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-        loop.execute(() -> loop.register(channel, remote));
+        loop.execute(() -> loop.register(channel, remote, listenerSecurity));
     }
 
     /** Counts a new connection against the caps; null when admitted, else why not (nothing counted). */
@@ -283,29 +297,42 @@ public final class Engine {
     /** The discovery log for a host: every subsystem it may use on every listener, then the discovery subsystem. */
     List<DiscoveryLogEntry> discoveryEntries(String hostNqn) {
         List<DiscoveryLogEntry> entries = new ArrayList<>();
-        List<InetSocketAddress> ports = listeners();
+        List<InetSocketAddress> ports = new ArrayList<>();
+        List<ListenerSecurity> portSecurity = new ArrayList<>();
+        for (ServerSocketChannel server : listeners) {
+            try {
+                ports.add((InetSocketAddress) server.getLocalAddress());
+                portSecurity.add(securityOf(server));
+            } catch (IOException e) {
+                // a listener closing concurrently is simply not listed
+            }
+        }
         for (Subsystem subsystem : new TreeSet<>(subsystems.keySet()).stream().map(subsystems::get)
                 .filter(s -> s != null && s.allows(hostNqn)).toList()) {
             for (int i = 0; i < ports.size(); i++) {
-                entries.add(entry(ports.get(i), i + 1, DiscoveryLogEntryFlyweight.SUBTYPE_NVM, subsystem.nqn));
+                entries.add(entry(ports.get(i), i + 1, DiscoveryLogEntryFlyweight.SUBTYPE_NVM, subsystem.nqn,
+                        portSecurity.get(i)));
             }
         }
         for (int i = 0; i < ports.size(); i++) {
             entries.add(entry(ports.get(i), i + 1, DiscoveryLogEntryFlyweight.SUBTYPE_CURRENT_DISCOVERY,
-                    NvmeTarget.DISCOVERY_NQN));
+                    NvmeTarget.DISCOVERY_NQN, portSecurity.get(i)));
         }
         return entries;
     }
 
-    private static DiscoveryLogEntry entry(InetSocketAddress port, int portId, int subtype, String nqn) {
+    private static DiscoveryLogEntry entry(InetSocketAddress port, int portId, int subtype, String nqn,
+            ListenerSecurity listenerSecurity) {
         boolean v6 = port.getAddress() instanceof java.net.Inet6Address;
         DiscoveryLogEntry base = DiscoveryLogEntry.tcp(v6 ? DiscoveryLogEntryFlyweight.ADRFAM_IPV6
                 : DiscoveryLogEntryFlyweight.ADRFAM_IPV4, subtype, portId, Connection.QUEUE_ENTRIES,
                 port.getAddress().getHostAddress(), Integer.toString(port.getPort()), nqn);
-        // TREQ: no secure channel required; SQ flow control may be disabled (bit 2), as Linux nvmet offers.
+        // TREQ: the listener's secure channel requirement (TLS); SQ flow control may be disabled (bit 2), as Linux
+        // nvmet offers. SECTYPE: TLS 1.3 on a TLS listener.
         return new DiscoveryLogEntry(base.trtype(), base.adrfam(), base.subtype(),
-                base.treq() | DiscoveryLogEntryFlyweight.TREQ_SQ_FLOW_CONTROL_DISABLE, base.portid(), base.cntlid(),
-                base.asqsz(), base.eflags(), base.trsvcid(), base.subnqn(), base.traddr(), base.sectype());
+                listenerSecurity.treqSecureChannel() | DiscoveryLogEntryFlyweight.TREQ_SQ_FLOW_CONTROL_DISABLE,
+                base.portid(), base.cntlid(), base.asqsz(), base.eflags(), base.trsvcid(), base.subnqn(),
+                base.traddr(), listenerSecurity.sectype());
     }
 
     public int connectionCount() {
@@ -355,6 +382,7 @@ public final class Engine {
             EventLoop.closeQuietly(server);
         }
         listeners.clear();
+        security.clear();
         for (EventLoop loop : loops) {
             loop.shutdown();
         }

@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.nvmeof.target.ListenerSecurity;
+
 /**
  * One NIO selector thread owning a set of connections (and, on the first loop, the listening sockets). Everything a
  * connection does runs here; other threads hand work over with {@link #execute}. Deadlines are checked every
@@ -69,10 +71,10 @@ final class EventLoop implements Runnable {
     }
 
     /** Takes over an accepted connection counted against the caps; {@code remote} is released when it closes. */
-    void register(SocketChannel channel, InetAddress remote) {
+    void register(SocketChannel channel, InetAddress remote, ListenerSecurity security) {
         Connection connection = null;
         try {
-            connection = new Connection(engine, this, channel, remote);
+            connection = new Connection(engine, this, channel, remote, security);
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
             connections.add(connection);
             peers.put(connection, (InetSocketAddress) channel.getRemoteAddress());
@@ -172,7 +174,7 @@ final class EventLoop implements Runnable {
         try {
             SocketChannel channel;
             while ((channel = server.accept()) != null) {
-                engine.assign(channel);
+                engine.assign(channel, engine.securityOf(server));
             }
         } catch (IOException e) {
             engine.acceptFailed(e);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.nvmeof.protocol.AsyncEvent;
+import dev.nvmeof.target.ListenerSecurity;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.SubsystemConfig;
 import dev.nvmeof.target.TargetOptions;
@@ -43,7 +44,8 @@ class TargetControllerTest {
         subsystem = Subsystem.open(SubsystemConfig.of("unit", NamespaceConfig.ram(1, 1 << 20, 512))
                 .withMaxIoQueues(8));
         channel = SocketChannel.open();
-        admin = new Connection(engine, new EventLoop(engine, 9), channel, InetAddress.getLoopbackAddress());
+        admin = new Connection(engine, new EventLoop(engine, 9), channel, InetAddress.getLoopbackAddress(),
+                ListenerSecurity.none());
     }
 
     @AfterEach

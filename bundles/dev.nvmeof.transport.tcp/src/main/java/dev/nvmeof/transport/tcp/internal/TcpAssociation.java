@@ -1,18 +1,27 @@
 package dev.nvmeof.transport.tcp.internal;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 
 import dev.nvmeof.api.ConnectOptions;
+import dev.nvmeof.api.InvalidOptionException;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.protocol.tls.DerivedTlsPsk;
+import dev.nvmeof.protocol.tls.HkdfLabelEncoding;
+import dev.nvmeof.protocol.tls.TlsPsk;
+import dev.nvmeof.protocol.tls.TlsPskDerivation;
+import dev.nvmeof.protocol.tls.TlsPskFormatException;
+import dev.nvmeof.protocol.tls.TlsPskKeyring;
 import dev.nvmeof.spi.transport.QueueCallbacks;
 import dev.nvmeof.spi.transport.QueueParameters;
 import dev.nvmeof.spi.transport.TransportAssociation;
@@ -34,14 +43,18 @@ final class TcpAssociation implements TransportAssociation {
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final int tos;
+    /** Every queue's TLS PSK when the connection runs over TLS, else null; zeroed when the association closes. */
+    private final DerivedTlsPsk psk;
     private final List<TcpQueue> queues = new ArrayList<>();
     private boolean closed;
 
-    private TcpAssociation(TcpTransport transport, InetSocketAddress remote, InetSocketAddress local, int tos) {
+    private TcpAssociation(TcpTransport transport, InetSocketAddress remote, InetSocketAddress local, int tos,
+            DerivedTlsPsk psk) {
         this.transport = transport;
         this.remote = remote;
         this.local = local;
         this.tos = tos;
+        this.psk = psk;
     }
 
     static TcpAssociation of(TcpTransport transport, ConnectOptions options) throws NvmeException {
@@ -63,7 +76,41 @@ final class TcpAssociation implements TransportAssociation {
             throw NvmeTransportException.of("cannot connect to " + target + " from " + (options.hostTraddr() != null
                     ? options.hostTraddr() : options.hostIface()) + ": " + e.getMessage(), null, false, e);
         }
-        return new TcpAssociation(transport, remote, local, options.tos());
+        return new TcpAssociation(transport, remote, local, options.tos(), options.tls() ? tlsPsk(options) : null);
+    }
+
+    /**
+     * The TLS PSK this host offers the subsystem: derived from {@code tls_key}, or from the key the {@code keyring}
+     * file holds for this host and subsystem, with an identity of version 0 ({@code NVMe0R<hh> <hostnqn>
+     * <subnqn>}, what Linux hosts offer) and RFC 8446's HKDF-Expand-Label.
+     */
+    static DerivedTlsPsk tlsPsk(ConnectOptions options) throws NvmeException {
+        String hostNqn = options.hostnqn();
+        if (hostNqn == null) {
+            throw InvalidOptionException.of("tls", "needs the host NQN, which the host core supplies");
+        }
+        TlsPsk configured;
+        if (options.tlsKey() != null) {
+            try {
+                configured = TlsPsk.parse(options.tlsKey());
+            } catch (TlsPskFormatException e) {
+                throw InvalidOptionException.of("tls_key", e.getMessage());
+            }
+        } else if (options.keyring() != null) {
+            try (TlsPskKeyring keyring = TlsPskKeyring.read(Path.of(options.keyring()))) {
+                TlsPsk found = keyring.configured(hostNqn, options.nqn()).orElseThrow(() -> InvalidOptionException.of(
+                        "keyring", options.keyring() + " has no TLS key for host " + hostNqn + " and subsystem "
+                                + options.nqn()));
+                configured = TlsPsk.of(found.keyBytes(), found.retainedHash());
+            } catch (IOException | RuntimeException e) {
+                throw InvalidOptionException.of("keyring", e.getMessage());
+            }
+        } else {
+            throw InvalidOptionException.of("tls", "needs a key: tls_key=NVMeTLSkey-1:.. or keyring=<file>");
+        }
+        try (configured) {
+            return TlsPskDerivation.derive(configured, hostNqn, options.nqn(), 0, HkdfLabelEncoding.RFC_8446);
+        }
     }
 
     private static InetAddress interfaceAddress(String name, InetAddress like) throws SocketException {
@@ -94,7 +141,8 @@ final class TcpAssociation implements TransportAssociation {
                 throw NvmeTransportException.of("the tcp association to " + address() + " is closed", null, false,
                         null);
             }
-            queue = new TcpQueue(transport.nextLoop(), parameters, callbacks, transport.clock(), remote, local, tos);
+            queue = new TcpQueue(transport.nextLoop(), parameters, callbacks, transport.clock(), remote, local, tos,
+                    psk);
             queues.add(queue);
         }
         try {
@@ -117,7 +165,7 @@ final class TcpAssociation implements TransportAssociation {
                 break;
             }
         }
-        return "tcp " + address() + " from " + from;
+        return "tcp " + address() + " from " + from + (psk == null ? "" : " over TLS 1.3 (" + psk.identity() + ")");
     }
 
     private String address() {
@@ -134,6 +182,9 @@ final class TcpAssociation implements TransportAssociation {
         }
         for (TcpQueue queue : open) {
             queue.close();
+        }
+        if (psk != null) {
+            psk.close();
         }
     }
 }

@@ -22,18 +22,22 @@ import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.NanoClock;
 import dev.nvmeof.protocol.tcp.HostQueueEngine;
 import dev.nvmeof.protocol.tcp.QueueFailure;
+import dev.nvmeof.protocol.tls.DerivedTlsPsk;
 import dev.nvmeof.spi.transport.QueueCallbacks;
 import dev.nvmeof.spi.transport.QueueParameters;
 import dev.nvmeof.spi.transport.TransportQueue;
 import dev.nvmeof.spi.transport.TransportRequest;
+import dev.nvmeof.tls.TlsChannel;
+import dev.nvmeof.tls.TlsHandshakeException;
 
 /**
  * One NVMe/TCP connection: its socket, owned by one {@link EventLoop}, driving the protocol's
  * {@link HostQueueEngine} (commands, R2T, C2HData, every error's classification). What stays here is the socket:
  * connecting, reading into one direct buffer, readiness, and the handshake deadline. A submitter on an idle
- * connection writes its command itself (the engine's send lock); the loop reads and writes what backed up.
+ * connection writes its command itself (the engine's send lock); the loop reads and writes what backed up. With a
+ * TLS PSK the PDUs go through a {@link TlsChannel} whose handshake runs first, on the loop.
  *
- * <p>Life: CONNECTING (non-blocking connect, ICReq, ICResp under the connect deadline) -> LIVE -> FAILED (the
+ * <p>Life: CONNECTING (non-blocking connect, TLS handshake, ICReq, ICResp under the connect deadline) -> LIVE -> FAILED (the
  * connection broke: {@link QueueCallbacks#failed} once), DRAINED ({@link #drain()}) or CLOSED. Only LIVE delivers
  * completions.
  */
@@ -58,10 +62,15 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
     private final SocketAddress local;
     private final int tos;
     private final HostQueueEngine<TransportRequest> engine;
+    /** The TLS PSK when the connection runs over TLS, else null (owned by the association). */
+    private final DerivedTlsPsk psk;
     private final ByteBuffer in = ByteBuffer.allocateDirect(RECEIVE_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private final AtomicInteger state = new AtomicInteger(CONNECTING);
     private final CompletableFuture<Void> handshake = new CompletableFuture<>();
     private volatile SocketChannel channel;
+    /** The TLS channel over {@link #channel} when {@link #psk} is set; its handshake is done once tlsUp. */
+    private volatile TlsChannel tls;
+    private boolean tlsUp;
     private volatile SelectionKey key;
     /** Written by the loop during the handshake; read by the creating thread for its error message. */
     private volatile boolean connected;
@@ -69,7 +78,7 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
     private volatile String localAddress = "?";
 
     TcpQueue(EventLoop loop, QueueParameters parameters, QueueCallbacks callbacks, NanoClock clock,
-            InetSocketAddress remote, SocketAddress local, int tos) {
+            InetSocketAddress remote, SocketAddress local, int tos, DerivedTlsPsk psk) {
         this.loop = loop;
         this.parameters = parameters;
         this.callbacks = callbacks;
@@ -77,6 +86,7 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
         this.remote = remote;
         this.local = local;
         this.tos = tos;
+        this.psk = psk;
         this.engine = new HostQueueEngine<>(parameters.qid(), parameters.queueSize(), parameters.headerDigest(),
                 parameters.dataDigest(), parameters.inCapsuleLimit(), this);
     }
@@ -98,7 +108,7 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
             throw NvmeTransportException.connectionLost("queue " + qid() + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             close();
-            throw NvmeTimeoutException.of(connected ? NvmeTimeoutException.IC_RESP : "connect", timeout,
+            throw NvmeTimeoutException.of(phase(), timeout,
                     "queue " + qid() + " to " + address() + ": the event loop did not answer");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -134,7 +144,42 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
         connected = true;
         localAddress = String.valueOf(channel.getLocalAddress()).replaceFirst("^/", "");
         key.interestOps(SelectionKey.OP_READ);
-        engine.start(channel);
+        if (psk == null) {
+            engine.start(channel);
+            return;
+        }
+        tls = TlsChannel.client(channel, psk);
+        continueTls();
+    }
+
+    /** One step of the TLS handshake; once done, ICReq goes out through TLS and what arrived with it is read. */
+    private void continueTls() throws IOException {
+        try {
+            tlsUp = tls.handshake();
+        } catch (TlsHandshakeException e) {
+            // The target refused our PSK (or is no TLS peer): retrying with the same key cannot succeed.
+            fail(NvmeTransportException.of("queue " + qid() + " to " + address() + ": " + e.getMessage()
+                    + (e.alert() == TlsHandshakeException.UNKNOWN_PSK_IDENTITY
+                            || e.alert() == TlsHandshakeException.DECRYPT_ERROR
+                                    ? " (check the TLS key configured for this host and subsystem on both sides)"
+                                    : ""), null, false, e));
+            return;
+        }
+        if (!tlsUp) {
+            key.interestOps(SelectionKey.OP_READ | (tls.outputPending() ? SelectionKey.OP_WRITE : 0));
+            return;
+        }
+        key.interestOps(SelectionKey.OP_READ);
+        engine.start(tls);
+        read();
+    }
+
+    /** What the connect deadline was waiting for, for its message. */
+    private String phase() {
+        if (!connected) {
+            return "connect";
+        }
+        return tls != null && !tlsUp ? "TLS handshake" : NvmeTimeoutException.IC_RESP;
     }
 
     // ---- what the engine tells (loop thread, but writeInterest) ----
@@ -158,8 +203,8 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
     public void onDeadline() {
         if (state.compareAndSet(CONNECTING, FAILED)) {
             closeChannel();
-            handshake.completeExceptionally(NvmeTimeoutException.of(connected ? NvmeTimeoutException.IC_RESP
-                    : "connect", parameters.connectTimeout(), "queue " + qid() + " to " + address()));
+            handshake.completeExceptionally(NvmeTimeoutException.of(phase(), parameters.connectTimeout(),
+                    "queue " + qid() + " to " + address()));
         }
     }
 
@@ -181,6 +226,10 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
                 onConnected();
                 return;
             }
+            if (tls != null && !tlsUp) {
+                continueTls();
+                return;
+            }
             if ((ready & SelectionKey.OP_WRITE) != 0) {
                 engine.onWritable();
             }
@@ -194,10 +243,15 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
 
     /** Reads and decodes until the socket is drained (or {@link #MAX_READS} reads). */
     private void read() throws IOException {
-        if (receiving() && engine.read(channel, in, MAX_READS) < 0) {
-            fail(NvmeTransportException.connectionLost("queue " + qid() + " to " + address()
-                    + ": the controller closed the connection", new EOFException()));
-        }
+        TlsChannel t = tls;
+        // Plaintext TLS decrypted beyond what one read took has no readiness event of its own: read it now.
+        do {
+            if (receiving() && engine.read(t != null ? t : channel, in, MAX_READS) < 0) {
+                fail(NvmeTransportException.connectionLost("queue " + qid() + " to " + address()
+                        + ": the controller closed the connection", new EOFException()));
+                return;
+            }
+        } while (t != null && receiving() && t.bufferedInput() > 0);
     }
 
     @Override
@@ -358,7 +412,9 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
 
     private void closeChannel() {
         try {
-            if (channel != null) {
+            if (tls != null) {
+                tls.close(); // close_notify if the socket takes it, then the socket
+            } else if (channel != null) {
                 channel.close();
             }
         } catch (IOException e) {

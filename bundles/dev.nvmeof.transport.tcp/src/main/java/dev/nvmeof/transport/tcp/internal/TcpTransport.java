@@ -25,12 +25,12 @@ public final class TcpTransport implements Transport, AutoCloseable {
 
     /**
      * What Linux's {@code nvme_tcp_transport} declares: {@code .required_opts = NVMF_OPT_TRADDR} and
-     * {@code .allowed_opts} (drivers/nvme/host/tcp.c). The TLS options Linux also allows ({@code tls},
-     * {@code keyring}, {@code tls_key}, {@code concat}) are not options this host knows.
+     * {@code .allowed_opts} (drivers/nvme/host/tcp.c), with its TLS options {@code tls}, {@code keyring} and
+     * {@code tls_key} ({@code concat}, TLS after DH-HMAC-CHAP, is not one this host knows).
      */
     static final OptionPolicy POLICY = new OptionPolicy(NAME,
             Set.of("trsvcid", "reconnect_delay", "host_traddr", "ctrl_loss_tmo", "hdr_digest", "data_digest",
-                    "nr_write_queues", "nr_poll_queues", "tos", "host_iface"),
+                    "nr_write_queues", "nr_poll_queues", "tos", "host_iface", "tls", "keyring", "tls_key"),
             Set.of("traddr"));
 
     private static final long SHUTDOWN_MILLIS = 5_000;
