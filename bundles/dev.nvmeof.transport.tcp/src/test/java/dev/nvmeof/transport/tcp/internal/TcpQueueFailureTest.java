@@ -1,6 +1,7 @@
 package dev.nvmeof.transport.tcp.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +16,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.NvmeTimeoutException;
 import dev.nvmeof.api.NvmeTransportException;
 import dev.nvmeof.protocol.NanoClock;
+import dev.nvmeof.protocol.tls.TlsPsk;
+import dev.nvmeof.protocol.tls.TlsPskHash;
 import dev.nvmeof.spi.transport.QueueParameters;
 import dev.nvmeof.spi.transport.TransportAssociation;
 import dev.nvmeof.spi.transport.TransportRequest;
@@ -61,6 +65,23 @@ class TcpQueueFailureTest {
                 assertEquals(SHORT, e.timeout());
                 assertTrue(tookMillis >= SHORT.toMillis() - 50 && tookMillis < SHORT.toMillis() + MARGIN_MILLIS,
                         "took " + tookMillis + " ms");
+            }
+        }
+    }
+
+    @Test
+    void shouldTimeOutNamingTheTlsHandshakeWhenTheTargetNeverAnswersTheClientHello() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            InetSocketAddress at = new InetSocketAddress("127.0.0.1", silent.getLocalPort());
+            String key = TlsPsk.generate(TlsPskHash.SHA_256, new java.security.SecureRandom()).format();
+            ConnectOptions options = ConnectOptions.builder().transport("tcp").traddr("127.0.0.1")
+                    .trsvcid(at.getPort()).nqn(SpiHost.NQN).hostnqn("nqn.2024-01.dev.nvmeof:tls-stall")
+                    .tlsKey(key).build();
+            try (TransportAssociation association = transport.associate(options)) {
+                NvmeTimeoutException e = assertThrows(NvmeTimeoutException.class,
+                        () -> association.createQueue(admin(SHORT), new SpiHost.Recorder()));
+                assertEquals("TLS handshake", e.step(), e.getMessage());
+                assertFalse(e.getMessage().contains(key.substring(16, 40)), e.getMessage());
             }
         }
     }
