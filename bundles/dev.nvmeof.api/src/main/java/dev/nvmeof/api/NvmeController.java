@@ -53,6 +53,20 @@ public interface NvmeController {
 
     List<NvmeNamespace> namespaces();
 
+    /**
+     * Runs DH-HMAC-CHAP again on every queue, admin queue first, with the {@code dhchap_secret} (and
+     * {@code dhchap_ctrl_secret}) the controller was connected with, as Linux does when its {@code dhchap_secret}
+     * is written in sysfs; I/O goes on meanwhile. A queue that fails starts error recovery, whose reconnect
+     * authenticates again (and ends DEAD, {@code RECONNECT_REFUSED}, when the controller refuses that too).
+     *
+     * @throws NvmeStatusException Authentication Required (DNR) naming the queue and the reason, when a queue fails
+     * @throws NvmeException       when the controller is not LIVE or was connected without a {@code dhchap_secret}
+     * @since 1.8
+     */
+    default void reauthenticate() throws NvmeException {
+        throw new UnsupportedOperationException("re-authentication");
+    }
+
     /** Shuts the controller down (CC.SHN) and disconnects ({@code nvme disconnect}); its block devices go away. */
     void disconnect() throws NvmeException;
 

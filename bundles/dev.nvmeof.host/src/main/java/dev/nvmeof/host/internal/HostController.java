@@ -59,6 +59,7 @@ public final class HostController implements NvmeController {
     private final AsyncEvents asyncEvents;
     private final KeepAliveSender keepAlive;
     private final AdminTools admin;
+    private final Reauthentication reauthentication;
     private final Consumer<HostController> onDead;
     private volatile Runnable wakeup = () -> { };
     private volatile HostListener listener = HostListener.NONE;
@@ -95,6 +96,7 @@ public final class HostController implements NvmeController {
         this.asyncEvents = new AsyncEvents(this, association, namespaces);
         this.keepAlive = new KeepAliveSender(this, options, settings);
         this.admin = new AdminTools(requests);
+        this.reauthentication = new Reauthentication(options, settings);
     }
 
     /** Called by the worker so errors are handled at once rather than at its next tick. */
@@ -225,6 +227,35 @@ public final class HostController implements NvmeController {
         deadEvent = null;
         if (event != null) {
             events.accept(event);
+        }
+    }
+
+    @Override
+    public void reauthenticate() throws NvmeException {
+        if (options.dhchapSecret() == null) {
+            throw NvmeTransportException.of(name + ": connected without dhchap_secret, nothing to re-authenticate"
+                    + " with", null, false, null);
+        }
+        synchronized (reauthentication) {
+            ConnectSequence.Connected c = association.current();
+            if (state.state() != ControllerState.LIVE || c == null) {
+                throw NvmeTransportException.of(name + " is " + state.state() + ": re-authentication needs a LIVE"
+                        + " controller", null, true, null);
+            }
+            HostQueue queue = c.admin();
+            try {
+                reauthentication.run(queue);
+                for (HostQueue io : c.io()) {
+                    queue = io;
+                    reauthentication.run(io);
+                }
+            } catch (NvmeException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: re-authentication of queue {1} failed: {2}", name,
+                        queue.qid(), e.getMessage());
+                errorRecovery(ControllerFailure.Reason.TRANSPORT_ERROR, NvmeTransportException.of(
+                        "re-authentication of queue " + queue.qid() + " failed", null, true, e));
+                throw e;
+            }
         }
     }
 

@@ -25,6 +25,7 @@ import dev.nvmeof.api.BlockDevice;
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
+import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeStatusException;
 import dev.nvmeof.protocol.CommandSpecificStatus;
 import dev.nvmeof.protocol.auth.DhGroup;
@@ -110,6 +111,39 @@ class LoopbackAuthenticationTest {
         assertIoWorks(controller);
         logs.await("authenticated queue", 3, Duration.ofSeconds(10));
         assertEquals(3, logs.count("with SHA-512 and ffdhe3072"));
+    }
+
+    @Test
+    void shouldReauthenticateEveryQueueOnRequestAndKeepServingIo() throws Exception {
+        serve(List.of(DhchapHash.SHA_384), List.of(DhGroup.FFDHE2048), true);
+        NvmeController controller = loopback.host.connect(options(",dhchap_secret=" + hostSecret.format()
+                + ",dhchap_ctrl_secret=" + controllerSecret.format()));
+        logs.await("authenticated queue", 3, Duration.ofSeconds(10));
+        BlockDevice device = controller.namespaces().get(0).device();
+        List<java.util.concurrent.CompletableFuture<?>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 64; i++) { // I/O outstanding while the queues authenticate again
+            inFlight.add(device.read(i * 8L, ByteBuffer.allocate(4096)));
+        }
+
+        controller.reauthenticate();
+
+        for (var io : inFlight) {
+            io.get(10, TimeUnit.SECONDS);
+        }
+        logs.await("authenticated queue", 6, Duration.ofSeconds(10));
+        assertEquals(ControllerState.LIVE, controller.state());
+        assertIoWorks(controller);
+    }
+
+    @Test
+    void shouldRefuseToReauthenticateAControllerConnectedWithoutASecret() throws Exception {
+        loopback = Loopback.ram(SIZE);
+        NvmeController controller = loopback.host.connect(options(""));
+
+        NvmeException e = assertThrows(NvmeException.class, controller::reauthenticate);
+
+        assertTrue(e.getMessage().contains("connected without dhchap_secret"), e.getMessage());
+        assertEquals(ControllerState.LIVE, controller.state());
     }
 
     @Test
