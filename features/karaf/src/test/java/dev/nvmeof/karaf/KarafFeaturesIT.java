@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
@@ -42,6 +43,10 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.Version;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
 
 /**
  * The features repository in a stock Apache Karaf, as a user installs it: Pax Exam unpacks and starts the
@@ -57,7 +62,10 @@ public class KarafFeaturesIT {
     static final String[] FEATURES = {"nvmeof-host", "nvmeof-offload-emulated", "nvmeof-target", "nvmeof-shell"};
     static final String[] BUNDLES = {"dev.nvmeof.protocol", "dev.nvmeof.api", "dev.nvmeof.host",
         "dev.nvmeof.transport.tcp", "dev.nvmeof.offload", "dev.nvmeof.nic.emulated", "dev.nvmeof.driver.kit",
-        "dev.nvmeof.driver.acme", "dev.nvmeof.driver.vortex", "dev.nvmeof.target", "dev.nvmeof.shell"};
+        "dev.nvmeof.driver.acme", "dev.nvmeof.driver.vortex", "dev.nvmeof.target", "dev.nvmeof.shell",
+        "dev.nvmeof.tls"};
+    /** BouncyCastle's bundles the nvmeof-tls feature brings (Karaf's SSH server may have newer ones beside them). */
+    static final String[] BOUNCYCASTLE = {"bcprov", "bcutil", "bctls"};
     static final String NQN = "nqn.2026-12.dev.nvmeof:karaf";
     static final long INSTALL_SECONDS = 60;
 
@@ -90,6 +98,7 @@ public class KarafFeaturesIT {
             logLevel(LogLevel.INFO),
             // The probe runs inside Karaf: it gets the version to type in feature:repo-add from Karaf's properties.
             systemProperty("nvmeof.version").value(required("nvmeof.version")),
+            systemProperty("nvmeof.bouncycastle.version").value(required("nvmeof.bouncycastle.version")),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
             // Offline: the distribution's system folder, this build's bundles, then the local repository.
@@ -153,6 +162,37 @@ public class KarafFeaturesIT {
             }
         }
         assertTrue("not active: " + notActive, notActive.isEmpty());
+    }
+
+    @Test
+    public void shouldWireTheTlsBundleToBouncyCastleOfTheBuildsVersion() {
+        Version version = Version.parseVersion(required("nvmeof.bouncycastle.version"));
+        List<String> notActive = new ArrayList<>();
+        for (String symbolicName : BOUNCYCASTLE) {
+            boolean active = false;
+            for (Bundle bundle : context.getBundles()) {
+                active |= symbolicName.equals(bundle.getSymbolicName()) && version.equals(bundle.getVersion())
+                        && bundle.getState() == Bundle.ACTIVE;
+            }
+            if (!active) {
+                notActive.add(symbolicName + " " + version);
+            }
+        }
+        assertTrue("not active: " + notActive, notActive.isEmpty());
+        Bundle tls = bundle("dev.nvmeof.tls");
+        assertNotNull("dev.nvmeof.tls is not installed", tls);
+        List<String> bouncyCastleWires = new ArrayList<>();
+        for (BundleWire wire : tls.adapt(BundleWiring.class).getRequiredWires(BundleRevision.PACKAGE_NAMESPACE)) {
+            String pkg = (String) wire.getCapability().getAttributes().get(BundleRevision.PACKAGE_NAMESPACE);
+            if (pkg.startsWith("org.bouncycastle.")) {
+                Bundle provider = wire.getProvider().getBundle();
+                bouncyCastleWires.add(pkg + " from " + provider.getSymbolicName() + " " + provider.getVersion());
+            }
+        }
+        assertEquals(List.of("org.bouncycastle.tls from bctls " + version,
+                "org.bouncycastle.tls.crypto from bctls " + version,
+                "org.bouncycastle.tls.crypto.impl.jcajce from bctls " + version),
+                bouncyCastleWires.stream().sorted().collect(Collectors.toList()));
     }
 
     @Test

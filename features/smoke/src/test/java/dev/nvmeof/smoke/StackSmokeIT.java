@@ -82,6 +82,8 @@ public class StackSmokeIT {
             options.add(bundle(new File(path).toURI().toString()));
         }
         options.add(systemProperty("nvmeof.expected.bundles").value(String.valueOf(paths("nvmeof.bundles").size())));
+        options.add(systemProperty("nvmeof.bouncycastle.version")
+                .value(System.getProperty("nvmeof.bouncycastle.version")));
         // Pax Exam's own bundles log at DEBUG to stdout by default; keep the build log readable.
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         options.add(junitBundles());
@@ -141,6 +143,37 @@ public class StackSmokeIT {
                                 .toString().startsWith("org.osgi.")));
         // The classes load and work inside the framework, not only on the test class path.
         assertEquals(Bundle.ACTIVE, protocol.getState());
+    }
+
+    @Test
+    public void shouldExportTheTlsPackageWiredToBouncyCastleOfTheBuildsVersion() {
+        Version bouncyCastle = Version.parseVersion(System.getProperty("nvmeof.bouncycastle.version"));
+        Map<String, Integer> states = new TreeMap<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (List.of("bcprov", "bcutil", "bctls").contains(bundle.getSymbolicName())) {
+                assertEquals(bundle.getSymbolicName(), bouncyCastle, bundle.getVersion());
+                states.put(bundle.getSymbolicName(), bundle.getState());
+            }
+        }
+        assertEquals(Map.of("bcprov", Bundle.ACTIVE, "bcutil", Bundle.ACTIVE, "bctls", Bundle.ACTIVE), states);
+
+        Bundle tls = ourBundles().stream()
+                .filter(b -> b.getSymbolicName().equals("dev.nvmeof.tls")).findFirst().orElseThrow();
+        assertEquals(Bundle.ACTIVE, tls.getState());
+        BundleWiring wiring = tls.adapt(BundleWiring.class);
+        List<String> exported = wiring.getCapabilities(BundleRevision.PACKAGE_NAMESPACE).stream()
+                .map(c -> c.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE) + " "
+                        + c.getAttributes().get("version"))
+                .collect(Collectors.toList());
+        assertEquals(List.of("dev.nvmeof.tls 1.0.0"), exported);
+        List<String> bouncyCastleWires = wiring.getRequiredWires(BundleRevision.PACKAGE_NAMESPACE).stream()
+                .filter(w -> w.getCapability().getAttributes().get(BundleRevision.PACKAGE_NAMESPACE).toString()
+                        .startsWith("org.bouncycastle."))
+                .map(w -> w.getCapability().getAttributes().get(BundleRevision.PACKAGE_NAMESPACE) + " from "
+                        + w.getProvider().getSymbolicName())
+                .sorted().collect(Collectors.toList());
+        assertEquals(List.of("org.bouncycastle.tls from bctls", "org.bouncycastle.tls.crypto from bctls",
+                "org.bouncycastle.tls.crypto.impl.jcajce from bctls"), bouncyCastleWires);
     }
 
     @Test

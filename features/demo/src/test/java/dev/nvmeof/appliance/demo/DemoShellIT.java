@@ -54,7 +54,8 @@ class DemoShellIT {
                 .redirectOutput(out.toFile()).redirectErrorStream(true).start();
         try (OutputStream typed = process.getOutputStream()) {
             typed.write(String.join("\n", "nvme connect -t tcp_offload -a 127.0.0.1 -s " + port + " -n testnqn",
-                    "nvme list", "ofld claims -a 127.0.0.1 -s " + port, "exit", "").getBytes(StandardCharsets.UTF_8));
+                    "nvme list", "ofld claims -a 127.0.0.1 -s " + port, "lb -s", "exit", "")
+                    .getBytes(StandardCharsets.UTF_8));
         }
         assertTrue(process.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the shell did not end: "
                 + Files.readString(out));
@@ -66,6 +67,11 @@ class DemoShellIT {
         // typed in the shell, against the demo's target through its NICs
         assertTrue(pty.lines().anyMatch(l -> l.matches(".*/dev/nvme0n1 +ng0n1 .*nvmeof-offload target .*")), pty);
         assertTrue(pty.contains("=> vortex-V0001 would carry the connection to 127.0.0.1:" + port), pty);
+        // The TLS channel of the tcp transport and the target, and the BouncyCastle bundles it imports.
+        for (String symbolicName : List.of("dev.nvmeof.tls", "bctls", "bcutil", "bcprov")) {
+            assertTrue(pty.lines().anyMatch(l -> l.matches(" *\\d+\\|Active *\\| *\\d+\\|"
+                    + symbolicName.replace(".", "\\.") + " \\(.*")), symbolicName + " is not Active:\n" + pty);
+        }
     }
 
     private void copyEtc() throws IOException {

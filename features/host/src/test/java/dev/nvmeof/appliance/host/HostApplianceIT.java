@@ -45,10 +45,15 @@ class HostApplianceIT {
     @Test
     void shouldRunEveryCommandOfItsInputAndExitZeroWithOnlyTheirOutputOnTheConsole() throws Exception {
         ApplianceProcess host = start();
-        host.send("# the stack's bundles and components", "", "lb", "scr:list");
+        host.send("# the stack's bundles and components", "", "lb", "lb -s", "scr:list");
         host.endInput();
         assertEquals(0, host.awaitExit(RUN_TIMEOUT), all(host));
         host.assertPrinted(l -> l.matches(" *\\d+\\|Active *\\| *\\d+\\|NVMe host core .*"));
+        // The tcp transport's TLS channel and the BouncyCastle bundles it imports are part of the appliance.
+        for (String symbolicName : List.of("dev.nvmeof.tls", "bctls", "bcutil", "bcprov")) {
+            host.assertPrinted(l -> l.matches(" *\\d+\\|Active *\\| *\\d+\\|" + symbolicName.replace(".", "\\.")
+                    + " \\(.*"));
+        }
         host.assertPrinted(l -> l.contains("NicFunctionComponent") || l.contains("function~p1"));
         assertTrue(host.stderr.isEmpty(), "nothing on stderr without -v: " + host.stderr);
         assertTrue(host.stdout.stream().noneMatch(l -> l.matches(RECORD)), all(host));

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import dev.nvmeof.protocol.ConnectDataFlyweight;
@@ -147,6 +150,23 @@ class TargetApplianceIT {
             try (ServerSocket again = new ServerSocket()) {
                 again.setReuseAddress(true); // TIME_WAIT of the closed connections is fine; a listener is not
                 again.bind(loopback(port));
+            }
+        }
+    }
+
+    @Test
+    void shouldCarryTheTlsChannelAndBouncyCastleInTheJar() throws Exception {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertEquals("true", jar.getManifest().getMainAttributes().getValue("Multi-Release"),
+                    "BouncyCastle's Java 9+ classes are under META-INF/versions");
+        }
+        // From the jar alone (not this test's class path), initialized: a BouncyCastle signature left in the merged
+        // jar would fail the load; TlsChannel's initializer creates bctls' JCA crypto.
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {JAR.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            for (String name : List.of("dev.nvmeof.tls.TlsChannel", "org.bouncycastle.tls.TlsServerProtocol",
+                    "org.bouncycastle.asn1.cms.ContentInfo", "org.bouncycastle.jce.provider.BouncyCastleProvider")) {
+                assertEquals(loader, Class.forName(name, true, loader).getClassLoader(), name);
             }
         }
     }

@@ -56,20 +56,24 @@ public final class NvmeofOptions {
     static final List<String> RUNTIME = List.of("org.osgi.util.function", "org.osgi.util.promise",
             "org.osgi.service.component", "org.apache.felix.scr", "org.osgi.service.log", "org.apache.felix.log",
             "org.apache.felix.configadmin");
+    /** BouncyCastle's bundles, which dev.nvmeof.tls imports: installed before it, in install order. */
+    static final List<String> BOUNCYCASTLE = List.of("bcprov", "bcutil", "bctls");
     /**
      * Our bundles a driver test runs with. The target bundle is among them because the driver test kit's
-     * {@code ConformanceTarget} uses it; unconfigured, it serves nothing.
+     * {@code ConformanceTarget} uses it; unconfigured, it serves nothing. {@code dev.nvmeof.tls} is the TLS channel
+     * of the target and the {@code tcp} transport.
      */
-    static final List<String> STACK = List.of("dev.nvmeof.protocol", "dev.nvmeof.api", "dev.nvmeof.target",
-            "dev.nvmeof.host", "dev.nvmeof.transport.tcp", "dev.nvmeof.testkit", "dev.nvmeof.offload",
-            "dev.nvmeof.nic.emulated", "dev.nvmeof.testkit.driver");
+    static final List<String> STACK = List.of("dev.nvmeof.protocol", "dev.nvmeof.api", "dev.nvmeof.tls",
+            "dev.nvmeof.target", "dev.nvmeof.host", "dev.nvmeof.transport.tcp", "dev.nvmeof.testkit",
+            "dev.nvmeof.offload", "dev.nvmeof.nic.emulated", "dev.nvmeof.testkit.driver");
 
     private NvmeofOptions() {
     }
 
     /**
-     * The runtime (SCR, ConfigAdmin, OSGi Log, OSGi utils), the host stack (protocol, api, host, the {@code tcp}
-     * transport, the {@code tcp_offload} ULP, the emulated NIC, the target bundle unconfigured) and the test kits
+     * The runtime (SCR, ConfigAdmin, OSGi Log, OSGi utils), BouncyCastle (bcprov, bcutil, bctls), the host stack
+     * (protocol, api, the TLS channel, host, the {@code tcp} transport, the {@code tcp_offload} ULP, the emulated NIC,
+     * the target bundle unconfigured) and the test kits
      * ({@code dev.nvmeof.testkit}, {@code dev.nvmeof.testkit.driver}), plus Pax Exam's JUnit bundles. No vendor
      * driver: add yours with {@link #driver}.
      */
@@ -77,6 +81,9 @@ public final class NvmeofOptions {
         BundleSource source = BundleSource.fromSystemProperties();
         List<Option> options = new ArrayList<>();
         for (String symbolicName : RUNTIME) {
+            options.add(source.bundleNamed(symbolicName));
+        }
+        for (String symbolicName : BOUNCYCASTLE) {
             options.add(source.bundleNamed(symbolicName));
         }
         for (String symbolicName : STACK) {

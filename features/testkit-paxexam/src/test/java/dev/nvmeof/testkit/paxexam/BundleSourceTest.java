@@ -16,6 +16,8 @@ import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.options.CompositeOption;
 import org.ops4j.pax.exam.options.ProvisionOption;
 
 class BundleSourceTest {
@@ -67,6 +69,7 @@ class BundleSourceTest {
     void shouldUseTheBuildsMavenCoordinatesOfEveryBundleWhenNoJarsAreListed() {
         BundleSource source = BundleSource.of("  ");
         List<String> all = new ArrayList<>(NvmeofOptions.RUNTIME);
+        all.addAll(NvmeofOptions.BOUNCYCASTLE);
         all.addAll(NvmeofOptions.STACK);
 
         assertFalse(source.fromJars());
@@ -75,11 +78,37 @@ class BundleSourceTest {
             assertFalse(gav.contains("${"), symbolicName + " has no version from the build: " + gav);
             String[] parts = gav.split(":");
             assertEquals(3, parts.length, gav);
-            assertEquals(symbolicName, parts[1], "artifactId = Bundle-SymbolicName");
+            // BouncyCastle's artifactIds name the JDK line its Bundle-SymbolicNames leave out.
+            String artifactId = NvmeofOptions.BOUNCYCASTLE.contains(symbolicName) ? symbolicName + "-jdk18on"
+                    : symbolicName;
+            assertEquals(artifactId, parts[1], "artifactId = Bundle-SymbolicName");
             assertEquals("mvn:" + parts[0] + "/" + parts[1] + "/" + parts[2],
                     ((ProvisionOption<?>) source.bundleNamed(symbolicName)).getURL());
         }
         assertEquals("dev.nvmeof:dev.nvmeof.api:" + System.getProperty("project.version"),
                 source.coordinatesOf("dev.nvmeof.api"));
+        assertEquals("org.bouncycastle:bctls-jdk18on:" + System.getProperty("bouncycastle.version"),
+                source.coordinatesOf("bctls"));
+    }
+
+    @Test
+    void shouldProvisionBouncyCastleBeforeTheTlsBundleAndTheTlsBundleBeforeTheTargetAndTheTransport() {
+        List<String> urls = new ArrayList<>();
+        for (Option option : ((CompositeOption) NvmeofOptions.hostStack()).getOptions()) {
+            if (option instanceof ProvisionOption<?> provision) {
+                urls.add(provision.getURL());
+            }
+        }
+        int tls = urls.indexOf("mvn:dev.nvmeof/dev.nvmeof.tls/" + System.getProperty("project.version"));
+        assertTrue(tls >= 0, "dev.nvmeof.tls is not provisioned: " + urls);
+        String bouncyCastle = System.getProperty("bouncycastle.version");
+        for (String before : List.of("bcprov-jdk18on", "bcutil-jdk18on", "bctls-jdk18on")) {
+            int index = urls.indexOf("mvn:org.bouncycastle/" + before + "/" + bouncyCastle);
+            assertTrue(index >= 0 && index < tls, before + " is not provisioned before dev.nvmeof.tls: " + urls);
+        }
+        for (String after : List.of("dev.nvmeof.target", "dev.nvmeof.transport.tcp")) {
+            int index = urls.indexOf("mvn:dev.nvmeof/" + after + "/" + System.getProperty("project.version"));
+            assertTrue(index > tls, after + " is not provisioned after dev.nvmeof.tls: " + urls);
+        }
     }
 }

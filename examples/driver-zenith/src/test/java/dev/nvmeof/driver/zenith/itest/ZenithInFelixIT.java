@@ -13,6 +13,8 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -24,6 +26,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.LogReaderService;
@@ -85,6 +88,18 @@ public class ZenithInFelixIT {
         assertEquals(ZENITH, zenith.getProperty("offload.device"));
         assertEquals("the other vendor's card has no driver here", 1,
                 context.getServiceReferences(OffloadDriver.class.getName(), null).length);
+    }
+
+    @Test
+    public void shouldStartTheTlsBundleAndBouncyCastleTheHostStackBrings() {
+        // The tcp transport's and the target's TLS channel, and the BouncyCastle bundles it imports.
+        List<String> notActive = new ArrayList<>(List.of("dev.nvmeof.tls", "bctls", "bcutil", "bcprov"));
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getState() == Bundle.ACTIVE) {
+                notActive.remove(bundle.getSymbolicName());
+            }
+        }
+        assertTrue("not active: " + notActive, notActive.isEmpty());
     }
 
     @Test
