@@ -246,10 +246,14 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
         TlsChannel t = tls;
         // Plaintext TLS decrypted beyond what one read took has no readiness event of its own: read it now.
         do {
-            if (receiving() && engine.read(t != null ? t : channel, in, MAX_READS) < 0) {
+            long n = receiving() ? engine.read(t != null ? t : channel, in, MAX_READS) : 0;
+            if (n < 0) {
                 fail(NvmeTransportException.connectionLost("queue " + qid() + " to " + address()
                         + ": the controller closed the connection", new EOFException()));
                 return;
+            }
+            if (n == 0) {
+                return; // nothing taken: the engine stopped, or the socket had nothing
             }
         } while (t != null && receiving() && t.bufferedInput() > 0);
     }
