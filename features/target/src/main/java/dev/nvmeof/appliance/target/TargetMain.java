@@ -157,7 +157,7 @@ public final class TargetMain {
         };
     }
 
-    /** Which hosts authenticate: host NQNs only, never a secret. */
+    /** How many hosts authenticate, and whether others are refused (a count: no NQN list, never a secret). */
     private static String describe(SubsystemAuthentication authentication) {
         if (authentication.hosts().isEmpty() && !authentication.required()) {
             return "";
