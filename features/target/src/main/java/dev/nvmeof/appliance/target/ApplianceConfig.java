@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import dev.nvmeof.target.ConfigValues;
+import dev.nvmeof.target.ListenerSecurity;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
@@ -23,11 +24,21 @@ import dev.nvmeof.target.TargetOptions;
 /**
  * What the appliance serves, from command-line arguments over an optional properties file. Every option has a key of
  * the same name in the file ({@code listen=127.0.0.1:4420,127.0.0.1:8009}); repeatable options take a comma-separated
- * list there, and an option given on the command line replaces the file's value(s) for that key. {@code -v}/{@code -vv}
- * ({@code verbosity} 1/2) are command-line only: INFO/DEBUG records on stderr too.
+ * list there, and an option given on the command line replaces the file's value(s) for that key; a flag
+ * ({@code --dhchap-required}) is {@code true} or {@code false} there. {@code -v}/{@code -vv} ({@code verbosity} 1/2)
+ * are command-line only: INFO/DEBUG records on stderr too.
  */
-record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<NamespaceConfig> namespaces,
-        Set<String> allowedHosts, int maxIoQueues, int eventLoops, Caps caps, int verbosity, boolean help) {
+record ApplianceConfig(List<Listener> listeners, String nqn, List<NamespaceConfig> namespaces,
+        Set<String> allowedHosts, int maxIoQueues, int eventLoops, Caps caps, SecurityOptions security, int verbosity,
+        boolean help) {
+
+    /**
+     * A listener and its TLS requirement, as Linux nvmet's port attributes set it: {@code --listen} is addr_tsas
+     * none, {@code --tls-listen} addr_tsas tls1.3 with addr_treq required, {@code --tls-allowed-listen} addr_tsas
+     * tls1.3 with addr_treq not required (TLS and plain hosts both).
+     */
+    record Listener(InetSocketAddress address, ListenerSecurity.Tls tls) {
+    }
 
     /** The target's resource caps (each refused cleanly when reached). */
     record Caps(int maxConnections, int maxConnectionsPerAddress, int maxControllers, int maxTransferSize) {
@@ -58,9 +69,16 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
     private record NamespaceSpec(String option, Path file, long bytes) {
     }
 
-    private static final Set<String> REPEATABLE = Set.of("listen", "ram-namespace", "file-namespace", "allow-host");
+    /** The listener options by the TLS requirement of their listeners. */
+    private static final Map<String, ListenerSecurity.Tls> LISTEN = Map.of("listen", ListenerSecurity.Tls.NONE,
+            "tls-listen", ListenerSecurity.Tls.REQUIRED, "tls-allowed-listen", ListenerSecurity.Tls.ALLOWED);
+    private static final Set<String> REPEATABLE = Set.of("listen", "tls-listen", "tls-allowed-listen",
+            "ram-namespace", "file-namespace", "allow-host");
     private static final Set<String> SINGLE = Set.of("nqn", "block-size", "max-io-queues", "event-loops", "config",
-            "max-connections", "max-connections-per-address", "max-controllers", "max-transfer-size");
+            "max-connections", "max-connections-per-address", "max-controllers", "max-transfer-size",
+            "tls-keyring", "dhchap-keyring");
+    /** Options without a value on the command line ({@code --x} is {@code x=true}). */
+    private static final Set<String> FLAGS = Set.of(SecurityOptions.DHCHAP_REQUIRED);
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar nvmeof-target.jar [options]",
@@ -68,7 +86,14 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             "Runs an NVMe/TCP target serving one NVM subsystem (and the discovery subsystem on every listener).",
             "",
             "  --listen HOST:PORT          listen on this address (repeatable; port 0 picks a free one)",
-            "                              default: 127.0.0.1:4420 and 127.0.0.1:8009",
+            "                              default, with no listener option: 127.0.0.1:4420 and 127.0.0.1:8009",
+            "  --tls-listen HOST:PORT      a listener for NVMe/TCP over TLS 1.3 only (repeatable; nvmet's",
+            "                              addr_tsas=tls1.3, addr_treq=required)",
+            "  --tls-allowed-listen HOST:PORT",
+            "                              a listener for TLS and plain hosts both (repeatable; addr_treq=",
+            "                              not required)",
+            "  --tls-keyring FILE          the hosts' TLS PSKs, needed with a TLS listener: per line",
+            "                              '<host NQN> <subsystem NQN> NVMeTLSkey-1:hh:<base64>:', mode 600",
             "  --nqn NQN                   subsystem NQN (default: testnqn)",
             "  --ram-namespace SIZE        a RAM namespace (repeatable)",
             "  --file-namespace PATH:SIZE  a namespace in a file, created or extended to SIZE (repeatable)",
@@ -76,6 +101,9 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             "                              one 256M RAM namespace",
             "  --block-size 512|4096       logical block size of every namespace (default: 512)",
             "  --allow-host NQN            only these host NQNs may connect (repeatable; default: any host)",
+            "  --dhchap-keyring FILE       DH-HMAC-CHAP: per line '<host NQN> <secret> [<controller secret>]'",
+            "                              (DHHC-1 secrets), mode 600; each host listed authenticates every queue",
+            "  --dhchap-required           with --dhchap-keyring: hosts not in it may not connect",
             "  --max-io-queues N           I/O queues granted per controller (default: 128)",
             "  --event-loops N             NIO event loop threads (default: CPU count)",
             "  --max-connections N         open connections in total; more are closed at accept (default: 4096)",
@@ -94,7 +122,8 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             "SIZE is bytes with an optional K, M, G or T suffix (binary: 256M = 256 MiB).",
             "Log records go to log/target.log under the working directory, one line each.",
             "Exit status: 0 after a clean stop on SIGTERM/SIGINT (or --help), 1 when the target cannot start",
-            "(e.g. an address in use) or its shutdown fails, 2 for a bad argument.");
+            "(e.g. an address in use, a keyring that cannot be read or is open to others) or its shutdown",
+            "fails, 2 for a bad argument.");
 
     /** Parses the command line, reading the {@code --config} file first when one is named. */
     static ApplianceConfig parse(String... args) throws UsageException {
@@ -121,10 +150,12 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
                 value = key.substring(eq + 1);
                 key = key.substring(0, eq);
             }
-            if (!REPEATABLE.contains(key) && !SINGLE.contains(key)) {
+            if (!REPEATABLE.contains(key) && !SINGLE.contains(key) && !FLAGS.contains(key)) {
                 throw new UsageException("unknown option --" + key);
             }
-            if (value == null) {
+            if (value == null && FLAGS.contains(key)) {
+                value = "true"; // a flag never takes the next argument
+            } else if (value == null) {
                 if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                     throw new UsageException("--" + key + " needs a value");
                 }
@@ -133,8 +164,8 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             cli.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         if (help) {
-            return new ApplianceConfig(List.of(), DEFAULT_NQN, List.of(), Set.of(), 0, 1, Caps.DEFAULTS, verbosity,
-                    true);
+            return new ApplianceConfig(List.of(), DEFAULT_NQN, List.of(), Set.of(), 0, 1, Caps.DEFAULTS,
+                    SecurityOptions.NONE, verbosity, true);
         }
         Map<String, List<String>> merged = new LinkedHashMap<>();
         Map<String, String> origin = new LinkedHashMap<>();
@@ -194,7 +225,8 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (String key : new java.util.TreeSet<>(properties.stringPropertyNames())) {
             String value = properties.getProperty(key).trim();
-            if (key.equals("config") || (!REPEATABLE.contains(key) && !SINGLE.contains(key))) {
+            if (key.equals("config") || (!REPEATABLE.contains(key) && !SINGLE.contains(key)
+                    && !FLAGS.contains(key))) {
                 throw new UsageException("unknown key '" + key + "' in " + file);
             }
             List<String> list = new ArrayList<>();
@@ -214,14 +246,19 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
 
     private static ApplianceConfig build(Map<String, List<String>> values, Map<String, String> origin,
             List<String> nsOrder, int verbosity) throws UsageException {
-        List<InetSocketAddress> listeners = new ArrayList<>();
-        for (String value : values.getOrDefault("listen", List.of())) {
-            listeners.add(address(origin.get("listen"), value));
+        List<Listener> listeners = new ArrayList<>();
+        for (String key : List.of("listen", "tls-listen", "tls-allowed-listen")) {
+            for (String value : values.getOrDefault(key, List.of())) {
+                listeners.add(new Listener(address(origin.get(key), value), LISTEN.get(key)));
+            }
         }
         if (listeners.isEmpty()) {
-            listeners.add(new InetSocketAddress("127.0.0.1", NvmeTarget.DEFAULT_PORT));
-            listeners.add(new InetSocketAddress("127.0.0.1", NvmeTarget.DISCOVERY_PORT));
+            listeners.add(new Listener(new InetSocketAddress("127.0.0.1", NvmeTarget.DEFAULT_PORT),
+                    ListenerSecurity.Tls.NONE));
+            listeners.add(new Listener(new InetSocketAddress("127.0.0.1", NvmeTarget.DISCOVERY_PORT),
+                    ListenerSecurity.Tls.NONE));
         }
+        SecurityOptions security = SecurityOptions.from(values, origin);
 
         String nqn = values.containsKey("nqn") ? last(values.get("nqn")) : DEFAULT_NQN;
         int blockSize = values.containsKey("block-size")
@@ -285,7 +322,7 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
             }
         }
         ApplianceConfig config = new ApplianceConfig(List.copyOf(listeners), nqn, List.copyOf(namespaces),
-                Set.copyOf(hosts), maxIoQueues, eventLoops, caps, verbosity, false);
+                Set.copyOf(hosts), maxIoQueues, eventLoops, caps, security, verbosity, false);
         try {
             config.subsystem(); // the target's own checks of the NQN and limits
         } catch (IllegalArgumentException e) {
@@ -319,7 +356,7 @@ record ApplianceConfig(List<InetSocketAddress> listeners, String nqn, List<Names
         return values.containsKey(key) ? integer(origin.get(key), last(values.get(key)), min, max) : fallback;
     }
 
-    private static String last(List<String> values) {
+    static String last(List<String> values) {
         return values.get(values.size() - 1);
     }
 

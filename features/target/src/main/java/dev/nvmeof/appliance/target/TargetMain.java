@@ -16,8 +16,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.nvmeof.protocol.log.Log;
+import dev.nvmeof.protocol.tls.TlsPskKeyring;
+import dev.nvmeof.target.ListenerSecurity;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
+import dev.nvmeof.target.SubsystemAuthentication;
 import dev.nvmeof.target.TargetOptions;
 
 /**
@@ -32,8 +35,8 @@ import dev.nvmeof.target.TargetOptions;
  * <ul>
  * <li>0: stopped cleanly on SIGTERM/SIGINT (the shutdown hook closed the target, forced the file namespaces to disk,
  * then halted the JVM with 0 instead of the signal's 143/130), or {@code --help};</li>
- * <li>1: the target could not start (an address in use, a namespace file that cannot be created, ...), or its
- * shutdown failed or took longer than {@link #SHUTDOWN_DEADLINE};</li>
+ * <li>1: the target could not start (an address in use, a namespace file that cannot be created, a keyring that
+ * cannot be read or is open to others, ...), or its shutdown failed or took longer than {@link #SHUTDOWN_DEADLINE};</li>
  * <li>2: a bad argument or configuration value (one line on stderr naming it).</li>
  * </ul>
  */
@@ -49,6 +52,8 @@ public final class TargetMain {
     private final ApplianceConfig config;
     /** The running target; whoever takes it out (the hook, or a failed start) closes it. */
     private final AtomicReference<NvmeTarget> target = new AtomicReference<>();
+    /** The TLS listeners' keys, zeroed by whoever closes the target, after it (the listeners use it until then). */
+    private volatile TlsPskKeyring tlsKeyring;
 
     private TargetMain(ApplianceConfig config) {
         this.config = config;
@@ -88,23 +93,37 @@ public final class TargetMain {
 
     /** Starts the target and reports; EXIT_OK once ready, else the target is closed again and the status returned. */
     private int start() {
+        SubsystemAuthentication authentication;
+        try {
+            // Both read before the target exists, so a bad keyring leaves nothing to close but the other keyring.
+            tlsKeyring = config.security().readTlsKeyring();
+            authentication = config.security().readAuthentication();
+        } catch (SecurityOptions.KeyringException e) {
+            closeKeyring();
+            System.err.println(NAME + ": " + e.getMessage());
+            return EXIT_FAILED;
+        }
         NvmeTarget t;
         try {
             t = NvmeTarget.start(config.caps().applyTo(TargetOptions.defaults().withEventLoops(config.eventLoops())));
         } catch (IOException | RuntimeException e) {
+            closeKeyring();
             System.err.println(NAME + ": cannot start the target: " + e);
             return EXIT_FAILED;
         }
         target.set(t);
         try {
-            t.addSubsystem(config.subsystem());
+            t.addSubsystem(config.subsystem().withAuthentication(authentication));
         } catch (IOException | RuntimeException e) {
             return failStart(t, "cannot create subsystem " + config.nqn() + ": " + e);
         }
         List<String> report = new ArrayList<>();
-        for (InetSocketAddress address : config.listeners()) {
+        for (ApplianceConfig.Listener listener : config.listeners()) {
+            InetSocketAddress address = listener.address();
+            ListenerSecurity security = listener.tls() == ListenerSecurity.Tls.NONE ? ListenerSecurity.none()
+                    : new ListenerSecurity(listener.tls(), tlsKeyring);
             try {
-                report.add("listening on " + format(t.listen(address)));
+                report.add("listening on " + format(t.listen(address, security)) + describe(listener.tls()));
             } catch (IOException | RuntimeException e) {
                 String reason = e instanceof BindException ? e.getMessage() : e.toString();
                 return failStart(t, "cannot listen on " + format(address) + ": " + reason);
@@ -112,7 +131,7 @@ public final class TargetMain {
         }
         report.add("subsystem " + config.nqn() + ": "
                 + (config.allowedHosts().isEmpty() ? "any host" : "hosts " + String.join(", ", config.allowedHosts()))
-                + ", up to " + config.maxIoQueues() + " I/O queues per controller");
+                + describe(authentication) + ", up to " + config.maxIoQueues() + " I/O queues per controller");
         report.add("limits: " + config.caps().maxConnections() + " connections, "
                 + config.caps().maxConnectionsPerAddress() + " per host address, "
                 + config.caps().maxControllers() + " controllers per subsystem, "
@@ -129,9 +148,36 @@ public final class TargetMain {
         return EXIT_OK;
     }
 
+    /** " (TLS required)" after a TLS listener's address; nothing after a plain one's (scripts parse that line). */
+    private static String describe(ListenerSecurity.Tls tls) {
+        return switch (tls) {
+            case NONE -> "";
+            case REQUIRED -> " (TLS required)";
+            case ALLOWED -> " (TLS allowed)";
+        };
+    }
+
+    /** How many hosts authenticate, and whether others are refused (a count: no NQN list, never a secret). */
+    private static String describe(SubsystemAuthentication authentication) {
+        if (authentication.hosts().isEmpty() && !authentication.required()) {
+            return "";
+        }
+        int n = authentication.hosts().size();
+        return ", DH-HMAC-CHAP for " + n + (n == 1 ? " host" : " hosts")
+                + (authentication.required() ? " (required: no other host may connect)" : "");
+    }
+
+    private void closeKeyring() {
+        TlsPskKeyring keyring = tlsKeyring;
+        if (keyring != null) {
+            keyring.close();
+        }
+    }
+
     private int failStart(NvmeTarget t, String message) {
         if (target.compareAndSet(t, null)) {
             t.close();
+            closeKeyring();
         }
         System.err.println(NAME + ": " + message);
         return EXIT_FAILED;
@@ -152,6 +198,7 @@ public final class TargetMain {
         Thread closer = new Thread(() -> {
             try {
                 t.close(); // forces file namespaces to disk before closing them
+                closeKeyring(); // no listener uses the keys any more
                 closed.complete(null);
             } catch (Throwable e) {
                 closed.completeExceptionally(e);

@@ -15,6 +15,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nvmeof.appliance.target.ApplianceConfig.Listener;
+import dev.nvmeof.target.ListenerSecurity.Tls;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.SubsystemConfig;
 import dev.nvmeof.target.TargetOptions;
@@ -26,8 +28,8 @@ class ApplianceConfigTest {
     @Test
     void shouldDefaultToTestnqnWithOneRamNamespaceOnBothWellKnownPorts() throws Exception {
         ApplianceConfig config = ApplianceConfig.parse();
-        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 4420), new InetSocketAddress("127.0.0.1", 8009)),
-                config.listeners());
+        assertEquals(List.of(plain("127.0.0.1", 4420), plain("127.0.0.1", 8009)), config.listeners());
+        assertEquals(SecurityOptions.NONE, config.security());
         assertEquals("testnqn", config.nqn());
         assertEquals(List.of(NamespaceConfig.ram(1, 256L << 20, 512)), config.namespaces());
         SubsystemConfig subsystem = config.subsystem();
@@ -94,6 +96,76 @@ class ApplianceConfigTest {
     }
 
     @Test
+    void shouldTakeTlsListenersAsNvmetPortsWithAddrTreqRequiredOrNot() throws Exception {
+        ApplianceConfig config = ApplianceConfig.parse("--tls-allowed-listen", "127.0.0.1:7", "--listen",
+                "127.0.0.1:5", "--tls-listen=127.0.0.1:6", "--tls-listen", "[::1]:0", "--tls-keyring", "keys");
+        assertEquals(List.of(plain("127.0.0.1", 5), new Listener(new InetSocketAddress("127.0.0.1", 6), Tls.REQUIRED),
+                new Listener(new InetSocketAddress("::1", 0), Tls.REQUIRED),
+                new Listener(new InetSocketAddress("127.0.0.1", 7), Tls.ALLOWED)), config.listeners());
+        assertEquals(new SecurityOptions(Path.of("keys"), null, false), config.security());
+    }
+
+    @Test
+    void shouldListenOnlyOverTlsWhenOnlyTlsListenersAreGiven() throws Exception {
+        ApplianceConfig config = ApplianceConfig.parse("--tls-listen", "127.0.0.1:0", "--tls-keyring", "keys");
+        assertEquals(List.of(new Listener(new InetSocketAddress("127.0.0.1", 0), Tls.REQUIRED)), config.listeners(),
+                "no default plain listener next to it");
+    }
+
+    @Test
+    void shouldTakeDhchapRequiredAsAFlagThatNeverTakesTheNextArgument() throws Exception {
+        ApplianceConfig config = ApplianceConfig.parse("--dhchap-keyring", "secrets", "--dhchap-required", "--nqn",
+                "x");
+        assertEquals(new SecurityOptions(null, Path.of("secrets"), true), config.security());
+        assertEquals("x", config.nqn());
+        assertFalse(ApplianceConfig.parse("--dhchap-keyring", "s").security().dhchapRequired());
+        assertFalse(ApplianceConfig.parse("--dhchap-required=false").security().dhchapRequired(),
+                "false needs no keyring");
+    }
+
+    @Test
+    void shouldReadTheSecurityKeysFromAPropertiesFileThatArgumentsOverride() throws Exception {
+        Path file = dir.resolve("target.properties");
+        Files.writeString(file, String.join("\n",
+                "listen = 127.0.0.1:5000",
+                "tls-listen = 127.0.0.1:5001, 127.0.0.1:5002",
+                "tls-allowed-listen = 127.0.0.1:5003",
+                "tls-keyring = /etc/nvme/tls-keys",
+                "dhchap-keyring = /etc/nvme/dhchap-keys",
+                "dhchap-required = true"));
+        ApplianceConfig config = ApplianceConfig.parse("--config", file.toString());
+        assertEquals(List.of(Tls.NONE, Tls.REQUIRED, Tls.REQUIRED, Tls.ALLOWED),
+                config.listeners().stream().map(Listener::tls).toList());
+        assertEquals(new SecurityOptions(Path.of("/etc/nvme/tls-keys"), Path.of("/etc/nvme/dhchap-keys"), true),
+                config.security());
+
+        ApplianceConfig overridden = ApplianceConfig.parse("--config", file.toString(), "--dhchap-required=false",
+                "--tls-keyring", "other-keys");
+        assertEquals(new SecurityOptions(Path.of("other-keys"), Path.of("/etc/nvme/dhchap-keys"), false),
+                overridden.security());
+    }
+
+    @Test
+    void shouldNameASecurityOptionThatIsMissingOrDoesNothing() throws Exception {
+        assertMessage("--tls-listen needs a TLS keyring: --tls-keyring FILE", "--tls-listen", "127.0.0.1:0");
+        assertMessage("--tls-allowed-listen needs a TLS keyring: --tls-keyring FILE", "--listen", "127.0.0.1:0",
+                "--tls-allowed-listen", "127.0.0.1:0");
+        assertMessage("--tls-keyring: no TLS listener uses it (--tls-listen or --tls-allowed-listen)",
+                "--listen", "127.0.0.1:0", "--tls-keyring", "keys");
+        assertMessage("--tls-keyring: a file name is needed", "--tls-listen", "127.0.0.1:0", "--tls-keyring=");
+        assertMessage("--tls-listen: expected HOST:PORT", "--tls-listen", "127.0.0.1", "--tls-keyring", "keys");
+        assertMessage("--dhchap-required needs --dhchap-keyring FILE", "--dhchap-required");
+        assertMessage("--dhchap-required: expected true or false, was 'yes'", "--dhchap-required=yes");
+        assertMessage("unexpected argument 'yes'", "--dhchap-keyring", "s", "--dhchap-required", "yes");
+        assertMessage("--tls-keyring needs a value", "--tls-listen", "127.0.0.1:0", "--tls-keyring");
+
+        Path file = dir.resolve("tls.properties");
+        Files.writeString(file, "tls-listen = 127.0.0.1:0\n");
+        assertMessage("'tls-listen' in " + file + " needs a TLS keyring: --tls-keyring FILE", "--config",
+                file.toString());
+    }
+
+    @Test
     void shouldParseSizesWithBinarySuffixes() throws Exception {
         assertEquals(4096, ApplianceConfig.size("x", "4096"));
         assertEquals(256L << 20, ApplianceConfig.size("x", "256M"));
@@ -126,6 +198,10 @@ class ApplianceConfigTest {
         assertEquals(1, ApplianceConfig.parse("-v", "--nqn", "x").verbosity());
         assertEquals(2, ApplianceConfig.parse("--nqn", "x", "-vv").verbosity());
         assertMessage("unexpected argument '-vvv'", "-vvv");
+    }
+
+    private static Listener plain(String host, int port) {
+        return new Listener(new InetSocketAddress(host, port), Tls.NONE);
     }
 
     private static void assertMessage(String expected, String... args) {

@@ -246,7 +246,9 @@ class TargetApplianceIT {
                 Arguments.of(List.of("--block-size", "1000"), "--block-size: must be 512 or 4096"),
                 Arguments.of(List.of("--ram-namespace", "12Q"), "--ram-namespace: not a size"),
                 Arguments.of(List.of("--listen", "127.0.0.1"), "--listen: expected HOST:PORT"),
-                Arguments.of(List.of("--max-io-queues"), "--max-io-queues needs a value"));
+                Arguments.of(List.of("--max-io-queues"), "--max-io-queues needs a value"),
+                Arguments.of(List.of("--tls-listen", "127.0.0.1:0"), "--tls-listen needs a TLS keyring"),
+                Arguments.of(List.of("--dhchap-required"), "--dhchap-required needs --dhchap-keyring"));
     }
 
     @ParameterizedTest
