@@ -18,6 +18,7 @@ public final class NvmeShell {
             Function<String, Path> files) {
         CommandWord nvme = new CommandWord("nvme", "NVMe over Fabrics, with nvme-cli's commands and options");
         new FabricsCommands(host, transports).addTo(nvme);
+        KeyCommands.addTo(nvme);
         new ListCommands(host).addTo(nvme);
         new IdentifyCommands(host).addTo(nvme);
         new LogCommands(host).addTo(nvme);
