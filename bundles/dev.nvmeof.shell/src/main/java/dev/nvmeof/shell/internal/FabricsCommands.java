@@ -3,10 +3,12 @@ package dev.nvmeof.shell.internal;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.NvmeController;
@@ -21,7 +23,7 @@ import dev.nvmeof.protocol.DiscoveryLogPageFlyweight;
  * {@link ConnectOptions} checks them, so every refusal names the option.
  */
 public final class FabricsCommands {
-    /** nvme-cli's long option, short letter and the kernel option it sets; a null key is a flag we refuse. */
+    /** nvme-cli's long option, short letter and the kernel option it sets. */
     private record Fabric(String name, char letter, String key, boolean flag, String help) {
     }
 
@@ -53,7 +55,11 @@ public final class FabricsCommands {
             new Fabric("dhchap-secret", 'S', "dhchap_secret", false, "DH-HMAC-CHAP secret of this host (DHHC-1:..)"),
             new Fabric("dhchap-ctrl-secret", 'C', "dhchap_ctrl_secret", false,
                     "DH-HMAC-CHAP secret of the controller: authenticate it too"),
-            new Fabric("tls", (char) 0, null, true, "TLS (not supported yet)"));
+            new Fabric("tls", (char) 0, "tls", true, "NVMe/TCP over TLS 1.3 with a PSK (from --tls-key or --keyring)"),
+            new Fabric("tls-key", (char) 0, "tls_key", false,
+                    "the TLS PSK, NVMeTLSkey-1:hh:<base64>: (implies --tls)"),
+            new Fabric("keyring", (char) 0, "keyring", false,
+                    "TLS keyring file (mode 600), lines '<hostnqn> <subnqn> NVMeTLSkey-1:..:'"));
 
     /** Discovery log records read at most (a 4 MiB page). */
     static final int MAX_RECORDS = 4095;
@@ -63,6 +69,7 @@ public final class FabricsCommands {
 
     private final NvmeHost host;
     private final Transports transports;
+    private final Function<String, Path> files;
 
     /** Waits until the host has bound a transport (they come and go as bundles start and stop). */
     @FunctionalInterface
@@ -71,9 +78,11 @@ public final class FabricsCommands {
         boolean await(String name, Duration timeout);
     }
 
-    public FabricsCommands(NvmeHost host, Transports transports) {
+    /** @param files resolves a {@code --keyring} file name as the data files of read and write are */
+    public FabricsCommands(NvmeHost host, Transports transports, Function<String, Path> files) {
         this.host = host;
         this.transports = transports;
+        this.files = files;
     }
 
     public void addTo(CommandWord nvme) {
@@ -113,7 +122,10 @@ public final class FabricsCommands {
         if (!args.has("nqn") && defaultNqn != null) {
             text.append(",nqn=").append(defaultNqn);
         }
-        return ConnectOptions.parse(text.toString());
+        ConnectOptions options = ConnectOptions.parse(text.toString());
+        // The transport reads the keyring when it connects, relative to the JVM's directory: name it absolutely.
+        return options.keyring() == null ? options
+                : options.toBuilder().keyring(files.apply(options.keyring()).toAbsolutePath().toString()).build();
     }
 
     /** The kernel's option string ({@code transport=tcp,traddr=...}) for the fabrics options given, unchecked. */
@@ -123,14 +135,11 @@ public final class FabricsCommands {
             if (!args.has(fabric.name)) {
                 continue;
             }
-            if (fabric.key == null) {
-                throw ShellException.usage("--" + fabric.name + ": TLS is not supported by this host yet");
-            }
             String value = args.value(fabric.name);
-            if (fabric.key.startsWith("dhchap_")) {
+            if (fabric.key.startsWith("dhchap_") || fabric.key.equals("tls_key")) {
                 // A secret's base64 may end in '='; the kernel syntax splits at the first '=', so only ',' breaks it.
                 if (value.indexOf(',') >= 0) {
-                    throw ShellException.usage("--" + fabric.name + ": a DH-HMAC-CHAP secret has no ','");
+                    throw ShellException.usage("--" + fabric.name + ": a secret has no ','");
                 }
             } else if (value.indexOf(',') >= 0 || value.indexOf('=') >= 0) {
                 throw ShellException.usage("--" + fabric.name + ": '" + value + "' must not contain ',' or '='");

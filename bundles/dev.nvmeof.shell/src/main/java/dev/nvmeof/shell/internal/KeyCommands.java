@@ -4,14 +4,22 @@ import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.nvmeof.protocol.auth.DhchapHash;
 import dev.nvmeof.protocol.auth.DhchapSecret;
 import dev.nvmeof.protocol.auth.DhchapSecretFormatException;
+import dev.nvmeof.protocol.tls.HkdfLabelEncoding;
+import dev.nvmeof.protocol.tls.PskIdentity;
+import dev.nvmeof.protocol.tls.TlsPsk;
+import dev.nvmeof.protocol.tls.TlsPskDerivation;
+import dev.nvmeof.protocol.tls.TlsPskFormatException;
+import dev.nvmeof.protocol.tls.TlsPskHash;
 
 /**
- * nvme-cli's key commands: {@code gen-dhchap-key} and {@code check-dhchap-key} (DH-HMAC-CHAP secrets). A key is
- * printed only by the command that makes it, for the user who asked; a refusal names what is wrong, never the text.
+ * nvme-cli's key commands: {@code gen-dhchap-key} and {@code check-dhchap-key} (DH-HMAC-CHAP secrets),
+ * {@code gen-tls-key} and {@code check-tls-key} (TLS PSKs in the interchange format). A key is printed only by the
+ * command that makes it, for the user who asked; a refusal names what is wrong, never the text.
  */
 final class KeyCommands {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -19,7 +27,8 @@ final class KeyCommands {
     private KeyCommands() {
     }
 
-    static void addTo(CommandWord nvme) {
+    /** @param hostNqn this host's NQN, the default {@code --hostnqn} of the TLS key commands */
+    static void addTo(CommandWord nvme, Supplier<String> hostNqn) {
         nvme.add(new Subcommand("gen-dhchap-key", "make a DH-HMAC-CHAP secret for in-band authentication",
                 new Args.Spec("nvme gen-dhchap-key")
                         .value("secret", 's', "the key in hexadecimal (default: random)")
@@ -31,6 +40,24 @@ final class KeyCommands {
         nvme.add(new Subcommand("check-dhchap-key", "check a DH-HMAC-CHAP secret",
                 new Args.Spec("nvme check-dhchap-key").value("key", 'k', "the secret, DHHC-1:hh:<base64>:"),
                 KeyCommands::checkDhchapKey));
+        nvme.add(new Subcommand("gen-tls-key", "make a TLS PSK in the NVMe PSK interchange format",
+                new Args.Spec("nvme gen-tls-key")
+                        .value("secret", 's', "the key in hexadecimal, 32 bytes for --hmac=1, 48 for 2"
+                                + " (default: random)")
+                        .value("hmac", 'm', "hash of the retained key: 1 SHA-256, 2 SHA-384 (default 1)")
+                        .value("hostnqn", 'n', "with --subsysnqn: print a TLS keyring line for this host"
+                                + " (default: this host's NQN)")
+                        .value("subsysnqn", 'c', "print a TLS keyring line '<hostnqn> <subsysnqn> <key>'"),
+                (args, out) -> genTlsKey(args, out, hostNqn)));
+        nvme.add(new Subcommand("check-tls-key", "check a TLS PSK in the NVMe PSK interchange format",
+                new Args.Spec("nvme check-tls-key")
+                        .value("key", 'k', "the key, NVMeTLSkey-1:hh:<base64>: (nvme-cli 2.3's option)")
+                        .value("keydata", 'd', "the same, as later nvme-cli spells it")
+                        .value("hostnqn", 'n', "with --subsysnqn: print the PSK identity this host offers"
+                                + " (default: this host's NQN)")
+                        .value("subsysnqn", 'c', "print the PSK identity offered to this subsystem")
+                        .value("identity", 'I', "PSK identity version: 0 (default, as our host offers) or 1"),
+                (args, out) -> checkTlsKey(args, out, hostNqn)));
     }
 
     /**
@@ -92,5 +119,93 @@ final class KeyCommands {
         } catch (DhchapSecretFormatException e) {
             throw new ShellException(ShellException.EINVAL, e.getMessage());
         }
+    }
+
+    /**
+     * A new TLS PSK, printed as nvme-cli prints it ({@code NVMeTLSkey-1:01:<base64>:}). nvme-cli 2.3 cannot take a
+     * {@code --secret} (it counts hex digits against the key length in bytes and always refuses); we take one of the
+     * hash's length, as later versions do. Without a kernel keyring to insert into, {@code --subsysnqn} prints the
+     * line for a TLS keyring file instead.
+     */
+    private static void genTlsKey(Args args, PrintStream out, Supplier<String> hostNqn) {
+        int hmac = (int) args.number("hmac", 1);
+        // nvme-cli 2.3 also takes 3 and labels a 32-byte key 03, which no TLS stack accepts.
+        TlsPskHash hash = TlsPskHash.of(hmac).orElseThrow(
+                () -> ShellException.usage("--hmac: 1 (SHA-256) or 2 (SHA-384), not " + hmac));
+        if (args.has("hostnqn") && !args.has("subsysnqn")) {
+            throw ShellException.usage("--hostnqn needs --subsysnqn (-c): the keyring line names both");
+        }
+        TlsPsk psk;
+        if (args.has("secret")) {
+            byte[] key = hexKey(args.value("secret"));
+            try {
+                if (key.length != hash.length()) {
+                    throw ShellException.usage("--secret: " + hash.length() + " bytes for --hmac=" + hmac
+                            + ", not " + key.length);
+                }
+                psk = TlsPsk.of(key, Optional.of(hash));
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
+        } else {
+            psk = TlsPsk.generate(hash, RANDOM);
+        }
+        try (psk) {
+            String prefix = args.has("subsysnqn")
+                    ? nqn(args, "hostnqn", hostNqn) + " " + nqn(args, "subsysnqn", hostNqn) + " " : "";
+            out.println(prefix + psk.format());
+        }
+    }
+
+    /**
+     * nvme-cli 2.3's line for a valid key, {@code Key is valid (HMAC 1, length 32, CRC 55c3dec7)}; with
+     * {@code --subsysnqn} the PSK identity instead, as later nvme-cli prints it. A bad key fails naming the fault.
+     */
+    private static void checkTlsKey(Args args, PrintStream out, Supplier<String> hostNqn) {
+        if (args.has("key") == args.has("keydata")) {
+            throw ShellException.usage("give the key once: --key (-k) or --keydata (-d)");
+        }
+        int version = (int) args.number("identity", 0);
+        if (version != 0 && version != 1) {
+            throw ShellException.usage("--identity: 0 or 1, not " + version);
+        }
+        if (args.has("hostnqn") && !args.has("subsysnqn")) {
+            throw ShellException.usage("--hostnqn needs --subsysnqn (-c): an identity names both");
+        }
+        String text = args.has("key") ? args.value("key") : args.value("keydata");
+        try (TlsPsk psk = TlsPsk.parse(text)) {
+            if (!args.has("subsysnqn")) {
+                out.printf("Key is valid (HMAC %d, length %d, CRC %08x)%n",
+                        psk.retainedHash().map(TlsPskHash::code).orElse(0), psk.keyLength(), psk.crc32());
+                return;
+            }
+            String host = nqn(args, "hostnqn", hostNqn);
+            String subsystem = nqn(args, "subsysnqn", hostNqn);
+            PskIdentity identity = version == 0 ? PskIdentity.version0(psk.hash(), host, subsystem)
+                    : versionOne(psk, host, subsystem);
+            out.println(identity.text());
+        } catch (TlsPskFormatException e) {
+            throw new ShellException(ShellException.EINVAL, e.getMessage());
+        }
+    }
+
+    /** The identity of version 1, whose digest (no secret: it travels in the ClientHello) binds it to the key. */
+    private static PskIdentity versionOne(TlsPsk psk, String host, String subsystem) {
+        byte[] retained = TlsPskDerivation.retainedPsk(psk, host, HkdfLabelEncoding.RFC_8446);
+        try {
+            return PskIdentity.version1(psk.hash(), host, subsystem,
+                    TlsPskDerivation.pskDigest(psk.hash(), retained, host, subsystem));
+        } finally {
+            Arrays.fill(retained, (byte) 0);
+        }
+    }
+
+    /** An NQN option: the value given, this host's NQN for an absent --hostnqn; no blanks (keyring fields). */
+    private static String nqn(Args args, String option, Supplier<String> hostNqn) {
+        String nqn = option.equals("hostnqn") && !args.has(option) ? hostNqn.get() : args.required(option);
+        if (nqn.isBlank() || nqn.chars().anyMatch(Character::isWhitespace)) {
+            throw ShellException.usage("--" + option + ": an NQN has no blanks");
+        }
+        return nqn;
     }
 }
