@@ -103,6 +103,16 @@ class TlsShellTest extends ShellSessionTest {
     }
 
     @Test
+    void shouldRefuseTlsOverOffloadNamingEachDeviceThatDoesNotHonourIt() {
+        ShellException e = assertThrows(ShellException.class, () -> shell.run("nvme connect -t tcp_offload"
+                + " -a 127.0.0.1 -s " + tlsPort + " -n " + ShellFixture.NQN + " --tls-key " + key.format()));
+
+        assertTrue(e.getMessage().startsWith("nvme connect: "), e.getMessage());
+        assertTrue(e.getMessage().contains("acme-A0001 lost: does not honour tls,tls_key"), e.getMessage());
+        assertTrue(e.getMessage().contains("acme-B0002 lost: does not honour tls,tls_key"), e.getMessage());
+    }
+
+    @Test
     void shouldSayTlsNeedsAKey() {
         ShellException e = assertThrows(ShellException.class, () -> shell.run(connect(tlsPort) + " --tls"));
 
