@@ -54,6 +54,11 @@ final class NvmeCliKeys {
         return new NvmeCliKeys(NvmeCliKeys::runHere);
     }
 
+    /** Runs one nvme-cli command line (any subcommand) and returns its exit status and combined output. */
+    QemuGuest.ExecResult run(String commandLine) {
+        return shell.run(commandLine);
+    }
+
     /** {@code nvme gen-dhchap-key}: a random key of {@code keyLength} bytes, transformed with HMAC {@code hmac}. */
     String generate(int hmac, int keyLength, String nqn) {
         return secret("nvme gen-dhchap-key --hmac=" + hmac + " --key-length=" + keyLength + " --nqn=" + nqn);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,10 +42,15 @@ public final class OffloadTransport implements Transport {
 
     public static final String NAME = "tcp_offload";
 
-    /** What the transport allows before any device is asked: the options Linux's tcp_offload took; each device narrows. */
+    /**
+     * What the transport allows before any device is asked: the options Linux's tcp_offload took, and the TLS ones so
+     * that a refusal names each device that does not honour them (none of the emulated NIC's does TLS); each device
+     * narrows.
+     */
     static final OptionPolicy POLICY = new OptionPolicy(NAME,
             Set.of("trsvcid", "reconnect_delay", "host_traddr", "ctrl_loss_tmo", "hdr_digest", "data_digest",
-                    "nr_write_queues", "nr_poll_queues", "tos", "host_iface", "offload_fallback"),
+                    "nr_write_queues", "nr_poll_queues", "tos", "host_iface", "offload_fallback", "tls", "tls_key",
+                    "keyring"),
             Set.of("traddr"));
 
     private final Map<OffloadDriver, DriverEntry> drivers = new ConcurrentHashMap<>();
@@ -284,7 +290,13 @@ public final class OffloadTransport implements Transport {
         try {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(traddr), options.trsvcid());
             InetAddress host = options.hostTraddr() == null ? null : InetAddress.getByName(options.hostTraddr());
-            return new ConnectRequest(options, address, host, options.hostIface(), options.given());
+            Set<String> requested = options.given();
+            if (options.tls() && !requested.contains("tls")) {
+                // tls_key implies tls: a device must honour TLS itself, not only take the key.
+                requested = new TreeSet<>(requested);
+                requested.add("tls");
+            }
+            return new ConnectRequest(options, address, host, options.hostIface(), requested);
         } catch (UnknownHostException unknown) {
             throw NvmeTransportException.unreachable(target, unknown);
         }

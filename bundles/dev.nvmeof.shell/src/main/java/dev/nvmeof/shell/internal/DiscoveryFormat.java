@@ -113,10 +113,12 @@ final class DiscoveryFormat {
         return text.toString();
     }
 
+    /** libnvme's {@code nvmf_sectype_str}: the TCP Security Type, 2 = TLS 1.3 (TP 8011). */
     static String sectype(int sectype) {
         return switch (sectype) {
             case 0 -> "none";
             case 1 -> "tls";
+            case 2 -> "tls13";
             default -> "unrecognized";
         };
     }

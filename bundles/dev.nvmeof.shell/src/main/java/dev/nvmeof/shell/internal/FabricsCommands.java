@@ -3,13 +3,12 @@ package dev.nvmeof.shell.internal;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.SecureRandom;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
 
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.NvmeController;
@@ -17,9 +16,6 @@ import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.protocol.DiscoveryLogEntry;
 import dev.nvmeof.protocol.DiscoveryLogPageFlyweight;
-import dev.nvmeof.protocol.auth.DhchapHash;
-import dev.nvmeof.protocol.auth.DhchapSecret;
-import dev.nvmeof.protocol.auth.DhchapSecretFormatException;
 
 /**
  * {@code nvme connect}, {@code discover}, {@code connect-all}, {@code disconnect}, {@code disconnect-all} and
@@ -27,11 +23,10 @@ import dev.nvmeof.protocol.auth.DhchapSecretFormatException;
  * {@link ConnectOptions} checks them, so every refusal names the option.
  */
 public final class FabricsCommands {
-    /** nvme-cli's long option, short letter and the kernel option it sets; a null key is a flag we refuse. */
+    /** nvme-cli's long option, short letter and the kernel option it sets. */
     private record Fabric(String name, char letter, String key, boolean flag, String help) {
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final List<Fabric> FABRICS = List.of(
             new Fabric("transport", 't', "transport", false, "transport type: tcp, tcp_offload"),
             new Fabric("nqn", 'n', "nqn", false, "subsystem NQN"),
@@ -60,7 +55,11 @@ public final class FabricsCommands {
             new Fabric("dhchap-secret", 'S', "dhchap_secret", false, "DH-HMAC-CHAP secret of this host (DHHC-1:..)"),
             new Fabric("dhchap-ctrl-secret", 'C', "dhchap_ctrl_secret", false,
                     "DH-HMAC-CHAP secret of the controller: authenticate it too"),
-            new Fabric("tls", (char) 0, null, true, "TLS (not supported yet)"));
+            new Fabric("tls", (char) 0, "tls", true, "NVMe/TCP over TLS 1.3 with a PSK (from --tls-key or --keyring)"),
+            new Fabric("tls-key", (char) 0, "tls_key", false,
+                    "the TLS PSK, NVMeTLSkey-1:hh:<base64>: (implies --tls)"),
+            new Fabric("keyring", (char) 0, "keyring", false,
+                    "TLS keyring file (mode 600), lines '<hostnqn> <subnqn> NVMeTLSkey-1:..:'"));
 
     /** Discovery log records read at most (a 4 MiB page). */
     static final int MAX_RECORDS = 4095;
@@ -70,6 +69,7 @@ public final class FabricsCommands {
 
     private final NvmeHost host;
     private final Transports transports;
+    private final Function<String, Path> files;
 
     /** Waits until the host has bound a transport (they come and go as bundles start and stop). */
     @FunctionalInterface
@@ -78,9 +78,11 @@ public final class FabricsCommands {
         boolean await(String name, Duration timeout);
     }
 
-    public FabricsCommands(NvmeHost host, Transports transports) {
+    /** @param files resolves a {@code --keyring} file name as the data files of read and write are */
+    public FabricsCommands(NvmeHost host, Transports transports, Function<String, Path> files) {
         this.host = host;
         this.transports = transports;
+        this.files = files;
     }
 
     public void addTo(CommandWord nvme) {
@@ -99,78 +101,6 @@ public final class FabricsCommands {
                         .flag("verbose", 'v', "say more"), this::disconnectAll));
         nvme.add(new Subcommand("show-hostnqn", "print this host's NQN", new Args.Spec("nvme show-hostnqn"),
                 (args, out) -> out.println(host.identity().hostnqn())));
-        nvme.add(new Subcommand("gen-dhchap-key", "make a DH-HMAC-CHAP secret for in-band authentication",
-                new Args.Spec("nvme gen-dhchap-key")
-                        .value("secret", 's', "the key in hexadecimal (default: random)")
-                        .value("key-length", 'l', "key length: 32, 48 or 64 bytes (default 32)")
-                        .value("hmac", 'm', "hash the key is transformed with at use: 0 none, 1 SHA-256,"
-                                + " 2 SHA-384, 3 SHA-512 (default 0)")
-                        .value("nqn", 'n', "accepted as nvme-cli's; unused: the key is transformed where used"),
-                this::genDhchapKey));
-        nvme.add(new Subcommand("check-dhchap-key", "check a DH-HMAC-CHAP secret",
-                new Args.Spec("nvme check-dhchap-key").value("key", 'k', "the secret, DHHC-1:hh:<base64>:"),
-                this::checkDhchapKey));
-    }
-
-    /**
-     * A new secret in the {@code DHHC-1} representation. Unlike nvme-cli 2.3, which prints the key already
-     * transformed for {@code --nqn} when {@code --hmac} is given, the printed key is the secret itself: both ends
-     * transform it with its hash and their NQNs when they use it, as the Linux kernel does.
-     */
-    private void genDhchapKey(Args args, PrintStream out) {
-        int hmac = (int) args.number("hmac", 0);
-        if (hmac < 0 || hmac > 3) {
-            throw ShellException.usage("--hmac: 0, 1, 2 or 3, not " + hmac);
-        }
-        Optional<DhchapHash> hash = DhchapHash.of(hmac);
-        byte[] key;
-        if (args.has("secret")) {
-            key = hexKey(args.value("secret"));
-            if (args.has("key-length") && args.number("key-length", 0) != key.length) {
-                throw ShellException.usage("--secret has " + key.length + " bytes, --key-length says "
-                        + args.value("key-length"));
-            }
-        } else {
-            int length = (int) args.number("key-length", 32);
-            if (length != 32 && length != 48 && length != 64) {
-                throw ShellException.usage("--key-length: 32, 48 or 64, not " + length);
-            }
-            key = new byte[length];
-            RANDOM.nextBytes(key);
-        }
-        try (DhchapSecret secret = DhchapSecret.of(key, hash)) {
-            out.println(secret.format());
-        } finally {
-            Arrays.fill(key, (byte) 0);
-        }
-    }
-
-    private static byte[] hexKey(String hex) {
-        if (hex.length() % 2 != 0 || !hex.matches("[0-9a-fA-F]*")) {
-            throw ShellException.usage("--secret: hexadecimal digits, two per byte");
-        }
-        int length = hex.length() / 2;
-        if (length != 32 && length != 48 && length != 64) {
-            throw ShellException.usage("--secret: 32, 48 or 64 bytes, not " + length);
-        }
-        byte[] key = new byte[length];
-        for (int i = 0; i < length; i++) {
-            key[i] = (byte) Integer.parseInt(hex, 2 * i, 2 * i + 2, 16);
-        }
-        return key;
-    }
-
-    /** nvme-cli's line for a valid secret; a bad one fails naming what is wrong, never echoing the text. */
-    private void checkDhchapKey(Args args, PrintStream out) {
-        if (!args.has("key")) {
-            throw ShellException.usage("--key is required");
-        }
-        try (DhchapSecret secret = DhchapSecret.parse(args.value("key"))) {
-            out.printf("Key is valid (HMAC %d, length %d, CRC %08x)%n",
-                    secret.transformHash().map(DhchapHash::code).orElse(0), secret.keyLength(), secret.crc32());
-        } catch (DhchapSecretFormatException e) {
-            throw new ShellException(ShellException.EINVAL, e.getMessage());
-        }
     }
 
     /** Every fabrics option of nvme connect, with {@code -o} and {@code -v}; {@code ofld claims} takes them too. */
@@ -192,7 +122,10 @@ public final class FabricsCommands {
         if (!args.has("nqn") && defaultNqn != null) {
             text.append(",nqn=").append(defaultNqn);
         }
-        return ConnectOptions.parse(text.toString());
+        ConnectOptions options = ConnectOptions.parse(text.toString());
+        // The transport reads the keyring when it connects, relative to the JVM's directory: name it absolutely.
+        return options.keyring() == null ? options
+                : options.toBuilder().keyring(files.apply(options.keyring()).toAbsolutePath().toString()).build();
     }
 
     /** The kernel's option string ({@code transport=tcp,traddr=...}) for the fabrics options given, unchecked. */
@@ -202,14 +135,11 @@ public final class FabricsCommands {
             if (!args.has(fabric.name)) {
                 continue;
             }
-            if (fabric.key == null) {
-                throw ShellException.usage("--" + fabric.name + ": TLS is not supported by this host yet");
-            }
             String value = args.value(fabric.name);
-            if (fabric.key.startsWith("dhchap_")) {
+            if (fabric.key.startsWith("dhchap_") || fabric.key.equals("tls_key")) {
                 // A secret's base64 may end in '='; the kernel syntax splits at the first '=', so only ',' breaks it.
                 if (value.indexOf(',') >= 0) {
-                    throw ShellException.usage("--" + fabric.name + ": a DH-HMAC-CHAP secret has no ','");
+                    throw ShellException.usage("--" + fabric.name + ": a secret has no ','");
                 }
             } else if (value.indexOf(',') >= 0 || value.indexOf('=') >= 0) {
                 throw ShellException.usage("--" + fabric.name + ": '" + value + "' must not contain ',' or '='");

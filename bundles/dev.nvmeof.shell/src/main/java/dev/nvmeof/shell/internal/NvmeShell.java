@@ -12,12 +12,13 @@ public final class NvmeShell {
 
     /**
      * @param transports waits for a transport the host has not bound yet
-     * @param files      resolves data file names (the session's current directory)
+     * @param files      resolves data and keyring file names (the session's current directory)
      */
     public static CommandWord create(NvmeHost host, FabricsCommands.Transports transports,
             Function<String, Path> files) {
         CommandWord nvme = new CommandWord("nvme", "NVMe over Fabrics, with nvme-cli's commands and options");
-        new FabricsCommands(host, transports).addTo(nvme);
+        new FabricsCommands(host, transports, files).addTo(nvme);
+        KeyCommands.addTo(nvme, () -> host.identity().hostnqn());
         new ListCommands(host).addTo(nvme);
         new IdentifyCommands(host).addTo(nvme);
         new LogCommands(host).addTo(nvme);

@@ -1,10 +1,12 @@
 package dev.nvmeof.driver.kit.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -15,10 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.nvmeof.api.InvalidOptionException;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.host.EmbeddedNvmeHost;
+import dev.nvmeof.protocol.tls.TlsPsk;
+import dev.nvmeof.protocol.tls.TlsPskHash;
 
 /**
  * Both devices reach the target (acme from 127.0.0.2, vortex from 127.0.0.3), so the options decide: polling goes to
- * vortex, a TOS to acme, and asking both is refused, naming the options and each device.
+ * vortex, a TOS to acme, and asking both is refused, naming the options and each device; so is TLS, which no device
+ * of the emulated NIC does.
  */
 class OffloadOptionRoutingTest {
     @TempDir
@@ -69,5 +74,29 @@ class OffloadOptionRoutingTest {
                 refused.getMessage());
         assertTrue(refused.getMessage().contains("vortex-V1 lost: does not honour tos"), refused.getMessage());
         assertEquals(0, target.server().connectionCount());
+    }
+
+    @Test
+    void shouldRefuseTlsNamingEachDeviceThatDoesNotHonourIt() throws Exception {
+        String key = TlsPsk.generate(TlsPskHash.SHA_256, new SecureRandom()).format();
+
+        InvalidOptionException refused = assertThrows(InvalidOptionException.class,
+                () -> host.connect(target.options(",tls_key=" + key)));
+
+        assertEquals("tls,tls_key", refused.option());
+        assertTrue(refused.getMessage().contains("acme-A1 lost: does not honour tls,tls_key"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("vortex-V1 lost: does not honour tls,tls_key"), refused.getMessage());
+        assertFalse(refused.getMessage().contains(key.substring(16, 40)), "no key in: " + refused.getMessage());
+        assertEquals(0, target.server().connectionCount());
+    }
+
+    @Test
+    void shouldRefuseTlsWithAKeyringNamingEachDevice() throws Exception {
+        InvalidOptionException refused = assertThrows(InvalidOptionException.class,
+                () -> host.connect(target.options(",tls,keyring=" + state.resolve("host.keys"))));
+
+        assertEquals("keyring,tls", refused.option());
+        assertTrue(refused.getMessage().contains("acme-A1 lost: does not honour keyring,tls"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("vortex-V1 lost: does not honour keyring,tls"), refused.getMessage());
     }
 }

@@ -2,6 +2,7 @@ package dev.nvmeof.target.internal.ds;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,14 +22,17 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.nvmeof.protocol.tls.TlsPskKeyring;
 import dev.nvmeof.target.ConfigValues;
+import dev.nvmeof.target.ListenerSecurity;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
 import dev.nvmeof.target.SubsystemConfig;
 import dev.nvmeof.target.TargetOptions;
 
 /**
- * The target as a DS component, configured by PID {@code dev.nvmeof.target}: it listens where configured and serves
+ * The target as a DS component, configured by PID {@code dev.nvmeof.target}: it listens where configured (on
+ * {@code tlsListen} with TLS, its keyring closed with the component) and serves
  * the subsystems and namespaces declared by the factory configurations {@code dev.nvmeof.target.subsystem} and
  * {@code dev.nvmeof.target.namespace}. It keeps the declared state and applies it in any arrival order: a namespace
  * declared before its subsystem is added when the subsystem arrives.
@@ -63,10 +67,23 @@ public final class TargetComponent {
 
         @AttributeDefinition(description = "the most one I/O command moves (MDTS), like 1M: a power of two, 8K..256M")
         String maxTransferSize() default "1M";
+
+        @AttributeDefinition(description = "host:port addresses to listen on with NVMe/TCP over TLS 1.3 (TP 8011);"
+                + " port 0 picks a free one; needs tlsKeyring")
+        String[] tlsListen() default {};
+
+        @AttributeDefinition(description = "on the tlsListen addresses, as nvmet's addr_treq: required (TLS only) or"
+                + " allowed (TLS and plain NVMe/TCP)")
+        String tls() default "required";
+
+        @AttributeDefinition(description = "TLS PSK keyring file, mode 600: per line '<host NQN> <subsystem NQN>"
+                + " NVMeTLSkey-1:..:'")
+        String tlsKeyring() default "";
     }
 
     private final Logger log;
     private final NvmeTarget target;
+    private final TlsPskKeyring tlsKeys;
     private final ServiceRegistration<NvmeTarget> registration;
     private final Map<Object, SubsystemConfig> subsystems = new HashMap<>();
     private final Map<Object, Map.Entry<String, NamespaceConfig>> namespaces = new HashMap<>();
@@ -75,24 +92,66 @@ public final class TargetComponent {
     public TargetComponent(Config config, BundleContext context,
             @Reference(service = LoggerFactory.class) Logger log) throws IOException {
         this.log = log;
+        ListenerSecurity security;
+        try {
+            security = tlsSecurity(config);
+        } catch (IOException | RuntimeException e) {
+            // SCR reports a failed activation its own way; say here, once, which setting is wrong and why.
+            log.error("NVMe/TCP target not started: {}", e.getMessage());
+            throw e;
+        }
+        this.tlsKeys = security.keyring();
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
-        target = NvmeTarget.start(TargetOptions.defaults().withEventLoops(loops)
-                .withHandshakeTimeout(Duration.ofMillis(config.handshakeTimeoutMillis()))
-                .withMaxConnections(config.maxConnections())
-                .withMaxConnectionsPerAddress(config.maxConnectionsPerAddress())
-                .withMaxControllers(config.maxControllers())
-                .withMaxTransferSize(transferSize(config.maxTransferSize())));
+        try {
+            target = NvmeTarget.start(TargetOptions.defaults().withEventLoops(loops)
+                    .withHandshakeTimeout(Duration.ofMillis(config.handshakeTimeoutMillis()))
+                    .withMaxConnections(config.maxConnections())
+                    .withMaxConnectionsPerAddress(config.maxConnectionsPerAddress())
+                    .withMaxControllers(config.maxControllers())
+                    .withMaxTransferSize(transferSize(config.maxTransferSize())));
+        } catch (IOException | RuntimeException e) {
+            closeKeys();
+            throw e;
+        }
         try {
             for (String address : config.listen()) {
                 InetSocketAddress bound = target.listen(ConfigValues.address(address));
                 log.info("NVMe/TCP target listening on {}", bound);
             }
+            for (String address : config.tlsListen()) {
+                InetSocketAddress bound = target.listen(ConfigValues.address(address), security);
+                log.info("NVMe/TCP target listening on {} with TLS {}", bound, config.tls());
+            }
         } catch (IOException | RuntimeException e) {
             target.close();
+            closeKeys();
             throw e;
         }
         // The running target is a service of the exported API type, for tools and tests (listeners, subsystems).
         registration = context.registerService(NvmeTarget.class, target, null);
+    }
+
+    /**
+     * The security of the {@code tlsListen} addresses, its keyring read now: a missing, unreadable or too open file
+     * (or a bad line, named by number, never by key) fails the activation.
+     */
+    private static ListenerSecurity tlsSecurity(Config config) throws IOException {
+        boolean listens = config.tlsListen().length > 0;
+        if (!listens) {
+            if (!config.tlsKeyring().isBlank()) {
+                throw new IllegalArgumentException("tlsKeyring is set but tlsListen names no address to use it on");
+            }
+            return ListenerSecurity.none();
+        }
+        ListenerSecurity.Tls tls = switch (config.tls()) {
+            case "required" -> ListenerSecurity.Tls.REQUIRED;
+            case "allowed" -> ListenerSecurity.Tls.ALLOWED;
+            default -> throw new IllegalArgumentException("tls must be required or allowed, was " + config.tls());
+        };
+        if (config.tlsKeyring().isBlank()) {
+            throw new IllegalArgumentException("tlsListen needs a tlsKeyring (the hosts' TLS PSKs)");
+        }
+        return new ListenerSecurity(tls, TlsPskKeyring.read(Path.of(config.tlsKeyring())));
     }
 
     private static int transferSize(String value) {
@@ -107,7 +166,15 @@ public final class TargetComponent {
     void deactivate() {
         registration.unregister();
         target.close();
+        closeKeys();
         log.info("NVMe/TCP target stopped");
+    }
+
+    /** Zeroes the TLS keys once no listener can use them. */
+    private void closeKeys() {
+        if (tlsKeys != null) {
+            tlsKeys.close();
+        }
     }
 
     /** The running target, for the other components of this bundle and for tests. */
