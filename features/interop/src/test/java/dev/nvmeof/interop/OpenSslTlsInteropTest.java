@@ -98,12 +98,17 @@ class OpenSslTlsInteropTest {
                 int port = server.port(TIMEOUT);
                 String options = OurHost.options(port, OurTlsTarget.NQN, "hostnqn=" + HOST_NQN + ",tls_key="
                         + key.format() + ",hdr_digest,data_digest,ctrl_loss_tmo=0");
+                // On a daemon thread of its own: a connect that hung would not keep the test JVM alive.
                 connect = CompletableFuture.supplyAsync(() -> {
                     try {
                         return host.connect(options);
                     } catch (NvmeException e) {
                         throw new CompletionException(e);
                     }
+                }, task -> {
+                    Thread thread = new Thread(task, "connect-to-openssl");
+                    thread.setDaemon(true);
+                    thread.start();
                 });
                 // s_server prints the session once the handshake is done, then what it decrypts, raw.
                 int dataStart = server.awaitStdout(OpenSslTlsInteropTest::afterSessionLines, TIMEOUT,

@@ -35,7 +35,7 @@ final class OurTlsTarget implements AutoCloseable {
         this.plainAddress = plainAddress;
     }
 
-    /** A target admitting {@code hostNqn} over TLS with {@code key} ({@code NVMeTLSkey-1:..:}), its file in {@code dir}. */
+    /** A target admitting {@code hostNqn} over TLS with {@code key} (interchange format); keyring in {@code dir}. */
     static OurTlsTarget start(Path dir, String hostNqn, String key) throws IOException {
         Path file = dir.resolve("target-tls-keys");
         Files.write(file, List.of(hostNqn + " " + NQN + " " + key));
