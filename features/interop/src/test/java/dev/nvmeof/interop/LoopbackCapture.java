@@ -1,6 +1,7 @@
 package dev.nvmeof.interop;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,7 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -152,8 +157,16 @@ final class LoopbackCapture implements AutoCloseable {
 
     /** The lines tshark prints for {@code args} over the capture (empty lines dropped). */
     List<String> tshark(String label, String... args) throws IOException, InterruptedException {
+        return tsharkAs("nvme-tcp", label, args);
+    }
+
+    /**
+     * The lines tshark prints for {@code args} with the port decoded as {@code protocol} ({@code nvme-tcp},
+     * {@code tls}, ...; the NVMe/TCP digest checks are on whichever it is).
+     */
+    List<String> tsharkAs(String protocol, String label, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-d",
-                "tcp.port==" + port + ",nvme-tcp", "-o", "nvme-tcp.check_hdgst:TRUE", "-o",
+                "tcp.port==" + port + "," + protocol, "-o", "nvme-tcp.check_hdgst:TRUE", "-o",
                 "nvme-tcp.check_ddgst:TRUE"));
         command.addAll(List.of(args));
         Path out = file.resolveSibling(file.getFileName() + "." + label + ".out");
@@ -185,6 +198,55 @@ final class LoopbackCapture implements AutoCloseable {
             throw new IOException("no complete TCP stream in " + file);
         }
         return "tcp.stream in {" + String.join(", ", streams) + "}";
+    }
+
+    /** The bytes one side sent on one TCP stream, in sequence order. */
+    record Direction(int stream, int sourcePort, byte[] bytes) {
+        @Override
+        public String toString() {
+            return "stream " + stream + " from port " + sourcePort + " (" + bytes.length + " bytes)";
+        }
+    }
+
+    /**
+     * Every TCP payload on the port, reassembled per stream and direction by sequence number (retransmitted
+     * bytes taken once; a gap, which loopback should never show, fails). tshark gives the payloads whatever
+     * dissector the port is decoded with.
+     */
+    List<Direction> directions() throws IOException, InterruptedException {
+        record Segment(long seq, byte[] payload) {
+        }
+        Map<String, List<Segment>> segments = new LinkedHashMap<>();
+        for (String line : tsharkAs("data", "payloads", "-Y", "tcp.len > 0", "-T", "fields", "-E",
+                "separator=/t", "-e", "tcp.stream", "-e", "tcp.srcport", "-e", "tcp.seq", "-e", "tcp.payload")) {
+            String[] f = line.split("\t");
+            if (f.length != 4) {
+                throw new IOException("unexpected tshark line: " + line);
+            }
+            segments.computeIfAbsent(f[0] + " " + f[1], k -> new ArrayList<>())
+                    .add(new Segment(Long.parseLong(f[2]), HexFormat.of().parseHex(f[3].replace(":", ""))));
+        }
+        List<Direction> directions = new ArrayList<>();
+        for (var entry : segments.entrySet()) {
+            List<Segment> list = new ArrayList<>(entry.getValue());
+            list.sort(Comparator.comparingLong(Segment::seq));
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            long next = list.get(0).seq();
+            for (Segment segment : list) {
+                long end = segment.seq() + segment.payload().length;
+                if (segment.seq() > next) {
+                    throw new IOException("a gap in " + entry.getKey() + " at relative sequence " + next);
+                }
+                if (end > next) {
+                    int skip = (int) (next - segment.seq());
+                    bytes.write(segment.payload(), skip, segment.payload().length - skip);
+                    next = end;
+                }
+            }
+            String[] key = entry.getKey().split(" ");
+            directions.add(new Direction(Integer.parseInt(key[0]), Integer.parseInt(key[1]), bytes.toByteArray()));
+        }
+        return directions;
     }
 
     /** Every NVMe/TCP PDU type code in the frames matching {@code filter}, in order. */

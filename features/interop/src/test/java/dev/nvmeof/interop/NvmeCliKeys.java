@@ -13,12 +13,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * nvme-cli's DH-HMAC-CHAP key commands ({@code gen-dhchap-key}, {@code check-dhchap-key}; Debian's nvme-cli 2.3 with
- * libnvme 1.3), run in a guest or on this machine: secrets made and checked by a program other than ours.
+ * nvme-cli's DH-HMAC-CHAP key commands ({@code gen-dhchap-key}, {@code check-dhchap-key}) and TLS PSK commands
+ * ({@code gen-tls-key}, {@code check-tls-key}) of Debian's nvme-cli 2.3 with libnvme 1.3, run in a guest or on this
+ * machine: secrets made and checked by a program other than ours.
  */
 final class NvmeCliKeys {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern DHHC = Pattern.compile("DHHC-1:0[0-3]:[A-Za-z0-9+/]+={0,2}:");
+    /** nvme-cli 2.3 makes hash ids 01 and 02 only ("Invalid HMAC identifier 0" for 00). */
+    private static final Pattern TLS_KEY = Pattern.compile("NVMeTLSkey-1:0[12]:[A-Za-z0-9+/]+={0,2}:");
     private static final Pattern VALID = Pattern.compile(
             "Key is valid \\(HMAC (\\d), length (\\d+), CRC ([0-9a-f]{8})\\)");
 
@@ -27,7 +30,7 @@ final class NvmeCliKeys {
         QemuGuest.ExecResult run(String commandLine);
     }
 
-    /** What {@code check-dhchap-key} said of a valid key. */
+    /** What {@code check-dhchap-key} or {@code check-tls-key} said of a valid key. */
     record Check(int hmac, int keyLength, String crc) {
     }
 
@@ -83,6 +86,27 @@ final class NvmeCliKeys {
         Matcher valid = VALID.matcher(result.output());
         assertTrue(result.succeeded() && valid.find(), () -> "nvme check-dhchap-key refused a key: "
                 + result.output());
+        return new Check(Integer.parseInt(valid.group(1)), Integer.parseInt(valid.group(2)), valid.group(3));
+    }
+
+    /**
+     * {@code nvme gen-tls-key --hmac=N}: a random configured PSK of the hash's length (1: SHA-256, 32 bytes;
+     * 2: SHA-384, 48 bytes) in the interchange format {@code NVMeTLSkey-1:0N:base64(key || CRC-32):}.
+     */
+    String generateTls(int hmac) {
+        String command = "nvme gen-tls-key --hmac=" + hmac;
+        QemuGuest.ExecResult result = shell.run(command);
+        assertEquals(0, result.exitStatus(), () -> command + ": " + result.output());
+        String key = result.output().strip();
+        assertTrue(TLS_KEY.matcher(key).matches(), () -> command + " printed no NVMeTLSkey-1 key: " + key);
+        return key;
+    }
+
+    /** {@code nvme check-tls-key}, which must find the key valid. */
+    Check checkTls(String key) {
+        QemuGuest.ExecResult result = shell.run("nvme check-tls-key --key='" + key + "'");
+        Matcher valid = VALID.matcher(result.output());
+        assertTrue(result.succeeded() && valid.find(), () -> "nvme check-tls-key refused a key: " + result.output());
         return new Check(Integer.parseInt(valid.group(1)), Integer.parseInt(valid.group(2)), valid.group(3));
     }
 
