@@ -32,6 +32,9 @@ final class EventLoop implements Runnable {
 
         /** The deadline passed. */
         void onDeadline();
+
+        /** The loop stops (the transport closes): nothing more will be served. */
+        void onLoopClosed();
     }
 
     private static final System.Logger LOG = Log.get(EventLoop.class.getName());
@@ -66,6 +69,11 @@ final class EventLoop implements Runnable {
 
     Thread thread() {
         return thread;
+    }
+
+    /** Whether the loop still serves (false once {@link #shutdown} began). */
+    boolean running() {
+        return running;
     }
 
     boolean inLoop() {
@@ -114,6 +122,14 @@ final class EventLoop implements Runnable {
             }
         }
         runTasks();
+        // A queue still connecting (or live) would otherwise wait for a loop that is gone.
+        for (SelectionKey key : selector.keys()) {
+            try {
+                ((Handler) key.attachment()).onLoopClosed();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " closing a queue: " + e, e);
+            }
+        }
         try {
             selector.close();
         } catch (IOException e) {

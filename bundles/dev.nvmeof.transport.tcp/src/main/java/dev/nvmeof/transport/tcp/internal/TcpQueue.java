@@ -96,6 +96,10 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
     /** Connects and exchanges ICReq/ICResp, blocking until done or the connect deadline passed. */
     void open() throws NvmeException {
         Duration timeout = parameters.connectTimeout();
+        if (!loop.running()) {
+            throw NvmeTransportException.of("queue " + qid() + " to " + address() + ": the tcp transport is closed",
+                    null, false, null);
+        }
         loop.execute(this::startConnect);
         try {
             // The loop enforces the deadline with the clock; this bound only guards against a loop that died.
@@ -206,6 +210,12 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
             handshake.completeExceptionally(NvmeTimeoutException.of(phase(), parameters.connectTimeout(),
                     "queue " + qid() + " to " + address()));
         }
+    }
+
+    @Override
+    public void onLoopClosed() {
+        fail(NvmeTransportException.connectionLost("queue " + qid() + " to " + address()
+                + ": the tcp transport closed", null));
     }
 
     @Override

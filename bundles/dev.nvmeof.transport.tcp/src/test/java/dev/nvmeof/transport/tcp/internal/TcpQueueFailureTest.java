@@ -87,6 +87,35 @@ class TcpQueueFailureTest {
     }
 
     @Test
+    void shouldFailAConnectInProgressWhenTheTransportCloses() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            InetSocketAddress at = new InetSocketAddress("127.0.0.1", silent.getLocalPort());
+            TransportAssociation association = transport.associate(SpiHost.options(at, false, false));
+            java.util.concurrent.CompletableFuture<Object> connecting = new java.util.concurrent.CompletableFuture<>();
+            Thread connector = new Thread(() -> {
+                try {
+                    connecting.complete(association.createQueue(admin(Duration.ofMinutes(5)),
+                            new SpiHost.Recorder()));
+                } catch (Exception | Error e) {
+                    connecting.completeExceptionally(e);
+                }
+            });
+            connector.start();
+            silent.setSoTimeout(10_000);
+            try (java.net.Socket accepted = silent.accept()) { // the queue is connected and waits for ICResp
+                transport.close();
+                java.util.concurrent.ExecutionException e = assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> connecting.get(10, TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof NvmeTransportException, String.valueOf(e.getCause()));
+                assertTrue(e.getCause().getMessage().contains("the tcp transport closed"), e.getCause().getMessage());
+            }
+            NvmeTransportException after = assertThrows(NvmeTransportException.class,
+                    () -> association.createQueue(admin(SHORT), new SpiHost.Recorder()));
+            assertTrue(after.getMessage().contains("the tcp transport is closed"), after.getMessage());
+        }
+    }
+
+    @Test
     void shouldReportUnreachableWhenTheConnectionIsRefused() throws Exception {
         int port;
         try (ServerSocket closed = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
