@@ -62,9 +62,8 @@ class LargeTransferTest {
     }
 
     /**
-     * Large reads go from the RAM namespace's memory straight to the socket: with 16 MiB of reads asked for before
-     * the host reads anything, the socket fills in the middle of those writes, and every byte and digest still
-     * arrives right.
+     * With 16 MiB of large reads asked for before the host reads anything, the socket fills in the middle of the
+     * target's writes, and every byte and digest still arrives right.
      */
     @Test
     void shouldDeliverManyLargeReadsFromMemoryThroughAFullSocketWithDigests() throws Exception {

@@ -62,11 +62,6 @@ final class Connection implements ControllerPduHandler {
     private static final int SEND_BUFFER = DATA_PDU + 2 * 4096 + RESPONSE_RESERVE;
     /** The send buffer until reads need more: the ICResp, and a response or R2T for every slot. */
     static final int SMALL_SEND_BUFFER = RESPONSE_RESERVE + 256;
-    /**
-     * Data PDUs at least this large go from a RAM namespace's memory straight to the socket (one copy, the kernel's,
-     * instead of two); smaller ones are copied into the send buffer, where many share one write.
-     */
-    static final int ZERO_COPY_MIN = 16 * 1024;
 
     enum Phase { AWAIT_IC_REQ, AWAIT_CONNECT, LIVE, CLOSED }
 
@@ -99,22 +94,6 @@ final class Connection implements ControllerPduHandler {
 
     private ByteBuffer out;
     private ByteBuffer outView;
-    /**
-     * A large read's data sent from the namespace's own memory (no copy into {@link #out}): it goes out between
-     * {@code out[0, splitAt)} (what came before, ending with its C2HData header) and {@code out[splitAt, position)}
-     * in one gathering write; null when none waits. One at a time: the next large read waits for the flush.
-     */
-    private ByteBuffer external;
-    private int splitAt;
-    /** How much of {@code out[0, splitAt)} went out already. */
-    private int headWritten;
-    /** Views of {@link #out} for the gathering write (made with {@link #out}: {@link #viewsOf}). */
-    private ByteBuffer outHead;
-    private ByteBuffer outTail;
-    private ByteBuffer viewsOf;
-    private final ByteBuffer[] iov = new ByteBuffer[3];
-    /** Per namespace memory chunk, this connection's view (positions are per writer): no allocation per PDU. */
-    private final java.util.IdentityHashMap<ByteBuffer, ByteBuffer> memoryViews = new java.util.IdentityHashMap<>();
     private ByteBuffer inCapsule;
     private ByteBuffer staging;
     private final ByteBuffer cqeBuffer = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
@@ -299,9 +278,6 @@ final class Connection implements ControllerPduHandler {
         if (phase == Phase.CLOSED || out == null) {
             return false;
         }
-        if (external != null) {
-            return flushAroundExternal();
-        }
         out.flip();
         boolean held;
         try {
@@ -319,49 +295,6 @@ final class Connection implements ControllerPduHandler {
         }
         boolean pending = out.hasRemaining() || held;
         out.compact();
-        if (!pending && closeAfterFlush) {
-            close();
-            return false;
-        }
-        updateInterest(pending);
-        return !pending;
-    }
-
-    /** The send buffer's head, the namespace's data and the buffer's tail in one gathering write. */
-    private boolean flushAroundExternal() {
-        if (viewsOf != out) {
-            outHead = out.duplicate();
-            outTail = out.duplicate();
-            viewsOf = out;
-        }
-        int end = out.position();
-        outHead.limit(splitAt).position(headWritten);
-        outTail.limit(end).position(splitAt);
-        iov[0] = outHead;
-        iov[1] = external;
-        iov[2] = outTail;
-        boolean held;
-        try {
-            held = tls != null && !tls.flushOutput();
-            while (!held && (outHead.hasRemaining() || external.hasRemaining() || outTail.hasRemaining())) {
-                if ((tls != null ? tls.write(iov, 0, 3) : channel.write(iov, 0, 3)) == 0) {
-                    break;
-                }
-            }
-            held = held || tls != null && tls.outputPending();
-        } catch (IOException e) {
-            close();
-            return false;
-        }
-        headWritten = outHead.position();
-        if (!outHead.hasRemaining() && !external.hasRemaining()) {
-            // Head and data went: what is left of the tail moves to the front, as after any flush.
-            external = null;
-            headWritten = 0;
-            out.limit(end).position(outTail.position());
-            out.compact();
-        }
-        boolean pending = external != null || out.position() > 0 || held;
         if (!pending && closeAfterFlush) {
             close();
             return false;
@@ -661,29 +594,6 @@ final class Connection implements ControllerPduHandler {
             int length = Math.min(DATA_PDU, slot.dataLength - slot.sent);
             boolean last = slot.sent + length == slot.dataLength;
             int header = encoder.headerPart(PduType.C2H_DATA, length);
-            ByteBuffer memory = length >= ZERO_COPY_MIN && slot.source == CommandSlot.Source.NAMESPACE
-                    ? slot.namespace.memoryOf(slot.namespaceOffset + slot.sent, length) : null;
-            if (memory != null) {
-                if (external != null) {
-                    return false; // one namespace range per write: this one waits for the flush
-                }
-                int neededHere = header + 4 + RESPONSE_RESERVE;
-                if (out.remaining() < neededHere && out.capacity() < SEND_BUFFER) {
-                    growSendBuffer(out.position() + neededHere);
-                }
-                if (out.remaining() < neededHere) {
-                    return false;
-                }
-                encoder.c2hData(out, slot.cid, slot.sent, length, last, last && sqFlowControlDisabled);
-                int at = slot.namespace.memoryIndex(slot.namespaceOffset + slot.sent);
-                ByteBuffer view = memoryViews.computeIfAbsent(memory, ByteBuffer::duplicate);
-                view.clear().position(at).limit(at + length);
-                splitAt = out.position();
-                external = view;
-                encoder.dataDigest(out, view); // after the split: the digest follows the data
-                slot.sent += length;
-                continue;
-            }
             int needed = header + length + 4 + RESPONSE_RESERVE;
             if (out.remaining() < needed && out.capacity() < SEND_BUFFER) {
                 growSendBuffer(out.position() + needed);

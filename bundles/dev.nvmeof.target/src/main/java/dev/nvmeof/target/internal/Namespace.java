@@ -42,20 +42,6 @@ abstract class Namespace implements AutoCloseable {
     abstract void zero(long offset, long length) throws IOException;
 
     /**
-     * The memory holding bytes {@code offset} to {@code offset + length} when they lie in one piece of memory (a RAM
-     * namespace), at {@link #memoryIndex}; null when they are not in memory or not in one piece. Read-only use: the
-     * socket writes from it (no copy into the send buffer).
-     */
-    ByteBuffer memoryOf(long offset, int length) {
-        return null;
-    }
-
-    /** Where {@code offset} is in the buffer {@link #memoryOf} gave. */
-    int memoryIndex(long offset) {
-        throw new UnsupportedOperationException("not in memory");
-    }
-
-    /**
      * Deallocates a range (Dataset Management): a hint. What the blocks read afterwards is what {@link
      * #deallocatedReadsZeroes()} says. Callers bound the length: this runs in one go.
      */

@@ -35,18 +35,6 @@ final class RamNamespace extends Namespace {
     }
 
     @Override
-    ByteBuffer memoryOf(long offset, int length) {
-        int at = (int) (offset & (CHUNK - 1));
-        ByteBuffer chunk = chunks[(int) (offset >>> CHUNK_SHIFT)];
-        return at + length <= chunk.capacity() ? chunk : null;
-    }
-
-    @Override
-    int memoryIndex(long offset) {
-        return (int) (offset & (CHUNK - 1));
-    }
-
-    @Override
     void write(long offset, ByteBuffer src, int srcIndex, int length) {
         while (length > 0) {
             ByteBuffer chunk = chunks[(int) (offset >>> CHUNK_SHIFT)];
