@@ -60,6 +60,12 @@ public final class QemuGuest implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /** What busybox {@code timeout} prints when a command line arrived without its start (see {@link #exec}). */
     private static final String GARBLED_REQUEST = "timeout: invalid number";
+    /**
+     * The same when the lost start leaves a word that begins with "-" in the time limit's place (an option of the
+     * command, e.g. {@code --dhchap-secret=...}): busybox {@code timeout} then refuses it as an option of its own.
+     */
+    private static final List<String> GARBLED_OPTION = List.of("timeout: unrecognized option",
+            "timeout: invalid option");
     private static final int MAX_RESENDS = 3;
     private static final int BOOT_ATTEMPTS = 2;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -149,7 +155,7 @@ public final class QemuGuest implements AutoCloseable {
                     if (fields.length == 3 && fields[1].equals(Long.toString(seq))) {
                         return new ExecResult(Integer.parseInt(fields[2]), output.toString());
                     }
-                    if (output.indexOf(GARBLED_REQUEST) >= 0 && resends < MAX_RESENDS) {
+                    if (garbled(output) && resends < MAX_RESENDS) {
                         // The guest lost the start of our line on ttyS1 (seen under load): what it got has no
                         // valid time limit, so nothing of it ran. Send the line again.
                         resends++;
@@ -169,6 +175,19 @@ public final class QemuGuest implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during guest command: " + command, e);
         }
+    }
+
+    /** Whether the guest's answer says it got our request without its start (so nothing of it ran). */
+    private static boolean garbled(StringBuilder output) {
+        if (output.indexOf(GARBLED_REQUEST) >= 0) {
+            return true;
+        }
+        for (String refusal : GARBLED_OPTION) {
+            if (output.indexOf(refusal) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@link #exec} that requires exit status 0 and returns the output. */
