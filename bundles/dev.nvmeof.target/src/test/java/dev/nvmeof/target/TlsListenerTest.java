@@ -154,6 +154,53 @@ class TlsListenerTest {
     }
 
     @Test
+    void shouldLogRefusedHandshakesAtMostOncePerIntervalWhateverAHostTries() throws Exception {
+        java.util.logging.Logger targetLog = java.util.logging.Logger.getLogger("dev.nvmeof.target");
+        List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler watcher = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getMessage() != null && record.getMessage().contains("refused: TLS handshake failed")) {
+                    refused.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        targetLog.addHandler(watcher);
+        try {
+            for (int i = 0; i < 10; i++) { // plain ICReqs on a TLS-only listener: each refused, none logged again
+                try (Socket plain = new Socket()) {
+                    plain.connect(address, 10_000);
+                    plain.setSoTimeout(10_000);
+                    plain.getOutputStream().write(new byte[128]);
+                    assertEquals(-1, plain.getInputStream().read(), "closed by the target");
+                }
+            }
+            target.checkDeadlines().get(10, TimeUnit.SECONDS);
+            assertEquals(1, refused.size(), String.valueOf(refused)); // the clock did not move: one interval
+
+            clock.advance(Duration.ofSeconds(11));
+            try (Socket plain = new Socket()) {
+                plain.connect(address, 10_000);
+                plain.setSoTimeout(10_000);
+                plain.getOutputStream().write(new byte[128]);
+                assertEquals(-1, plain.getInputStream().read());
+            }
+            assertEquals(2, refused.size(), String.valueOf(refused));
+            assertTrue(refused.get(1).contains("(and 9 more like it since the last report)"), refused.get(1));
+        } finally {
+            targetLog.removeHandler(watcher);
+        }
+    }
+
+    @Test
     void shouldCloseAConnectionWhoseHandshakeStallsAtTheHandshakeDeadline() throws Exception {
         try (Socket stalled = new Socket()) {
             stalled.connect(address, 10_000);

@@ -206,8 +206,7 @@ final class Connection implements ControllerPduHandler {
         try {
             done = tls.handshake(received);
         } catch (TlsHandshakeException e) {
-            engine.log(System.Logger.Level.INFO, "TLS from " + remote.getHostAddress() + " refused: "
-                    + e.getMessage());
+            engine.tlsRefused("TLS from " + remote.getHostAddress() + " refused: " + e.getMessage());
             close();
             return;
         } catch (IOException e) {

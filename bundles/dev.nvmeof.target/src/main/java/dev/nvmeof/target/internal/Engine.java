@@ -49,6 +49,8 @@ public final class Engine {
     private final RateLimitedLog refusals = new RateLimitedLog(this, System.Logger.Level.WARNING);
     private final RateLimitedLog acceptFailures = new RateLimitedLog(this, System.Logger.Level.WARNING);
     private final RateLimitedLog handlerFailures = new RateLimitedLog(this, System.Logger.Level.ERROR);
+    /** TLS handshakes refused (a wrong key, no TLS at all): a host may try as often as it likes. */
+    private final RateLimitedLog tlsRefusals = new RateLimitedLog(this, System.Logger.Level.INFO);
     /** Where work a host sizes runs (zeroing, deallocation, forcing files): never on an event loop. */
     private final ExecutorService workers;
     /** A test seam: called on the loop right before a command executes. */
@@ -111,6 +113,11 @@ public final class Engine {
             return; // the listener was closed under the accept
         }
         acceptFailures.record("accepting a connection failed: " + e, null);
+    }
+
+    /** A TLS handshake this target refused or that failed, logged at most once per interval. */
+    void tlsRefused(String message) {
+        tlsRefusals.record(message, null);
     }
 
     /** How many connections were refused at accept by the connection caps. */
