@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class ExternalTarget implements AutoCloseable {
     static final String JAR_PROPERTY = "nvmeof.target.jar";
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)( \\(TLS required\\))?");
     private static final long START_SECONDS = 60;
 
     private final Process process;
@@ -47,11 +47,24 @@ public final class ExternalTarget implements AutoCloseable {
     /** Starts the appliance serving {@code nqn} with one RAM namespace of {@code namespaceBytes}; waits for ready. */
     public static ExternalTarget start(String nqn, long namespaceBytes, int blockSize) throws IOException,
             InterruptedException {
+        return start(nqn, namespaceBytes, blockSize, List.of("--listen", "127.0.0.1:0"));
+    }
+
+    /** {@link #start} on a TLS-only listener whose PSKs are in {@code keyring} (mode 600). */
+    public static ExternalTarget startTls(String nqn, long namespaceBytes, int blockSize, Path keyring)
+            throws IOException, InterruptedException {
+        return start(nqn, namespaceBytes, blockSize,
+                List.of("--tls-listen", "127.0.0.1:0", "--tls-keyring", keyring.toString()));
+    }
+
+    private static ExternalTarget start(String nqn, long namespaceBytes, int blockSize, List<String> listener)
+            throws IOException, InterruptedException {
         Path jar = locateJar();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                "--listen", "127.0.0.1:0", // loopback only, a free port: never 4420
-                "--nqn", nqn,
+        List<String> command = new ArrayList<>(
+                List.of(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+        command.addAll(listener); // loopback only, a free port: never 4420
+        command.addAll(List.of("--nqn", nqn,
                 "--ram-namespace", Long.toString(namespaceBytes),
                 "--block-size", Integer.toString(blockSize),
                 "--event-loops", "1",

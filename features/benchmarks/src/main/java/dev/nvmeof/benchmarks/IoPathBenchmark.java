@@ -4,9 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -35,6 +38,8 @@ import dev.nvmeof.host.EmbeddedNvmeHost;
 import dev.nvmeof.nic.emulated.NicCapabilities;
 import dev.nvmeof.nic.emulated.NicFunction;
 import dev.nvmeof.offload.OffloadStack;
+import dev.nvmeof.protocol.tls.TlsPsk;
+import dev.nvmeof.protocol.tls.TlsPskHash;
 import dev.nvmeof.transport.tcp.TcpTransportRuntime;
 
 /**
@@ -95,10 +100,12 @@ public class IoPathBenchmark {
     static final NicCapabilities ACME_NIC = new NicCapabilities(0x1AC3, 0x0100, "A1", 25_000, 8, 128 * 1024, 32,
             false);
     static final String NIC_PORT_ADDRESS = "127.0.0.2/24";
+    static final String TLS_HOST_NQN = "nqn.2026-01.dev.nvmeof:bench-iopath-host";
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int SPINS = 64;
 
-    @Param({"tcp", "tcp_offload"})
+    /** {@code tcp_tls}: the tcp transport over TLS 1.3 with a PSK (TLS_AES_128_GCM_SHA256) to a TLS-only listener. */
+    @Param({"tcp", "tcp_offload", "tcp_tls"})
     public String transport;
 
     @Param({"read", "write"})
@@ -158,13 +165,22 @@ public class IoPathBenchmark {
         };
         started = Leftovers.adopt(new ArrayDeque<>());
         try {
-            ExternalTarget target = ExternalTarget.start(NQN, NAMESPACE_BYTES, BLOCK);
-            started.push(target);
             Path stateDirectory = Files.createTempDirectory("bench-iopath-host");
             started.push(() -> deleteTree(stateDirectory));
+            String tlsKey = TlsPsk.generate(TlsPskHash.SHA_256, new SecureRandom()).format();
+            ExternalTarget target;
+            if (transport.equals("tcp_tls")) {
+                Path keyring = stateDirectory.resolve("tls-keys");
+                Files.write(keyring, List.of(TLS_HOST_NQN + " " + NQN + " " + tlsKey));
+                Files.setPosixFilePermissions(keyring, PosixFilePermissions.fromString("rw-------"));
+                target = ExternalTarget.startTls(NQN, NAMESPACE_BYTES, BLOCK, keyring);
+            } else {
+                target = ExternalTarget.start(NQN, NAMESPACE_BYTES, BLOCK);
+            }
+            started.push(target);
             EmbeddedNvmeHost host;
             switch (transport) {
-                case "tcp" -> {
+                case "tcp", "tcp_tls" -> {
                     TcpTransportRuntime tcp = new TcpTransportRuntime(1);
                     started.push(tcp);
                     host = EmbeddedNvmeHost.start(stateDirectory, tcp);
@@ -181,9 +197,11 @@ public class IoPathBenchmark {
                 default -> throw new IllegalArgumentException("transport tcp or tcp_offload, not " + transport);
             }
             started.push(host);
-            NvmeController controller = host.connect(ConnectOptions.parse("transport=" + transport + ",traddr="
-                    + target.address().getAddress().getHostAddress() + ",trsvcid=" + target.address().getPort()
-                    + ",nqn=" + NQN + ",nr_io_queues=1"));
+            boolean tls = transport.equals("tcp_tls");
+            NvmeController controller = host.connect(ConnectOptions.parse("transport=" + (tls ? "tcp" : transport)
+                    + ",traddr=" + target.address().getAddress().getHostAddress() + ",trsvcid="
+                    + target.address().getPort() + ",nqn=" + NQN + ",nr_io_queues=1"
+                    + (tls ? ",hostnqn=" + TLS_HOST_NQN + ",tls_key=" + tlsKey : "")));
             device = controller.namespaces().get(0).device();
         } catch (Exception | Error e) {
             Leftovers.closeAll();
