@@ -179,13 +179,13 @@ final class CommandExecutor {
             slot.dw0 = ConnectResponse.invalidParametersDw0(true, DATA_HOSTNQN_OFFSET);
             return;
         }
-        if (!connection.tlsAdmits(hostNqn, subsystemNqn)) {
+        if (!connection.tls.admits(hostNqn, subsystemNqn)) {
             // The TLS PSK was for another host or subsystem: a key admits only the pair its identity names.
             slot.fail(NvmeStatus.commandSpecific(CommandSpecificStatus.CONNECT_INVALID_HOST, true));
             slot.dw0 = ConnectResponse.invalidParametersDw0(true, DATA_HOSTNQN_OFFSET);
             engine.log(System.Logger.Level.WARNING, "refused a Connect of " + LogText.printable(hostNqn) + " to "
                     + LogText.printable(subsystemNqn) + " over TLS with the PSK identity "
-                    + LogText.printable(connection.tlsIdentity()));
+                    + LogText.printable(connection.tls.identity()));
             return;
         }
         if (sqsize == 0 || sqsize >= Connection.QUEUE_ENTRIES) {

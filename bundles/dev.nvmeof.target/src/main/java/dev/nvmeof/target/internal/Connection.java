@@ -23,12 +23,7 @@ import dev.nvmeof.protocol.tcp.PduEncoder;
 import dev.nvmeof.protocol.tcp.PduFlags;
 import dev.nvmeof.protocol.tcp.PduType;
 import dev.nvmeof.protocol.tcp.TermReqPdu;
-import dev.nvmeof.protocol.tls.HkdfLabelEncoding;
-import dev.nvmeof.protocol.tls.PskIdentity;
-import dev.nvmeof.protocol.tls.TlsPskFormatException;
-import dev.nvmeof.protocol.tls.TlsPskKeyring;
 import dev.nvmeof.target.ListenerSecurity;
-import dev.nvmeof.tls.TlsChannel;
 import dev.nvmeof.tls.TlsHandshakeException;
 
 /**
@@ -67,15 +62,9 @@ final class Connection implements ControllerPduHandler {
 
     final Engine engine;
     final EventLoop loop;
-    private final SocketChannel channel;
     private final InetAddress remote;
-    private final ListenerSecurity security;
-    /** The TLS channel over {@link #channel} once a TLS connection began, else null. */
-    private TlsChannel tls;
-    /** Whether the TLS handshake still runs (nothing of NVMe/TCP yet). */
-    private boolean tlsHandshaking;
-    /** Whether the first bytes decide between TLS and plain NVMe/TCP ({@link ListenerSecurity.Tls#ALLOWED}). */
-    private boolean tlsUndecided;
+    /** TLS, or the socket passed through: what the PDUs are read from and written to. */
+    final ConnectionTls tls;
     SelectionKey key;
     private final PduDecoder decoder = PduDecoder.forController(this);
     private final PduEncoder encoder = new PduEncoder();
@@ -116,14 +105,8 @@ final class Connection implements ControllerPduHandler {
             throws IOException {
         this.engine = engine;
         this.loop = loop;
-        this.channel = channel;
         this.remote = remote;
-        this.security = security;
-        if (security.tls() == ListenerSecurity.Tls.REQUIRED) {
-            startTls();
-        } else {
-            tlsUndecided = security.tls() == ListenerSecurity.Tls.ALLOWED;
-        }
+        this.tls = new ConnectionTls(channel, security);
         this.createdNanos = engine.clock().nanoTime();
         this.executor = new CommandExecutor(engine, this);
         for (int i = 0; i < QUEUE_ENTRIES; i++) {
@@ -135,14 +118,14 @@ final class Connection implements ControllerPduHandler {
     // ---- socket events ----
 
     void onReadable(ByteBuffer readBuffer) {
-        if (tlsHandshaking) {
+        if (tls.handshaking()) {
             continueTls(null);
             return;
         }
         readBuffer.clear();
         int n;
         try {
-            n = tls != null ? tls.read(readBuffer) : channel.read(readBuffer);
+            n = tls.read(readBuffer);
         } catch (IOException e) {
             close();
             return;
@@ -152,18 +135,14 @@ final class Connection implements ControllerPduHandler {
             return;
         }
         readBuffer.flip();
-        if (tlsUndecided && n > 0) {
-            tlsUndecided = false;
-            if (readBuffer.get(0) == TLS_HANDSHAKE_RECORD) {
-                try {
-                    startTls();
-                } catch (IOException e) {
-                    close();
-                    return;
-                }
+        try {
+            if (tls.startsWith(readBuffer)) {
                 continueTls(readBuffer);
                 return;
             }
+        } catch (IOException e) {
+            close();
+            return;
         }
         try {
             decoder.decode(readBuffer);
@@ -179,7 +158,7 @@ final class Connection implements ControllerPduHandler {
     }
 
     void onWritable() {
-        if (tlsHandshaking) {
+        if (tls.handshaking()) {
             continueTls(null);
             return;
         }
@@ -187,15 +166,6 @@ final class Connection implements ControllerPduHandler {
     }
 
     // ---- TLS ----
-
-    /** The first byte of a TLS record carrying a handshake message (a ClientHello); an ICReq's is 0. */
-    private static final byte TLS_HANDSHAKE_RECORD = 0x16;
-
-    private void startTls() throws IOException {
-        TlsPskKeyring keyring = security.keyring();
-        tls = TlsChannel.server(channel, identity -> keyring.derive(identity, HkdfLabelEncoding.RFC_8446));
-        tlsHandshaking = true;
-    }
 
     /**
      * One step of the TLS handshake ({@code received}: bytes already read); once done, NVMe/TCP starts, and what
@@ -219,7 +189,6 @@ final class Connection implements ControllerPduHandler {
             }
             return;
         }
-        tlsHandshaking = false;
         engine.log(System.Logger.Level.DEBUG, "TLS from " + remote.getHostAddress() + ": " + tls.cipherSuite()
                 + ", identity " + tls.identity());
         updateInterest(false);
@@ -228,35 +197,13 @@ final class Connection implements ControllerPduHandler {
 
     /** TLS plaintext decrypted beyond what one read took has no readiness event of its own: it is read here. */
     private void rereadBuffered() {
-        if (tls != null && !tlsHandshaking && !readPaused && phase != Phase.CLOSED && tls.bufferedInput() > 0) {
+        if (!readPaused && phase != Phase.CLOSED && tls.bufferedInput() > 0) {
             loop.execute(() -> {
                 if (!readPaused && phase != Phase.CLOSED && tls.bufferedInput() > 0) {
                     onReadable(loop.readBuffer);
                 }
             });
         }
-    }
-
-    /**
-     * The PSK identity's host and subsystem NQN must be the Connect's: a PSK admits one host to one subsystem.
-     *
-     * @return whether the Connect may go on (true without TLS)
-     */
-    boolean tlsAdmits(String hostNqn, String subsystemNqn) {
-        if (tls == null) {
-            return true;
-        }
-        try {
-            PskIdentity identity = PskIdentity.parse(tls.identity());
-            return identity.hostNqn().equals(hostNqn) && identity.subsystemNqn().equals(subsystemNqn);
-        } catch (TlsPskFormatException e) {
-            return false;
-        }
-    }
-
-    /** The TLS PSK identity this connection uses, or null without TLS (for logs). */
-    String tlsIdentity() {
-        return tls == null ? null : tls.identity();
     }
 
     /** After input or output progress: send what waits, then flush, then adjust interest. */
@@ -280,13 +227,13 @@ final class Connection implements ControllerPduHandler {
         out.flip();
         boolean held;
         try {
-            held = tls != null && !tls.flushOutput();
+            held = !tls.flushOutput();
             while (!held && out.hasRemaining()) {
-                if ((tls != null ? tls.write(out) : channel.write(out)) == 0) {
+                if (tls.write(out) == 0) {
                     break;
                 }
             }
-            held = held || tls != null && tls.outputPending(); // records taken but not sent yet
+            held = held || tls.outputPending(); // records taken but not sent yet
         } catch (IOException e) {
             out.compact();
             close();
@@ -321,7 +268,7 @@ final class Connection implements ControllerPduHandler {
         if (phase == Phase.AWAIT_IC_REQ || phase == Phase.AWAIT_CONNECT) {
             if (now - createdNanos - engine.options.handshakeTimeout().toNanos() > 0) {
                 engine.log(System.Logger.Level.DEBUG, "closing a connection that "
-                        + (tlsHandshaking ? "did not complete its TLS handshake" : "sent no "
+                        + (tls.handshaking() ? "did not complete its TLS handshake" : "sent no "
                                 + (phase == Phase.AWAIT_IC_REQ ? "ICReq" : "Connect")) + " in time");
                 close();
             }
@@ -720,15 +667,7 @@ final class Connection implements ControllerPduHandler {
                 controller.detachIoQueue(qid, this);
             }
         }
-        if (tls != null) {
-            try {
-                tls.close(); // close_notify if the socket takes it, then the socket
-            } catch (IOException e) {
-                EventLoop.closeQuietly(channel);
-            }
-        } else {
-            EventLoop.closeQuietly(channel);
-        }
+        tls.close(); // close_notify if TLS and the socket takes it, then the socket
         loop.removed(this);
         engine.released(remote);
         releaseStaging();
