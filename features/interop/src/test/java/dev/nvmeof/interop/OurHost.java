@@ -223,15 +223,20 @@ final class OurHost implements AutoCloseable {
                 + "$/ && $4 == \"01\" {n++} END {print n+0}' /proc/net/tcp";
     }
 
-    /** A guest command that waits (at most {@code seconds}) until the target's port has {@code count} connections. */
+    /**
+     * A guest command that waits until the target's port has {@code count} connections, at most {@code seconds} by
+     * the guest's clock (under TCG each round's awk can take a tenth of a second, so rounds are not counted); when
+     * that passes it prints the count and the port's lines of /proc/net/tcp (their states) instead of "ok".
+     */
     static String awaitEstablished(int count, int seconds) {
-        return "i=0; while [ $(" + establishedOnTargetPort() + ") -ne " + count + " ]; do i=$((i+1));"
-                + " [ $i -gt " + (seconds * 10) + " ] && { " + establishedOnTargetPort() + "; exit 1; }; sleep 0.1;"
-                + " done; echo ok";
+        String port = String.format("%04X", QemuGuest.NVME_TCP_PORT);
+        return "end=$(($(date +%s)+" + seconds + ")); while [ $(" + establishedOnTargetPort() + ") -ne " + count
+                + " ]; do [ $(date +%s) -ge $end ] && { echo \"$(" + establishedOnTargetPort()
+                + ") established\"; grep ':" + port + " ' /proc/net/tcp; exit 1; }; sleep 0.2; done; echo ok";
     }
 
     static void assertGuestConnections(QemuGuest guest, int expected) {
-        QemuGuest.ExecResult result = guest.exec(awaitEstablished(expected, 10), Duration.ofSeconds(20));
+        QemuGuest.ExecResult result = guest.exec(awaitEstablished(expected, 20), Duration.ofSeconds(40));
         assertEquals("ok", result.output().strip(), "connections the kernel target holds on port 4420 (expected "
                 + expected + ")");
     }
