@@ -12,12 +12,12 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import dev.nvmeof.target.ListenerSecurity;
 
@@ -34,6 +34,8 @@ final class EventLoop implements Runnable {
 
     private final Engine engine;
     private final Selector selector;
+    /** Ready keys are handed over as the selector finds them: no selected-key set, iterator or entry per event. */
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Connection> connections = new ArrayList<>();
@@ -105,9 +107,8 @@ final class EventLoop implements Runnable {
     public void run() {
         while (running) {
             try {
-                selector.select(TURN_MILLIS);
+                selector.select(dispatcher, TURN_MILLIS);
                 runTasks();
-                dispatchSelected();
                 long now = System.nanoTime();
                 if (now - nextDeadlineCheck >= 0) {
                     nextDeadlineCheck = now + TimeUnit.MILLISECONDS.toNanos(TURN_MILLIS);
@@ -125,15 +126,6 @@ final class EventLoop implements Runnable {
             selector.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private void dispatchSelected() {
-        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-        while (keys.hasNext()) {
-            SelectionKey key = keys.next();
-            keys.remove();
-            dispatch(key);
         }
     }
 
@@ -198,9 +190,7 @@ final class EventLoop implements Runnable {
      */
     void checkDeadlines() {
         try {
-            if (selector.selectNow() > 0) {
-                dispatchSelected();
-            }
+            selector.selectNow(dispatcher);
         } catch (IOException e) {
             engine.log(System.Logger.Level.WARNING, "reading pending input before the deadline check failed: " + e);
         }
