@@ -97,6 +97,13 @@ public final class HostQueueEngine<R> {
 
     // ---- reader only ----
     private final SocketReader reader;
+    /**
+     * The reader while it is inside {@link #read}: a command it submits then (from a completion callback) waits in
+     * the ring and goes out with the others at the read's end (Linux {@code io_work}: receive, then send). Other
+     * threads may read a stale value, but never their own thread, so for them it is always "not the reader".
+     */
+    private Thread reading;
+    private boolean writeAfterRead;
     private long pdusReceived;
     private int corruptDigests;
 
@@ -247,9 +254,18 @@ public final class HostQueueEngine<R> {
             slot.queued = true;
             slot.inFlight = true; // volatile: publishes the command to the reader
             ring.push(tag, OutputRing.COMMAND);
-            failed = blocked || !last ? null : flush();
+            failed = blocked || !last || heldForReadEnd() ? null : flush();
         }
         report(failed);
+        return true;
+    }
+
+    /** Whether the reader submits this from within a read: then the read's end writes it (one write for all). */
+    private boolean heldForReadEnd() {
+        if (reading != Thread.currentThread()) {
+            return false;
+        }
+        writeAfterRead = true;
         return true;
     }
 
@@ -257,7 +273,7 @@ public final class HostQueueEngine<R> {
     public void commit() {
         QueueFailure failed;
         synchronized (this) {
-            if (state != OPEN || blocked || ring.size() == 0) {
+            if (state != OPEN || blocked || ring.size() == 0 || heldForReadEnd()) {
                 return;
             }
             failed = flush();
@@ -286,7 +302,16 @@ public final class HostQueueEngine<R> {
      * @return the bytes read, or -1 when the peer closed the connection
      */
     public long read(ScatteringByteChannel channel, ByteBuffer in, int maxReads) throws IOException {
-        return reader.read(channel, in, maxReads);
+        reading = Thread.currentThread();
+        try {
+            return reader.read(channel, in, maxReads);
+        } finally {
+            reading = null;
+            if (writeAfterRead) {
+                writeAfterRead = false;
+                commit();
+            }
+        }
     }
 
     /** Whether the engine was shut down or failed: nothing more is received. */

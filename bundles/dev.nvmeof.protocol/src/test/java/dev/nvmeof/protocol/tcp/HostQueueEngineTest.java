@@ -115,6 +115,56 @@ class HostQueueEngineTest {
     }
 
     @Test
+    void shouldWriteWhatCompletionCallbacksSubmitDuringAReadOnceAtTheReadsEnd() throws Exception {
+        HostQueueEngine<String>[] self = new HostQueueEngine[1];
+        Recorder resubmitting = new Recorder() {
+            @Override
+            public void completed(String owner, int cid, int status, int dw0, int dw1) {
+                super.completed(owner, cid, status, dw0, dw1);
+                if (owner.startsWith("r")) { // the caller's callback issues the next read on the same tag at once
+                    assertTrue(self[0].submit("next" + cid, sqe(cid, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
+                            ByteBuffer.allocate(512), 512));
+                    assertEquals(writesBeforeRead, channel.writes, "nothing is written inside the read");
+                }
+            }
+        };
+        HostQueueEngine<String> e = new HostQueueEngine<>(1, DEPTH, false, false, 1024, resubmitting);
+        self[0] = e;
+        e.start(channel);
+        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        controllerEncoder.icResp(icResp, 0, false, false, 4096);
+        controllerEncoder.negotiated(false, false, 0);
+        e.receive(icResp.flip());
+        controller.drain(channel);
+        for (int tag = 0; tag < 4; tag++) {
+            assertTrue(e.submit("r" + tag, sqe(tag, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
+                    ByteBuffer.allocate(512), 512, tag == 3));
+        }
+        controller.drain(channel);
+        assertEquals(List.of(0, 1, 2, 3), controller.commands);
+        ByteArrayOutputStream responses = new ByteArrayOutputStream();
+        for (int tag = 0; tag < 4; tag++) {
+            ByteBuffer data = c2hData(tag, 0, pattern(512, tag), false);
+            responses.write(data.array(), 0, data.position());
+            ByteBuffer response = capsuleResp(tag, 0);
+            responses.write(response.array(), 0, response.position());
+        }
+        writesBeforeRead = channel.writes;
+        e.read(new ChunkedChannel(responses.toByteArray()), ByteBuffer.allocateDirect(16384), 4);
+
+        assertEquals(List.of("r0:0", "r1:0", "r2:0", "r3:0"), resubmitting.completed);
+        assertEquals(writesBeforeRead + 1, channel.writes, "the four reissued reads went out in one write");
+        controller.drain(channel);
+        assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3), controller.commands);
+        assertNull(resubmitting.failure);
+
+        e.submit("outside", sqe(5, false, 1), 0, DataDirection.CONTROLLER_TO_HOST, ByteBuffer.allocate(512), 512);
+        assertEquals(writesBeforeRead + 2, channel.writes, "outside a read a submission writes at once");
+    }
+
+    private int writesBeforeRead;
+
+    @Test
     void shouldWriteABatchLargerThanOneGatheringWriteWithoutWaitingForTheChannelToDrain() {
         Recorder deep = new Recorder();
         HostQueueEngine<String> big = new HostQueueEngine<>(1, 40, false, false, 1024, deep);
@@ -397,6 +447,11 @@ class HostQueueEngineTest {
             this.random = random;
         }
 
+        /** Hands everything over in the first read. */
+        ChunkedChannel(byte[] bytes) {
+            this(bytes, null);
+        }
+
         int left() {
             return bytes.length - at;
         }
@@ -406,7 +461,7 @@ class HostQueueEngineTest {
             if (length > 1) {
                 scattered++;
             }
-            int budget = Math.min(left(), 1 + random.nextInt(70_000));
+            int budget = random == null ? left() : Math.min(left(), 1 + random.nextInt(70_000));
             long n = 0;
             for (int i = offset; i < offset + length && budget > 0; i++) {
                 int take = Math.min(budget, dsts[i].remaining());
@@ -439,7 +494,7 @@ class HostQueueEngineTest {
     }
 
     /** What the engine reported. */
-    private static final class Recorder implements HostQueueEngine.Events<String> {
+    private static class Recorder implements HostQueueEngine.Events<String> {
         final List<Boolean> interest = new ArrayList<>();
         final List<String> completed = new ArrayList<>();
         QueueFailure failure;
