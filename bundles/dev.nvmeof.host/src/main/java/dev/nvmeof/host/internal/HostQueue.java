@@ -263,6 +263,9 @@ final class HostQueue implements QueueCallbacks {
         }
     }
 
+    /** The thread running a caller's completion callback of this queue, while it does; else null. */
+    private Thread delivering;
+
     @Override
     public void completed(TransportRequest request) {
         int tag = (Integer) request.attachment();
@@ -293,8 +296,22 @@ final class HostQueue implements QueueCallbacks {
             startBacklog();
         }
         if (!late) {
-            RequestOwner.finish(owner, io, status, dw0, dw1);
+            Thread outer = delivering; // a callback's own submission may complete at once, in here
+            delivering = Thread.currentThread();
+            try {
+                RequestOwner.finish(owner, io, status, dw0, dw1);
+            } finally {
+                delivering = outer;
+            }
         }
+    }
+
+    /**
+     * Whether {@code thread} is delivering a completion of this queue right now (a submission from its callback
+     * stays here). Only ever asked with the calling thread, which can see no other thread's value as its own.
+     */
+    boolean delivers(Thread thread) {
+        return delivering == thread;
     }
 
     /** Holding the monitor: fills free tags from the backlog. */

@@ -66,6 +66,27 @@ final class IoQueues {
         return (int) Math.floorMod(thread, (long) counts.defaultQueues());
     }
 
+    /**
+     * {@link #index(QueueCounts, IoRequest.Operation, boolean, long)}, except that a request submitted by the thread
+     * delivering queue {@code delivering}'s completions (from a completion callback) stays on that queue when it is of
+     * the request's kind: its reader writes it with whatever else it answers (blk-mq completes on the queue's CPU and
+     * a resubmission from there maps back to the same queue).
+     *
+     * @param delivering the index of the queue the calling thread is delivering completions of, or -1
+     */
+    static int index(QueueCounts counts, IoRequest.Operation operation, boolean polled, long thread, int delivering) {
+        int index = index(counts, operation, polled, thread);
+        return delivering >= 0 && kind(counts, delivering) == kind(counts, index) ? delivering : index;
+    }
+
+    /** 0 for a default queue, 1 for a read queue, 2 for a poll queue. */
+    private static int kind(QueueCounts counts, int index) {
+        if (index < counts.defaultQueues()) {
+            return 0;
+        }
+        return index < counts.defaultQueues() + counts.readQueues() ? 1 : 2;
+    }
+
     /** The index of thread {@code thread}'s poll queue; the controller has at least one. */
     static int pollIndex(QueueCounts counts, long thread) {
         return counts.defaultQueues() + counts.readQueues() + (int) Math.floorMod(thread, (long) counts.pollQueues());

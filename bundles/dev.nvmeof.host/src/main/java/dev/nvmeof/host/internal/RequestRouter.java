@@ -15,7 +15,8 @@ import dev.nvmeof.api.NvmeTransportException;
 
 /**
  * Where a controller's requests go. I/O from any thread goes straight to the I/O queue {@link IoQueues} picks for
- * its kind and its submitting thread ({@code thread id mod queue count}, like blk-mq's per-CPU mapping) while the
+ * its kind and its submitting thread ({@code thread id mod queue count}, like blk-mq's per-CPU mapping; a completion
+ * callback's submission stays on the queue it completed on) while the
  * controller is LIVE, and is held by {@link Recovery} otherwise, until the controller is LIVE again or gives up. An
  * admin command of the core's callers (discovery's Get Log Page) goes to the LIVE admin queue and is waited for.
  * The {@link IoPath} of the controller's block devices. Allocates nothing on the I/O path.
@@ -55,13 +56,25 @@ final class RequestRouter implements IoPath {
         ConnectSequence.Connected c = association.current();
         if (controller.state() == ControllerState.LIVE && c != null && c.io().length > 0) {
             IoRequest request = owner.ioRequest(io);
-            HostQueue queue = c.io()[request == null ? 0 : IoQueues.index(c.counts(), request.operation(),
-                    request.polled(), submitter)];
+            HostQueue[] queues = c.io();
+            HostQueue queue = queues[request == null ? 0 : IoQueues.index(c.counts(), request.operation(),
+                    request.polled(), submitter, delivering(queues))];
             if (queue.submit(owner, io, submitter)) {
                 return;
             }
         }
         recovery.hold(owner, io, submitter);
+    }
+
+    /** The index of the queue whose completions the calling thread is delivering, or -1. */
+    private static int delivering(HostQueue[] io) {
+        Thread current = Thread.currentThread();
+        for (int i = 0; i < io.length; i++) {
+            if (io[i].delivers(current)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** A request recovery held, reissued by the thread entering LIVE. */

@@ -125,6 +125,45 @@ class HostIoQueuesTest {
     }
 
     @Test
+    void shouldKeepARequestSubmittedFromACompletionCallbackOnTheQueueItCompletedOn() throws Exception {
+        connect(2, 0, 0); // QIDs 1-2 default
+        HostBlockDevice device = f.device();
+        long self = Thread.currentThread().getId();
+        int ours = (int) (self % 2) + 1;
+        int other = 3 - ours;
+        ExecutorService deliverer = null;
+        for (int attempt = 0; attempt < 10 && deliverer == null; attempt++) {
+            ExecutorService candidate = Executors.newSingleThreadExecutor();
+            long id = candidate.submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS);
+            if (id % 2 != self % 2) {
+                deliverer = candidate; // a thread whose own queue is the other one, as a shared event loop's may be
+            } else {
+                candidate.shutdown();
+            }
+        }
+        assertNotNull(deliverer, "no thread mapping to the other queue in ten tries");
+        try {
+            f.transport.holdIo = true;
+            HostFixture.Counted next = new HostFixture.Counted();
+            IoRequest first = new IoRequest().callback(r -> device.submit(next.request.read(1,
+                    ByteBuffer.allocate(512))));
+            device.submit(first.read(0, ByteBuffer.allocate(512)));
+            f.transport.holdIo = false;
+            deliverer.submit(() -> f.transport.queue(ours).completePending()).get(10, TimeUnit.SECONDS);
+
+            assertEquals(1, next.completions.get());
+            assertEquals(2, f.transport.ioCommands(ours), "the callback's read followed its queue");
+            assertEquals(0, f.transport.ioCommands(other));
+            HostFixture.Counted outside = new HostFixture.Counted();
+            deliverer.submit(() -> device.submit(outside.request.read(2, ByteBuffer.allocate(512))))
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(1, f.transport.ioCommands(other), "outside a callback the thread's own queue");
+        } finally {
+            deliverer.shutdown();
+        }
+    }
+
+    @Test
     void shouldCompleteAPolledRequestOnlyWhenItsThreadPolls() throws Exception {
         f.transport.limits = POLLING;
         connect(1, 1, 1); // QID 1 default, 2 read, 3 poll
