@@ -22,9 +22,12 @@ import java.time.Duration;
  * @param seed        of the random offsets and of the read/write choice
  * @param rateIops    when above 0, each job issues I/Os on a schedule at this rate (fio's {@code rate_iops}, per
  *                    job): a fixed offered load, at most {@code ioDepth} in flight; 0 for as fast as it completes
+ * @param completions where the measured run's completions are handled and the next I/O issued; with a
+ *                    {@code rateIops} always {@link Completions#THREAD} (the schedule is the job thread's)
  */
 public record PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, int jobs, Duration runtime,
-        long ioCount, Duration rampTime, long sizeBytes, boolean verify, int verifyEvery, long seed, long rateIops) {
+        long ioCount, Duration rampTime, long sizeBytes, boolean verify, int verifyEvery, long seed, long rateIops,
+        Completions completions) {
 
     public static final int MAX_IO_DEPTH = 1024;
     public static final int MAX_JOBS = 64;
@@ -36,8 +39,8 @@ public record PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, in
     public static final long MAX_RATE_IOPS = 100_000_000L;
 
     public PerfOptions {
-        if (rw == null || runtime == null || rampTime == null) {
-            throw new IllegalArgumentException("rw, runtime and ramp_time are required");
+        if (rw == null || runtime == null || rampTime == null || completions == null) {
+            throw new IllegalArgumentException("rw, runtime, ramp_time and completions are required");
         }
         check(readPercent >= 0 && readPercent <= 100, "rwmixread " + readPercent + " is not 0..100");
         check(rw.mixed() || readPercent == rw.defaultReadPercent(), "rwmixread applies to rw and randrw, not "
@@ -57,6 +60,13 @@ public record PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, in
         check(rateIops >= 0 && rateIops <= MAX_RATE_IOPS, "rate_iops " + rateIops + " is not 0.." + MAX_RATE_IOPS);
     }
 
+    /** The options of version 1.1: completions {@link Completions#INLINE}. */
+    public PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, int jobs, Duration runtime, long ioCount,
+            Duration rampTime, long sizeBytes, boolean verify, int verifyEvery, long seed, long rateIops) {
+        this(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify, verifyEvery,
+                seed, rateIops, Completions.INLINE);
+    }
+
     /** The options of version 1.0, without a rate limit. */
     public PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, int jobs, Duration runtime, long ioCount,
             Duration rampTime, long sizeBytes, boolean verify, int verifyEvery, long seed) {
@@ -70,79 +80,93 @@ public record PerfOptions(Rw rw, int readPercent, int blockSize, int ioDepth, in
         }
     }
 
-    /** fio's defaults: 4 KiB random reads, iodepth 1, one job, 10 s, no ramp, the whole device, no verify. */
+    /**
+     * fio's defaults: 4 KiB random reads, iodepth 1, one job, 10 s, no ramp, the whole device, no verify; completions
+     * inline.
+     */
     public static PerfOptions defaults() {
         return new PerfOptions(Rw.RANDREAD, 100, 4096, 1, 1, Duration.ofSeconds(10), 0, Duration.ZERO, 0, false,
-                16, 0x5EEDL, 0);
+                16, 0x5EEDL, 0, Completions.INLINE);
     }
 
     /** Sets the pattern and its default read share ({@link Rw#defaultReadPercent()}). */
     public PerfOptions withRw(Rw value) {
         return new PerfOptions(value, value.defaultReadPercent(), blockSize, ioDepth, jobs, runtime, ioCount,
-                rampTime, sizeBytes, verify, verifyEvery, seed, rateIops);
+                rampTime, sizeBytes, verify, verifyEvery, seed, rateIops, completions);
     }
 
     /** The reads' share of a mix; refused for a pattern that is not one. */
     public PerfOptions withReadPercent(int value) {
         check(rw.mixed(), "rwmixread applies to rw and randrw, not " + rw.fioName());
         return new PerfOptions(rw, value, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, seed, rateIops);
+                verifyEvery, seed, rateIops, completions);
     }
 
     public PerfOptions withBlockSize(int value) {
         return new PerfOptions(rw, readPercent, value, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, seed, rateIops);
+                verifyEvery, seed, rateIops, completions);
     }
 
     public PerfOptions withIoDepth(int value) {
         return new PerfOptions(rw, readPercent, blockSize, value, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, seed, rateIops);
+                verifyEvery, seed, rateIops, completions);
     }
 
     public PerfOptions withJobs(int value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, value, runtime, ioCount, rampTime, sizeBytes,
-                verify, verifyEvery, seed, rateIops);
+                verify, verifyEvery, seed, rateIops, completions);
     }
 
     public PerfOptions withRuntime(Duration value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, value, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, seed, rateIops);
+                verifyEvery, seed, rateIops, completions);
     }
 
     /** Each job's measured I/O count; with it alone (runtime 0), the run ends only by count. */
     public PerfOptions withIoCount(long value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, value, rampTime, sizeBytes, verify,
-                verifyEvery, seed, rateIops);
+                verifyEvery, seed, rateIops, completions);
     }
 
     public PerfOptions withRampTime(Duration value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, value, sizeBytes, verify,
-                verifyEvery, seed, rateIops);
+                verifyEvery, seed, rateIops, completions);
     }
 
     public PerfOptions withSize(long bytes) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, bytes, verify,
-                verifyEvery, seed, rateIops);
+                verifyEvery, seed, rateIops, completions);
     }
 
     public PerfOptions withVerify(boolean value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, value,
-                verifyEvery, seed, rateIops);
+                verifyEvery, seed, rateIops, completions);
     }
 
     public PerfOptions withVerifyEvery(int value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                value, seed, rateIops);
+                value, seed, rateIops, completions);
     }
 
     public PerfOptions withSeed(long value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, value, rateIops);
+                verifyEvery, value, rateIops, completions);
     }
 
     /** Each job's offered load in I/Os per second (fio's {@code rate_iops}); 0 for none. */
     public PerfOptions withRateIops(long value) {
         return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
-                verifyEvery, seed, value);
+                verifyEvery, seed, value, completions);
+    }
+
+    /** Where the measured run's completions are handled ({@link Completions}). */
+    public PerfOptions withCompletions(Completions value) {
+        return new PerfOptions(rw, readPercent, blockSize, ioDepth, jobs, runtime, ioCount, rampTime, sizeBytes, verify,
+                verifyEvery, seed, rateIops, value);
+    }
+
+    /** Whether the run's completions are handled inline: asked for, and no rate whose schedule needs the thread. */
+    public boolean completesInline() {
+        return completions == Completions.INLINE && rateIops == 0;
     }
 }

@@ -7,5 +7,5 @@
  * reported once a second. Each job allocates nothing per I/O.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package dev.nvmeof.perf;

@@ -16,9 +16,10 @@ import dev.nvmeof.perf.PerfOptions;
 
 /**
  * One job: a thread with its own requests, buffers and histograms, keeping {@code iodepth} requests in flight on
- * its part of the region. Completions only mark their slot done and wake the thread if it sleeps; the thread reaps,
- * records and resubmits what it reaped as one batch (one write per queue), so requests stay on the queue its own
- * thread picks and the histograms have one writer. With {@code rate_iops} the run's I/Os are issued on a schedule:
+ * its part of the region. With {@link dev.nvmeof.perf.Completions#THREAD} completions only mark their slot done and
+ * wake the thread if it sleeps; the thread reaps, records and resubmits what it reaped as one batch (one write per
+ * queue). With {@link dev.nvmeof.perf.Completions#INLINE} (the measured run only) the completing thread records and
+ * reissues under the job's monitor, and the host keeps a callback's submission on the queue it completed on. With {@code rate_iops} the run's I/Os are issued on a schedule:
  * the thread parks until the next one is due and issues whatever is due as one batch. Nothing is allocated per I/O.
  *
  * <p>Phases: {@code PREFILL} writes the region with {@link DataPattern} (verifying runs that read), {@code RUN} is
@@ -69,6 +70,10 @@ final class Job implements Runnable {
     final AtomicLong measuredIos = new AtomicLong();
 
     private final AtomicInteger completions = new AtomicInteger();
+    /** The measured run completes inline: completions go to {@link #completeInline}. */
+    private volatile boolean inlineActive;
+    /** Under the monitor: a submission refused inline; no more are issued. */
+    private Throwable inlineFailure;
     private int reaped;
     /** The job thread is parked or about to park; the first completion to clear it wakes the thread. */
     private final AtomicBoolean waiting = new AtomicBoolean();
@@ -151,14 +156,100 @@ final class Job implements Runnable {
     }
 
     /** Called by a completing thread. */
-    void signal() {
+    void signal(Slot s) {
+        if (inlineActive) {
+            completeInline(s);
+            return;
+        }
         completions.incrementAndGet();
         if (waiting.get() && waiting.compareAndSet(true, false)) { // one unpark per sleep, not one per completion
             LockSupport.unpark(owner);
         }
     }
 
+    /**
+     * In the completing thread, under the job's monitor (uncontended but for the job thread's first batch, and
+     * safe when a job's requests complete on several threads): records the slot and, while the run goes on,
+     * issues its next I/O there. A refused submission ends the job's run with that failure.
+     */
+    private void completeInline(Slot s) {
+        IoRequest next = null;
+        boolean ended;
+        synchronized (this) {
+            completed(Phase.RUN, s);
+            s.state = Slot.FREE;
+            free[freeCount++] = s.index;
+            completedAll.lazySet(completedAll.get() + 1);
+            if (inlineFailure == null && more(Phase.RUN)) {
+                next = prepare(Phase.RUN);
+            }
+            ended = next == null && freeCount == slots.length;
+        }
+        if (next != null) {
+            try {
+                device.submit(next);
+            } catch (RuntimeException | Error e) {
+                synchronized (this) {
+                    inlineFailure = e;
+                    Slot back = slots[free[freeCount]]; // not taken: the request was refused
+                    back.state = Slot.FREE;
+                    freeCount++;
+                    ended = freeCount == slots.length;
+                }
+            }
+        }
+        if (ended) {
+            LockSupport.unpark(owner);
+        }
+    }
+
+    /** The measured run with {@link dev.nvmeof.perf.Completions#INLINE}: the thread issues the first batch, then waits. */
+    private void driveInline() {
+        owner = Thread.currentThread();
+        cursor = 0;
+        measuredSubmitted = 0;
+        measureStart = window.measureStart;
+        end = window.end;
+        int prepared = 0;
+        synchronized (this) {
+            while (freeCount > 0 && more(Phase.RUN)) {
+                batch[prepared++] = prepare(Phase.RUN);
+            }
+            inlineActive = true;
+        }
+        if (prepared > 0) {
+            device.submit(batch, 0, prepared);
+        }
+        long seen = completedAll.get();
+        long lastCompletion = System.nanoTime();
+        while (true) {
+            synchronized (this) {
+                if (freeCount == slots.length) {
+                    inlineActive = false;
+                    if (inlineFailure != null) {
+                        throw new IllegalStateException("job " + index + ": submitting failed", inlineFailure);
+                    }
+                    return;
+                }
+            }
+            long now = System.nanoTime();
+            long done = completedAll.get();
+            if (done != seen) {
+                seen = done;
+                lastCompletion = now;
+            } else if (now - lastCompletion > STALL_NANOS) {
+                throw new IllegalStateException("job " + index + ": " + (slots.length - freeCount)
+                        + " I/Os in flight and none completed for " + STALL_NANOS / 1_000_000_000 + " s");
+            }
+            LockSupport.parkNanos(this, PARK_NANOS);
+        }
+    }
+
     void drive(Phase phase) {
+        if (phase == Phase.RUN && options.completesInline()) {
+            driveInline();
+            return;
+        }
         owner = Thread.currentThread();
         cursor = 0;
         measuredSubmitted = 0;

@@ -43,6 +43,6 @@ final class Slot implements IoRequest.Callback {
     public void completed(IoRequest r) {
         doneAt = System.nanoTime();
         state = DONE;
-        job.signal();
+        job.signal(this);
     }
 }

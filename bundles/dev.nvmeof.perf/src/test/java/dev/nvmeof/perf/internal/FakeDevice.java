@@ -84,6 +84,11 @@ final class FakeDevice implements BlockDevice, AutoCloseable {
         return 0;
     }
 
+    /** The thread completions run on. */
+    long completerId() {
+        return completer.getId();
+    }
+
     @Override
     public void close() throws InterruptedException {
         closed = true;

@@ -1,17 +1,28 @@
 package dev.nvmeof.perf.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.nvmeof.api.BlockDevice;
+import dev.nvmeof.api.IoRequest;
+import dev.nvmeof.perf.Completions;
 import dev.nvmeof.perf.Perf;
 import dev.nvmeof.perf.PerfOptions;
 import dev.nvmeof.perf.PerfProgress;
@@ -31,9 +42,10 @@ class PerfEngineTest {
         return PerfOptions.defaults().withRw(rw).withRuntime(Duration.ZERO);
     }
 
-    @Test
-    void shouldDoTheIoCountOfEveryJobAndVerifyTheSampledReads() {
-        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withIoDepth(8).withJobs(2).withIoCount(5_000)
+    @ParameterizedTest
+    @EnumSource(Completions.class)
+    void shouldDoTheIoCountOfEveryJobAndVerifyTheSampledReads(Completions completions) {
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withCompletions(completions).withIoDepth(8).withJobs(2).withIoCount(5_000)
                 .withVerify(true).withVerifyEvery(4), null);
 
         assertEquals(10_000, r.read().ios());
@@ -66,6 +78,55 @@ class PerfEngineTest {
         assertEquals(rate, r.options().rateIops());
     }
 
+    @ParameterizedTest
+    @EnumSource(Completions.class)
+    void shouldIssueTheRunsIoFromTheCompletingThreadOnlyWhenCompletionsAreInline(Completions completions) {
+        Set<String> submitters = ConcurrentHashMap.newKeySet();
+        BlockDevice watched = new Delegating(device) {
+            @Override
+            public void submit(IoRequest request) {
+                submitters.add(Thread.currentThread().getName());
+                super.submit(request);
+            }
+        };
+        PerfResult r = Perf.run(watched, options(Rw.RANDREAD).withIoDepth(4).withIoCount(2_000)
+                .withCompletions(completions), null);
+
+        assertEquals(2_000, r.read().ios());
+        assertEquals(completions == Completions.INLINE, submitters.contains("fake-device"), submitters.toString());
+    }
+
+    @Test
+    void shouldKeepCompletionsOnTheJobThreadWithARate() {
+        PerfOptions o = options(Rw.RANDREAD).withRateIops(1_000).withCompletions(Completions.INLINE);
+
+        assertFalse(o.completesInline(), "the schedule is the job thread's");
+        assertTrue(options(Rw.RANDREAD).completesInline(), "inline is the default");
+        assertEquals(Completions.THREAD, Completions.of("thread"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Completions.of("poll"));
+        assertEquals("completions 'poll' is not one of inline, thread", e.getMessage());
+    }
+
+    @Test
+    void shouldFailTheRunNamingTheCauseWhenTheDeviceRefusesASubmissionFromACompletion() {
+        AtomicInteger accepted = new AtomicInteger();
+        BlockDevice refusing = new Delegating(device) {
+            @Override
+            public void submit(IoRequest request) {
+                boolean fromCompletion = Thread.currentThread().getName().equals("fake-device");
+                if (fromCompletion && accepted.incrementAndGet() > 100) {
+                    throw new IllegalStateException("queue gone");
+                }
+                super.submit(request);
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Perf.run(refusing,
+                options(Rw.RANDREAD).withIoDepth(4).withIoCount(1_000), null));
+
+        assertTrue(e.getMessage().contains("submitting failed"), e.getMessage());
+        assertEquals("queue gone", e.getCause().getCause().getMessage());
+    }
+
     @Test
     void shouldRefuseANegativeRateIops() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -74,9 +135,10 @@ class PerfEngineTest {
         assertEquals("rate_iops -1 is not 0..100000000", e.getMessage());
     }
 
-    @Test
-    void shouldVerifyWhatAMixedRunWroteAndReadBack() {
-        PerfResult r = Perf.run(device, options(Rw.RANDRW).withReadPercent(70).withIoDepth(16).withJobs(2)
+    @ParameterizedTest
+    @EnumSource(Completions.class)
+    void shouldVerifyWhatAMixedRunWroteAndReadBack(Completions completions) {
+        PerfResult r = Perf.run(device, options(Rw.RANDRW).withCompletions(completions).withReadPercent(70).withIoDepth(16).withJobs(2)
                 .withIoCount(4_000).withSize(256 << 10).withVerify(true).withVerifyEvery(1), null);
 
         assertTrue(r.read().ios() > r.write().ios() && r.write().ios() > 0, r.toString());
@@ -95,10 +157,11 @@ class PerfEngineTest {
         assertEquals(0, r.verifyErrors());
     }
 
-    @Test
-    void shouldCountFailedReadsAndSayTheFirst() {
+    @ParameterizedTest
+    @EnumSource(Completions.class)
+    void shouldCountFailedReadsAndSayTheFirst(Completions completions) {
         device.failLba = 0;
-        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withSize(4096).withIoDepth(4).withIoCount(100), null);
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withCompletions(completions).withSize(4096).withIoDepth(4).withIoCount(100), null);
 
         assertEquals(100, r.read().errors(), "every read of the one unit failed, none was swallowed");
         assertEquals(0, r.read().ios());
@@ -117,9 +180,10 @@ class PerfEngineTest {
         assertTrue(r.firstError().startsWith("data mismatch at LBA 0: it holds LBA 0 generation 1"), r.firstError());
     }
 
-    @Test
-    void shouldLeaveTheRampOutOfTheResult() {
-        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withRampTime(Duration.ofMillis(300))
+    @ParameterizedTest
+    @EnumSource(Completions.class)
+    void shouldLeaveTheRampOutOfTheResult(Completions completions) {
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withCompletions(completions).withRampTime(Duration.ofMillis(300))
                 .withRuntime(Duration.ofMillis(300)).withIoDepth(4), null);
 
         assertTrue(r.ios() > 0, r.toString());
@@ -156,5 +220,64 @@ class PerfEngineTest {
                 () -> options(Rw.RANDREAD).withReadPercent(70));
 
         assertEquals("rwmixread applies to rw and randrw, not randread", e.getMessage());
+    }
+
+    /** A device passing everything to another; tests override what they watch. */
+    private static class Delegating implements BlockDevice {
+        private final BlockDevice device;
+
+        Delegating(BlockDevice device) {
+            this.device = device;
+        }
+
+        @Override
+        public void submit(IoRequest request) {
+            device.submit(request);
+        }
+
+        @Override
+        public String name() {
+            return device.name();
+        }
+
+        @Override
+        public long sizeBytes() {
+            return device.sizeBytes();
+        }
+
+        @Override
+        public int blockSize() {
+            return device.blockSize();
+        }
+
+        @Override
+        public int maxTransferSize() {
+            return device.maxTransferSize();
+        }
+
+        @Override
+        public CompletableFuture<Void> read(long lba, ByteBuffer destination) {
+            return device.read(lba, destination);
+        }
+
+        @Override
+        public CompletableFuture<Void> write(long lba, ByteBuffer source, boolean fua) {
+            return device.write(lba, source, fua);
+        }
+
+        @Override
+        public CompletableFuture<Void> flush() {
+            return device.flush();
+        }
+
+        @Override
+        public CompletableFuture<Void> writeZeroes(long lba, long blocks, boolean deallocate) {
+            return device.writeZeroes(lba, blocks, deallocate);
+        }
+
+        @Override
+        public CompletableFuture<Void> discard(long lba, long blocks) {
+            return device.discard(lba, blocks);
+        }
     }
 }

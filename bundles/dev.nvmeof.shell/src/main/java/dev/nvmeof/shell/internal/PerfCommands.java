@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.api.NvmeNamespace;
+import dev.nvmeof.perf.Completions;
 import dev.nvmeof.perf.Perf;
 import dev.nvmeof.perf.PerfOptions;
 import dev.nvmeof.perf.PerfProgress;
@@ -41,6 +42,9 @@ public final class PerfCommands {
                         .value("rate_iops", (char) 0, "I/Os per second per job, on a schedule (default: as fast as"
                                 + " it goes)")
                         .value("rwmixread", (char) 0, "reads in percent of a mix (default 50)")
+                        .value("completions", (char) 0, "inline: the completion callback issues the next I/O"
+                                + " (SPDK perf's way, the default); thread: the job thread reaps and reissues (fio's"
+                                + " way; always with --rate_iops)")
                         .value("size", (char) 0, "the region from LBA 0, e.g. 1g (default: the namespace)")
                         .flag("verify", (char) 0, "write a pattern first and check a sample of reads")
                         .value("output-format", 'o', "normal or json"),
@@ -76,7 +80,16 @@ public final class PerfCommands {
                 .withRuntime(runtime).withIoCount(count)
                 .withRampTime(args.has("ramp_time") ? time(args.value("ramp_time"), "--ramp_time") : Duration.ZERO)
                 .withSize(args.has("size") ? Units.size(args.value("size"), "nvme perf: '--size'") : 0)
-                .withVerify(args.has("verify")).withRateIops(args.number("rate_iops", 0));
+                .withVerify(args.has("verify")).withRateIops(args.number("rate_iops", 0))
+                .withCompletions(completions(args.value("completions", "inline")));
+    }
+
+    private static Completions completions(String name) {
+        try {
+            return Completions.of(name);
+        } catch (IllegalArgumentException e) {
+            throw ShellException.usage("nvme perf: '--completions' " + e.getMessage().replace("completions ", ""));
+        }
     }
 
     private static int small(Args args, String name, int fallback) {

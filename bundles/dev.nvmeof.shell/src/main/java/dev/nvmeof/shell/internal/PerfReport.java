@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.nvmeof.perf.Completions;
 import dev.nvmeof.perf.PerfOptions;
 import dev.nvmeof.perf.PerfResult;
 
@@ -16,9 +17,9 @@ final class PerfReport {
     static String text(PerfResult r) {
         PerfOptions o = r.options();
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "%s: rw=%s%s, bs=%d, iodepth=%d, numjobs=%d%s%s%n", r.device(),
-                o.rw().fioName(), o.rw().mixed() ? ", rwmixread=" + o.readPercent() : "", o.blockSize(),
-                o.ioDepth(), o.jobs(), o.verify() ? ", verify" : "", r.stopped() ? " (stopped)" : ""));
+        t.append(String.format(Locale.ROOT, "%s: rw=%s%s, bs=%d, iodepth=%d, numjobs=%d, completions=%s%s%s%n",
+                r.device(), o.rw().fioName(), o.rw().mixed() ? ", rwmixread=" + o.readPercent() : "", o.blockSize(),
+                o.ioDepth(), o.jobs(), completions(o), o.verify() ? ", verify" : "", r.stopped() ? " (stopped)" : ""));
         direction(t, "read", r.read(), r.elapsedNanos(), o.readPercent() > 0);
         direction(t, "write", r.write(), r.elapsedNanos(), o.readPercent() < 100);
         t.append(String.format(Locale.ROOT, "  cpu per I/O (usec): host=%s, nic=%s, target=%s, jvm=%s%n",
@@ -48,6 +49,11 @@ final class PerfReport {
                 us(l.p50() / 1e3), us(l.p99() / 1e3), us(l.p999() / 1e3), us(l.max() / 1e3), us(l.mean() / 1e3)));
     }
 
+    /** What the run used: a rate keeps completions on the job thread whatever was asked. */
+    private static String completions(PerfOptions o) {
+        return (o.completesInline() ? Completions.INLINE : Completions.THREAD).optionName();
+    }
+
     static Map<String, Object> json(PerfResult r) {
         PerfOptions o = r.options();
         Map<String, Object> options = Json.object();
@@ -61,6 +67,7 @@ final class PerfReport {
         options.put("number_ios", o.ioCount());
         options.put("size", o.sizeBytes());
         options.put("verify", o.verify());
+        options.put("completions", completions(o));
         Map<String, Object> cpu = Json.object();
         cpu.put("host", number(r.cpuMicrosPerIo(r.cpu().hostNanos())));
         cpu.put("nic", number(r.cpuMicrosPerIo(r.cpu().nicEngineNanos())));

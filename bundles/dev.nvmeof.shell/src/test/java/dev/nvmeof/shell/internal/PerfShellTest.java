@@ -11,19 +11,20 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code nvme perf} in a real Gogo session against our target: short runs, their report parsed. */
 class PerfShellTest extends ShellSessionTest {
     @ParameterizedTest
-    @ValueSource(strings = {"tcp", "tcp_offload"})
-    void shouldReportIopsLatencyAndCpuWithoutErrors(String transport) throws Exception {
+    @CsvSource({"tcp, inline", "tcp, thread", "tcp_offload, inline", "tcp_offload, thread"})
+    void shouldReportIopsLatencyAndCpuWithoutErrors(String transport, String completions) throws Exception {
         shell.run(shell.connect(transport));
 
         String out = shell.run("nvme perf /dev/nvme0n1 --rw=randrw --rwmixread 70 --bs 4k --iodepth 16"
-                + " --numjobs 2 --runtime 1 --ramp_time=200ms --size 2m --verify");
+                + " --numjobs 2 --runtime 1 --ramp_time=200ms --size 2m --verify --completions " + completions);
 
-        assertTrue(out.startsWith("nvme0n1: rw=randrw, rwmixread=70, bs=4096, iodepth=16, numjobs=2, verify\n"), out);
+        assertTrue(out.startsWith("nvme0n1: rw=randrw, rwmixread=70, bs=4096, iodepth=16, numjobs=2, completions="
+                + completions + ", verify\n"), out);
         assertTrue(figure(out, "read: IOPS=([0-9.]+)k?,") > 0, out);
         assertTrue(figure(out, "write: IOPS=([0-9.]+)k?,") > 0, out);
         assertTrue(figure(out, "lat \\(usec\\): p50=([0-9.]+),") > 0, out);
@@ -52,6 +53,7 @@ class PerfShellTest extends ShellSessionTest {
         String out = shell.run("nvme perf nvme0n1 --iodepth 8 --number_ios 400 --rate_iops 4000 -o json");
 
         assertTrue(out.contains("\"read\":{\n    \"ios\":400,\n    \"errors\":0,"), out);
+        assertTrue(out.contains("\"completions\":\"thread\""), "a schedule is the job thread's: " + out);
         assertTrue(figure(out, "\"iops\":([0-9.]+)") <= 4000 * 1.01, "a schedule of 4000/s, the first I/O at 0: "
                 + out);
     }
@@ -65,6 +67,9 @@ class PerfShellTest extends ShellSessionTest {
                         .getMessage());
         assertEquals("nvme perf: '--runtime': 'ten' is not a number",
                 assertThrows(ShellException.class, () -> shell.run("nvme perf nvme0n1 --runtime ten"))
+                        .getMessage());
+        assertEquals("nvme perf: '--completions' 'poll' is not one of inline, thread",
+                assertThrows(ShellException.class, () -> shell.run("nvme perf nvme0n1 --completions poll"))
                         .getMessage());
         ShellException e = assertThrows(ShellException.class, () -> shell.run("nvme perf nvme0n1 --iodepth 0"));
         assertEquals("nvme perf: iodepth 0 is not 1..1024", e.getMessage());
