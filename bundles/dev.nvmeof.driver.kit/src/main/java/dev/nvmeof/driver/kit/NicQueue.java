@@ -24,7 +24,8 @@ import dev.nvmeof.spi.transport.TransportRequest;
  * copies the SQE into that slot, names the data buffer, marks the slot filled, then publishes. The ring's driver side
  * takes one thread at a time, so publishing is a drain loop: whoever finds {@code publishing} at 0 advances the tail
  * over every contiguously filled slot and rings the doorbell once for all of them; others only count themselves in,
- * and the owner goes round again for them. A slot is reusable once the engine consumed it, which the ring's
+ * and the owner goes round again for them. What the reaping thread sends from completion code is published once, at
+ * the end of its reap. A slot is reusable once the engine consumed it, which the ring's
  * outstanding-command bound guarantees: the core never has more requests out than the ring is deep.
  *
  * <p><b>Completions</b>, as hardware delivers them: the NIC engine only posts them and raises the queue's interrupt
@@ -58,6 +59,14 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
     private final Thread irq;
     private volatile boolean irqPending;
     private volatile boolean irqStopped;
+    /**
+     * The thread reaping right now, while it runs completion code: a request it sends from there is filled in but
+     * published with the rest when its reap ends (one doorbell, Linux's {@code bd->last} for a completion batch).
+     * Only ever compared with the calling thread, which can see no other thread's value as its own.
+     */
+    private Thread reaper;
+    /** The reaper held a publication back; touched only by the thread that owns {@link #reaping}. */
+    private boolean publishAfterReap;
     /** The tail published so far; touched only by the thread that owns {@link #publishing}. */
     private int published;
 
@@ -131,6 +140,10 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
             slot.data(data, request.direction(), data.remaining());
         }
         filled.set(Integer.remainderUnsigned(index, inFlight.length), index);
+        if (reaper == Thread.currentThread()) {
+            publishAfterReap = true; // sent from a completion: one doorbell when the reap ends
+            return;
+        }
         publish(qp);
     }
 
@@ -185,8 +198,15 @@ final class NicQueue implements OffloadQueue, QueuePairListener, CompletionHandl
         }
         int reaped = 0;
         int missed = 1;
+        Thread current = Thread.currentThread();
         do {
+            reaper = current;
             reaped += qp.reapCompletions(this);
+            reaper = null;
+            if (publishAfterReap) { // still ours alone: the next reaper starts after the decrement below
+                publishAfterReap = false;
+                publish(qp);
+            }
             missed = reaping.addAndGet(-missed);
         } while (missed != 0);
         return reaped;

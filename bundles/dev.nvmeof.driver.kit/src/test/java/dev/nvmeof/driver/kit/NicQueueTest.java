@@ -153,6 +153,56 @@ class NicQueueTest {
     }
 
     @Test
+    void shouldPublishWhatCompletionCodeSendsOnTheInterruptThreadWhenItsReapEnds() throws Exception {
+        int chains = 8;
+        int rounds = 50;
+        CountDownLatch connected = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(chains);
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        OffloadQueue[] self = new OffloadQueue[1];
+        int[] left = new int[chains];
+        OffloadQueueHandle resending = new OffloadQueueHandle() {
+            @Override
+            public void completed(TransportRequest request) {
+                int cid = request.sqe().cid();
+                if (cid == 31) {
+                    connected.countDown();
+                    return;
+                }
+                if (request.status() != 0 || request.dw0() == 0) {
+                    errors.add(new AssertionError("CID " + cid + ": status " + request.status()));
+                }
+                threads.add(Thread.currentThread().getName());
+                if (--left[cid] > 0) {
+                    self[0].sendReq(propertyGetCap(cid)); // the next of this chain, from completion code
+                } else {
+                    done.countDown();
+                }
+            }
+
+            @Override
+            public void reportError(Throwable cause) {
+                errors.add(cause);
+            }
+        };
+        self[0] = controller.createQueue(new QueueParameters(0, 32, 8192, false, false, false, WAIT), resending);
+        self[0].sendReq(connect());
+        assertTrue(connected.await(WAIT.toSeconds(), TimeUnit.SECONDS), "connected");
+
+        for (int cid = 0; cid < chains; cid++) {
+            left[cid] = rounds;
+            self[0].sendReq(propertyGetCap(cid));
+        }
+
+        assertTrue(done.await(WAIT.toSeconds(), TimeUnit.SECONDS), "every chain ran to its end: none was left"
+                + " unpublished");
+        assertTrue(errors.isEmpty(), errors.toString());
+        assertEquals(chains * rounds, threads.size());
+        assertTrue(threads.stream().allMatch(t -> t.startsWith("irq/")), "on the interrupt thread");
+    }
+
+    @Test
     void shouldReportTheFailureOnceWithItsCauseWhenTheControllerGoes() throws Exception {
         OffloadQueue queue = adminQueue(false);
 

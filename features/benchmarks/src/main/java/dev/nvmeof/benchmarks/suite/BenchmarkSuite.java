@@ -19,6 +19,7 @@ import java.util.TreeSet;
 
 import dev.nvmeof.benchmarks.cpu.ProcCpu;
 import dev.nvmeof.perf.Perf;
+import dev.nvmeof.perf.Completions;
 import dev.nvmeof.perf.PerfOptions;
 import dev.nvmeof.perf.PerfResult;
 
@@ -44,7 +45,8 @@ import dev.nvmeof.perf.PerfResult;
  * and tcp, 1), {@code --ceiling selector|blocking} (how the batched ceiling's two ends wait: in a selector, as our
  * event loops do, or blocked in {@code read}; selector), {@code --external-target} (the target appliance jar out of
  * process; its RAM namespace must fit its 256 MiB heap's direct memory, so give {@code --size 128m}; its threads are
- * not pinned), {@code --smoke} (a at 1 queue, one b, c and the ceilings), {@code --out DIR} (target/bench-report).
+ * not pinned), {@code --completions inline|thread} (the perf engine's, inline; c's fixed rate always uses the job
+ * thread), {@code --smoke} (a at 1 queue, one b, c and the ceilings), {@code --out DIR} (target/bench-report).
  */
 public final class BenchmarkSuite {
     /** a's and c's region (b's working set if smaller): small enough to fill quickly for verified reads. */
@@ -57,11 +59,11 @@ public final class BenchmarkSuite {
     /** The command line. */
     record Options(int rounds, double seconds, double ramp, long sizeBytes, int[] queues, int[] seqDepths,
             int eventLoops, boolean externalTarget, boolean smoke, Path out, boolean selectorCeiling,
-            List<SuitePlacement> placements, long rate4k, long rate128k) {
+            List<SuitePlacement> placements, long rate4k, long rate128k, Completions completions) {
 
         private static final List<String> KEYS = List.of("--rounds", "--seconds", "--ramp", "--size", "--queues",
                 "--seq-depths", "--event-loops", "--external-target", "--smoke", "--out", "--ceiling", "--placement",
-                "--rate-4k", "--rate-128k");
+                "--rate-4k", "--rate-128k", "--completions");
 
         static Options parse(String... args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -86,7 +88,8 @@ public final class BenchmarkSuite {
                     a.containsKey("--smoke"), Path.of(a.getOrDefault("--out", "target/bench-report")),
                     !a.getOrDefault("--ceiling", "selector").equals("blocking"), placements,
                     Long.parseLong(a.getOrDefault("--rate-4k", "20000")),
-                    Long.parseLong(a.getOrDefault("--rate-128k", "7630")));
+                    Long.parseLong(a.getOrDefault("--rate-128k", "7630")),
+                    Completions.of(a.getOrDefault("--completions", "inline")));
             a.keySet().removeAll(KEYS);
             if (!a.isEmpty() || o.rounds < 1 || o.rounds > 100 || o.seconds <= 0 || o.ramp < 0 || o.rate4k < 1
                     || o.rate128k < 1) {
@@ -98,7 +101,7 @@ public final class BenchmarkSuite {
 
         Options withSize(long bytes) {
             return new Options(rounds, seconds, ramp, bytes, queues, seqDepths, eventLoops, externalTarget, smoke, out,
-                    selectorCeiling, placements, rate4k, rate128k);
+                    selectorCeiling, placements, rate4k, rate128k, completions);
         }
 
         boolean pins() {
@@ -107,10 +110,10 @@ public final class BenchmarkSuite {
 
         String describe() {
             return String.format(Locale.ROOT, "--rounds %d --seconds %s --ramp %s --placement %s --size %dm --queues %s"
-                    + " --seq-depths %s --rate-4k %d --rate-128k %d --event-loops %d --ceiling %s%s%s", rounds,
-                    seconds, ramp, String.join(",", placements.stream().map(SuitePlacement::option).toList()),
+                    + " --seq-depths %s --rate-4k %d --rate-128k %d --event-loops %d --ceiling %s --completions %s%s%s",
+                    rounds, seconds, ramp, String.join(",", placements.stream().map(SuitePlacement::option).toList()),
                     sizeBytes >> 20, join(queues), join(seqDepths), rate4k, rate128k, eventLoops,
-                    selectorCeiling ? "selector" : "blocking", externalTarget ? " --external-target" : "",
+                    selectorCeiling ? "selector" : "blocking", completions.optionName(), externalTarget ? " --external-target" : "",
                     smoke ? " --smoke" : "");
         }
 
@@ -302,7 +305,7 @@ public final class BenchmarkSuite {
         PerfOptions perf = PerfOptions.defaults().withRw(v.rw()).withBlockSize(v.blockSize()).withIoDepth(v.depth())
                 .withJobs(v.queues()).withRuntime(Duration.ofNanos(window)).withRampTime(Duration.ofNanos(ramp))
                 .withSize(wholeRegion ? o.sizeBytes : Math.min(RANDOM_REGION, o.sizeBytes)).withVerify(true)
-                .withVerifyEvery(16).withRateIops(v.rateIops());
+                .withVerifyEvery(16).withRateIops(v.rateIops()).withCompletions(o.completions());
         try (SuiteStack.Connection c = stack.connect(v.transport(), v.queues(), v.dataDigest())) {
             try {
                 // the connection's threads exist now (tcp loop, NIC engine, irq, target loop); the jobs' inherit the
