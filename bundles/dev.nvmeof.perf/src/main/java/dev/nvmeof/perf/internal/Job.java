@@ -180,8 +180,9 @@ final class Job implements Runnable {
             s.state = Slot.FREE;
             free[freeCount++] = s.index;
             completedAll.lazySet(completedAll.get() + 1);
-            if (inlineFailure == null && more(Phase.RUN)) {
-                next = prepare(Phase.RUN);
+            long now = s.doneAt; // the clock read once per I/O: it is read (in vDSO) on every completion anyway
+            if (inlineFailure == null && more(Phase.RUN, now)) {
+                next = prepare(Phase.RUN, now);
             }
             ended = next == null && freeCount == slots.length;
         }
@@ -212,8 +213,8 @@ final class Job implements Runnable {
         end = window.end;
         int prepared = 0;
         synchronized (this) {
-            while (freeCount > 0 && more(Phase.RUN)) {
-                batch[prepared++] = prepare(Phase.RUN);
+            for (long now; freeCount > 0 && more(Phase.RUN, now = System.nanoTime()); ) {
+                batch[prepared++] = prepare(Phase.RUN, now);
             }
             inlineActive = true;
         }
@@ -264,8 +265,8 @@ final class Job implements Runnable {
             }
             boolean more = true;
             int prepared = 0;
-            while (freeCount > 0 && (more = more(phase)) && due(phase)) {
-                batch[prepared++] = prepare(phase);
+            for (long now; freeCount > 0 && (more = more(phase, now = System.nanoTime())) && due(phase); ) {
+                batch[prepared++] = prepare(phase, now);
             }
             if (prepared > 0) {
                 device.submit(batch, 0, prepared); // one write per queue for all of them
@@ -287,7 +288,8 @@ final class Job implements Runnable {
         }
     }
 
-    private boolean more(Phase phase) {
+    /** Whether the phase issues another I/O; {@code now} is the caller's clock reading. */
+    private boolean more(Phase phase, long now) {
         switch (phase) {
             case PREFILL:
                 return cursor < units;
@@ -297,7 +299,7 @@ final class Job implements Runnable {
                 }
                 return cursor < units;
             default:
-                return !window.stop && System.nanoTime() - end < 0
+                return !window.stop && now - end < 0
                         && (options.ioCount() == 0 || measuredSubmitted < options.ioCount());
         }
     }
@@ -333,7 +335,7 @@ final class Job implements Runnable {
     }
 
     /** Takes a free slot and readies its request (submitted with the rest of the batch). */
-    private IoRequest prepare(Phase phase) {
+    private IoRequest prepare(Phase phase, long now) {
         Slot s = slots[free[--freeCount]];
         boolean read;
         long unit;
@@ -348,7 +350,7 @@ final class Job implements Runnable {
                 }
                 unit = nextUnit();
             }
-            s.measured = System.nanoTime() - measureStart >= 0;
+            s.measured = now - measureStart >= 0;
             if (s.measured) {
                 measuredSubmitted++;
             }
@@ -376,7 +378,7 @@ final class Job implements Runnable {
             }
         }
         s.state = Slot.BUSY;
-        s.submittedAt = System.nanoTime();
+        s.submittedAt = now;
         return read ? s.request.read(lba, buffer) : s.request.write(lba, buffer, false);
     }
 
