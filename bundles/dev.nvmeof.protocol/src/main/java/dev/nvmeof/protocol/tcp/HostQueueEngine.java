@@ -38,7 +38,8 @@ public final class HostQueueEngine<R> {
     public static final int DATA_TRANSFER_ERROR = NvmeStatus.DATA_TRANSFER_ERROR.toStatusWord(false);
     /** The smallest MAXH2CDATA a controller may grant (NVMe/TCP 1.0, ICResp). */
     public static final int MIN_MAX_H2C_DATA = 4096;
-    public static final int MAX_PDUS_PER_WRITE = 16;
+    /** PDUs per gathering write: a QD32 batch of commands goes out in one system call (16 split it in two). */
+    public static final int MAX_PDUS_PER_WRITE = 64;
 
     /** What the engine tells its transport. */
     public interface Events<R> {
@@ -353,7 +354,8 @@ public final class HostQueueEngine<R> {
             }
             while (ring.size() > 0) {
                 int n = 0;
-                for (int i = 0; i < ring.size() && n + 3 <= iov.length; i++) {
+                int pdus = Math.min(ring.size(), MAX_PDUS_PER_WRITE); // at most 3 buffers each: iov holds them
+                for (int i = 0; i < pdus; i++) {
                     int entry = ring.get(i);
                     if (OutputRing.kind(entry) == OutputRing.CONTROL) {
                         iov[n++] = control;
@@ -367,7 +369,9 @@ public final class HostQueueEngine<R> {
                     if (slot.dataInPdu) {
                         iov[n++] = slot.writeView;
                     }
-                    iov[n++] = slot.digest;
+                    if (slot.digest.hasRemaining()) { // no data digest: no empty buffer for the kernel to walk
+                        iov[n++] = slot.digest;
+                    }
                 }
                 long offered = 0;
                 for (int i = 0; i < n; i++) {

@@ -167,7 +167,8 @@ class HostQueueEngineTest {
     @Test
     void shouldWriteABatchLargerThanOneGatheringWriteWithoutWaitingForTheChannelToDrain() {
         Recorder deep = new Recorder();
-        HostQueueEngine<String> big = new HostQueueEngine<>(1, 40, false, false, 1024, deep);
+        HostQueueEngine<String> big = new HostQueueEngine<>(1, HostQueueEngine.MAX_PDUS_PER_WRITE * 2 + 8, false,
+                false, 1024, deep);
         TrickleChannel wire = new TrickleChannel();
         big.start(wire);
         ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
