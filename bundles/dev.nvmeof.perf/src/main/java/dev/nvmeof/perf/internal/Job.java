@@ -174,6 +174,7 @@ final class Job implements Runnable {
      */
     private void completeInline(Slot s) {
         IoRequest next = null;
+        int taken = -1;
         boolean ended;
         synchronized (this) {
             completed(Phase.RUN, s);
@@ -183,6 +184,7 @@ final class Job implements Runnable {
             long now = s.doneAt; // the clock read once per I/O: it is read (in vDSO) on every completion anyway
             if (inlineFailure == null && more(Phase.RUN, now)) {
                 next = prepare(Phase.RUN, now);
+                taken = free[freeCount]; // the slot prepare took
             }
             ended = next == null && freeCount == slots.length;
         }
@@ -192,9 +194,8 @@ final class Job implements Runnable {
             } catch (RuntimeException | Error e) {
                 synchronized (this) {
                     inlineFailure = e;
-                    Slot back = slots[free[freeCount]]; // not taken: the request was refused
-                    back.state = Slot.FREE;
-                    freeCount++;
+                    slots[taken].state = Slot.FREE; // the request was refused: its slot is free again
+                    free[freeCount++] = taken;
                     ended = freeCount == slots.length;
                 }
             }
