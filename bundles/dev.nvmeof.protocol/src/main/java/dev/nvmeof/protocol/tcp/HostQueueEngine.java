@@ -100,7 +100,8 @@ public final class HostQueueEngine<R> {
     private final SocketReader reader;
     /**
      * The reader while it is inside {@link #read}: a command it submits then (from a completion callback) waits in
-     * the ring and goes out with the others at the read's end (Linux {@code io_work}: receive, then send). Other
+     * the ring and goes out with the others when the chunk being decoded ends (Linux {@code io_work}: receive,
+     * then send). Other
      * threads may read a stale value, but never their own thread, so for them it is always "not the reader".
      */
     private Thread reading;
@@ -308,11 +309,28 @@ public final class HostQueueEngine<R> {
             return reader.read(channel, in, maxReads);
         } finally {
             reading = null;
-            if (writeAfterRead) {
-                writeAfterRead = false;
-                commit();
-            }
+            sendHeld();
         }
+    }
+
+    /**
+     * Reader thread, after each chunk it decoded and at the end of a read: writes what completion code submitted
+     * meanwhile. Per chunk, not per read: a read of large payloads can take many chunks, and a command held back
+     * until all of them were in would leave the queue that much shallower.
+     */
+    void sendHeld() {
+        if (!writeAfterRead) {
+            return;
+        }
+        writeAfterRead = false;
+        QueueFailure failed;
+        synchronized (this) {
+            if (state != OPEN || blocked || ring.size() == 0) {
+                return;
+            }
+            failed = flush();
+        }
+        report(failed);
     }
 
     /** Whether the engine was shut down or failed: nothing more is received. */

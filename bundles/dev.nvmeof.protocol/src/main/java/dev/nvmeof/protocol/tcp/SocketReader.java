@@ -64,6 +64,7 @@ final class SocketReader {
                 in.flip();
                 engine.receive(in);
             }
+            engine.sendHeld();
             if (!full) {
                 return total;
             }

@@ -165,6 +165,64 @@ class HostQueueEngineTest {
     private int writesBeforeRead;
 
     @Test
+    void shouldSendACallbacksCommandWhenItsChunkEndsNotAfterTheRestOfALongRead() throws Exception {
+        HostQueueEngine<String>[] self = new HostQueueEngine[1];
+        Recorder resubmitting = new Recorder() {
+            @Override
+            public void completed(String owner, int cid, int status, int dw0, int dw1) {
+                super.completed(owner, cid, status, dw0, dw1);
+                if (owner.equals("small")) {
+                    assertTrue(self[0].submit("next", sqe(cid, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
+                            ByteBuffer.allocate(512), 512));
+                }
+            }
+        };
+        HostQueueEngine<String> e = new HostQueueEngine<>(1, DEPTH, false, false, 1024, resubmitting);
+        self[0] = e;
+        e.start(channel);
+        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        controllerEncoder.icResp(icResp, 0, false, false, 4096);
+        controllerEncoder.negotiated(false, false, 0);
+        e.receive(icResp.flip());
+        int big = 256 << 10;
+        assertTrue(e.submit("small", sqe(0, false, 1), 0, DataDirection.CONTROLLER_TO_HOST, ByteBuffer.allocate(512),
+                512, false));
+        assertTrue(e.submit("big", sqe(1, false, big / 512), 0, DataDirection.CONTROLLER_TO_HOST,
+                ByteBuffer.allocateDirect(big), big));
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (ByteBuffer pdu : List.of(c2hData(0, 0, pattern(512, 1), false), capsuleResp(0, 0))) {
+            stream.write(pdu.array(), 0, pdu.position());
+        }
+        int piece = 8 << 10; // below the direct-read threshold: every chunk fills the receive buffer, the read goes on
+        for (int offset = 0; offset < big; offset += piece) {
+            ByteBuffer pdu = ByteBuffer.allocate(128 + piece).order(ByteOrder.LITTLE_ENDIAN);
+            controllerEncoder.c2hData(pdu, 1, offset, piece, offset + piece == big, false);
+            pdu.put(pattern(piece, offset));
+            stream.write(pdu.array(), 0, pdu.position());
+        }
+        ByteBuffer last = capsuleResp(1, 0);
+        stream.write(last.array(), 0, last.position());
+        List<Integer> writesAtEachRead = new ArrayList<>();
+        ChunkedChannel socket = new ChunkedChannel(stream.toByteArray()) {
+            @Override
+            public long read(ByteBuffer[] dsts, int offset, int length) {
+                writesAtEachRead.add(channel.writes);
+                return super.read(dsts, offset, length);
+            }
+        };
+        socket.chunk = 16 << 10;
+        int before = channel.writes;
+
+        e.read(socket, ByteBuffer.allocateDirect(16 << 10), 64);
+
+        assertEquals(List.of("small:0", "big:0"), resubmitting.completed);
+        assertTrue(writesAtEachRead.size() > 4, "one read of several chunks: " + writesAtEachRead);
+        assertEquals(before + 1, (int) writesAtEachRead.get(1), "the command went out after the first chunk"
+                + " (the small completion's), before the big payload's remaining chunks: " + writesAtEachRead);
+        assertEquals(before + 1, channel.writes);
+    }
+
+    @Test
     void shouldWriteABatchLargerThanOneGatheringWriteWithoutWaitingForTheChannelToDrain() {
         Recorder deep = new Recorder();
         HostQueueEngine<String> big = new HostQueueEngine<>(1, HostQueueEngine.MAX_PDUS_PER_WRITE * 2 + 8, false,
@@ -437,11 +495,12 @@ class HostQueueEngineTest {
     }
 
     /** A socket handing over its bytes in random pieces; counts the reads that scattered into two buffers. */
-    private static final class ChunkedChannel implements java.nio.channels.ScatteringByteChannel {
+    private static class ChunkedChannel implements java.nio.channels.ScatteringByteChannel {
         private final byte[] bytes;
         private final Random random;
         private int at;
         int scattered;
+        int chunk;
 
         ChunkedChannel(byte[] bytes, Random random) {
             this.bytes = bytes;
@@ -462,7 +521,8 @@ class HostQueueEngineTest {
             if (length > 1) {
                 scattered++;
             }
-            int budget = random == null ? left() : Math.min(left(), 1 + random.nextInt(70_000));
+            int budget = random == null ? (chunk > 0 ? Math.min(left(), chunk) : left())
+                    : Math.min(left(), 1 + random.nextInt(70_000));
             long n = 0;
             for (int i = offset; i < offset + length && budget > 0; i++) {
                 int take = Math.min(budget, dsts[i].remaining());
