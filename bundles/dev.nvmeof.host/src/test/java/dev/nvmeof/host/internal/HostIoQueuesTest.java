@@ -281,12 +281,17 @@ class HostIoQueuesTest {
         for (int i = 0; i < rounds; i++) { // warm-up: let the JIT settle
             round(device, plain, polled, data, i);
         }
-        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-        for (int i = 0; i < rounds; i++) {
-            round(device, plain, polled, data, i);
+        // The least of three windows: a one-off of the JIT (a recompilation, a deoptimisation) can land in one;
+        // an allocation per round shows in all three (16 B a round is 320 KB a window).
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 3; window++) {
+            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int i = 0; i < rounds; i++) {
+                round(device, plain, polled, data, i);
+            }
+            allocated = Math.min(allocated, threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before);
         }
-        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-        assertEquals(2 * 4 * rounds, done[0]);
+        assertEquals(4 * 4 * rounds, done[0]);
         assertTrue(allocated < 1024, "allocated " + allocated + " bytes over " + rounds + " rounds");
     }
 
