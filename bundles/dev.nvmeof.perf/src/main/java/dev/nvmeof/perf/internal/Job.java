@@ -207,11 +207,7 @@ final class Job implements Runnable {
 
     /** The measured run with {@link dev.nvmeof.perf.Completions#INLINE}: the thread issues the first batch, then waits. */
     private void driveInline() {
-        owner = Thread.currentThread();
-        cursor = 0;
-        measuredSubmitted = 0;
-        measureStart = window.measureStart;
-        end = window.end;
+        begin();
         int prepared = 0;
         synchronized (this) {
             for (long now; freeCount > 0 && more(Phase.RUN, now = System.nanoTime()); ) {
@@ -240,8 +236,7 @@ final class Job implements Runnable {
                 seen = done;
                 lastCompletion = now;
             } else if (now - lastCompletion > STALL_NANOS) {
-                throw new IllegalStateException("job " + index + ": " + (slots.length - freeCount)
-                        + " I/Os in flight and none completed for " + STALL_NANOS / 1_000_000_000 + " s");
+                throw stalled();
             }
             LockSupport.parkNanos(this, PARK_NANOS);
         }
@@ -252,11 +247,7 @@ final class Job implements Runnable {
             driveInline();
             return;
         }
-        owner = Thread.currentThread();
-        cursor = 0;
-        measuredSubmitted = 0;
-        measureStart = window.measureStart;
-        end = window.end;
+        begin();
         long lastCompletion = System.nanoTime();
         scheduleOrigin = lastCompletion;
         dueOffset = 0;
@@ -277,8 +268,7 @@ final class Job implements Runnable {
             }
             if (completions.get() == reaped) {
                 if (System.nanoTime() - lastCompletion > STALL_NANOS) {
-                    throw new IllegalStateException("job " + index + ": " + (slots.length - freeCount)
-                            + " I/Os in flight and none completed for " + STALL_NANOS / 1_000_000_000 + " s");
+                    throw stalled();
                 }
                 waiting.set(true);
                 if (completions.get() == reaped) {
@@ -287,6 +277,21 @@ final class Job implements Runnable {
                 waiting.set(false);
             }
         }
+    }
+
+    /** A phase starts on the calling thread: its cursor, counts and window. */
+    private void begin() {
+        owner = Thread.currentThread();
+        cursor = 0;
+        measuredSubmitted = 0;
+        measureStart = window.measureStart;
+        end = window.end;
+    }
+
+    /** Requests in flight and none completed for {@link #STALL_NANOS}: one the host lost, not a slow one. */
+    private IllegalStateException stalled() {
+        return new IllegalStateException("job " + index + ": " + (slots.length - freeCount)
+                + " I/Os in flight and none completed for " + STALL_NANOS / 1_000_000_000 + " s");
     }
 
     /** Whether the phase issues another I/O; {@code now} is the caller's clock reading. */

@@ -100,12 +100,13 @@ public final class HostQueueEngine<R> {
     private final SocketReader reader;
     /**
      * The reader while it is inside {@link #read}: a command it submits then (from a completion callback) waits in
-     * the ring and goes out with the others when the chunk being decoded ends (Linux {@code io_work}: receive,
-     * then send). Other
-     * threads may read a stale value, but never their own thread, so for them it is always "not the reader".
+     * the ring and goes out with the others when the chunk being decoded ends (Linux {@code io_work}: receive, then
+     * send). Other threads may read a stale value, but never their own thread, so for them it is always "not the
+     * reader".
      */
     private Thread reading;
-    private boolean writeAfterRead;
+    /** The reader held a write back ({@link #heldForReader}); it writes at {@link #sendHeld}. */
+    private boolean heldByReader;
     private long pdusReceived;
     private int corruptDigests;
 
@@ -256,26 +257,33 @@ public final class HostQueueEngine<R> {
             slot.queued = true;
             slot.inFlight = true; // volatile: publishes the command to the reader
             ring.push(tag, OutputRing.COMMAND);
-            failed = blocked || !last || heldForReadEnd() ? null : flush();
+            failed = blocked || !last || heldForReader() ? null : flush();
         }
         report(failed);
         return true;
     }
 
-    /** Whether the reader submits this from within a read: then the read's end writes it (one write for all). */
-    private boolean heldForReadEnd() {
+    /** Whether the reader submits from within a read: then the chunk's end writes it (one write for all). */
+    private boolean heldForReader() {
         if (reading != Thread.currentThread()) {
             return false;
         }
-        writeAfterRead = true;
+        heldByReader = true;
         return true;
     }
 
     /** Writes the commands a batch left in the output ring (unless the channel is backed up: then the reader does). */
     public void commit() {
+        if (!heldForReader()) {
+            writeWaiting();
+        }
+    }
+
+    /** Writes what waits in the output ring, if the engine is open and the channel not backed up. */
+    private void writeWaiting() {
         QueueFailure failed;
         synchronized (this) {
-            if (state != OPEN || blocked || ring.size() == 0 || heldForReadEnd()) {
+            if (state != OPEN || blocked || ring.size() == 0) {
                 return;
             }
             failed = flush();
@@ -319,18 +327,10 @@ public final class HostQueueEngine<R> {
      * until all of them were in would leave the queue that much shallower.
      */
     void sendHeld() {
-        if (!writeAfterRead) {
-            return;
+        if (heldByReader) {
+            heldByReader = false;
+            writeWaiting();
         }
-        writeAfterRead = false;
-        QueueFailure failed;
-        synchronized (this) {
-            if (state != OPEN || blocked || ring.size() == 0) {
-                return;
-            }
-            failed = flush();
-        }
-        report(failed);
     }
 
     /** Whether the engine was shut down or failed: nothing more is received. */

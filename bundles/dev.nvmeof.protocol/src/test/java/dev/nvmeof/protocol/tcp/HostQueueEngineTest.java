@@ -14,8 +14,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -116,25 +118,8 @@ class HostQueueEngineTest {
 
     @Test
     void shouldWriteWhatCompletionCallbacksSubmitDuringAReadOnceAtTheReadsEnd() throws Exception {
-        HostQueueEngine<String>[] self = new HostQueueEngine[1];
-        Recorder resubmitting = new Recorder() {
-            @Override
-            public void completed(String owner, int cid, int status, int dw0, int dw1) {
-                super.completed(owner, cid, status, dw0, dw1);
-                if (owner.startsWith("r")) { // the caller's callback issues the next read on the same tag at once
-                    assertTrue(self[0].submit("next" + cid, sqe(cid, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
-                            ByteBuffer.allocate(512), 512));
-                    assertEquals(writesBeforeRead, channel.writes, "nothing is written inside the read");
-                }
-            }
-        };
-        HostQueueEngine<String> e = new HostQueueEngine<>(1, DEPTH, false, false, 1024, resubmitting);
-        self[0] = e;
-        e.start(channel);
-        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
-        controllerEncoder.icResp(icResp, 0, false, false, 4096);
-        controllerEncoder.negotiated(false, false, 0);
-        e.receive(icResp.flip());
+        Reissuing resubmitting = new Reissuing(owner -> owner.startsWith("r"));
+        HostQueueEngine<String> e = openWithoutDigests(resubmitting);
         controller.drain(channel);
         for (int tag = 0; tag < 4; tag++) {
             assertTrue(e.submit("r" + tag, sqe(tag, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
@@ -149,10 +134,12 @@ class HostQueueEngineTest {
             ByteBuffer response = capsuleResp(tag, 0);
             responses.write(response.array(), 0, response.position());
         }
-        writesBeforeRead = channel.writes;
+        int writesBeforeRead = channel.writes;
         e.read(new ChunkedChannel(responses.toByteArray()), ByteBuffer.allocateDirect(16384), 4);
 
         assertEquals(List.of("r0:0", "r1:0", "r2:0", "r3:0"), resubmitting.completed);
+        assertEquals(Collections.nCopies(4, writesBeforeRead), resubmitting.writesAtReissue,
+                "nothing is written inside the read");
         assertEquals(writesBeforeRead + 1, channel.writes, "the four reissued reads went out in one write");
         controller.drain(channel);
         assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3), controller.commands);
@@ -162,28 +149,10 @@ class HostQueueEngineTest {
         assertEquals(writesBeforeRead + 2, channel.writes, "outside a read a submission writes at once");
     }
 
-    private int writesBeforeRead;
-
     @Test
     void shouldSendACallbacksCommandWhenItsChunkEndsNotAfterTheRestOfALongRead() throws Exception {
-        HostQueueEngine<String>[] self = new HostQueueEngine[1];
-        Recorder resubmitting = new Recorder() {
-            @Override
-            public void completed(String owner, int cid, int status, int dw0, int dw1) {
-                super.completed(owner, cid, status, dw0, dw1);
-                if (owner.equals("small")) {
-                    assertTrue(self[0].submit("next", sqe(cid, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
-                            ByteBuffer.allocate(512), 512));
-                }
-            }
-        };
-        HostQueueEngine<String> e = new HostQueueEngine<>(1, DEPTH, false, false, 1024, resubmitting);
-        self[0] = e;
-        e.start(channel);
-        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
-        controllerEncoder.icResp(icResp, 0, false, false, 4096);
-        controllerEncoder.negotiated(false, false, 0);
-        e.receive(icResp.flip());
+        Reissuing resubmitting = new Reissuing(owner -> owner.equals("small"));
+        HostQueueEngine<String> e = openWithoutDigests(resubmitting);
         int big = 256 << 10;
         assertTrue(e.submit("small", sqe(0, false, 1), 0, DataDirection.CONTROLLER_TO_HOST, ByteBuffer.allocate(512),
                 512, false));
@@ -495,6 +464,40 @@ class HostQueueEngineTest {
     }
 
     /** A socket handing over its bytes in random pieces; counts the reads that scattered into two buffers. */
+    /** Completion code that at once issues the next read on the tag that completed, for the owners it picks. */
+    private final class Reissuing extends Recorder {
+        private final Predicate<String> reissues;
+        /** The channel's write count right after each reissue. */
+        final List<Integer> writesAtReissue = new ArrayList<>();
+        HostQueueEngine<String> engine;
+
+        Reissuing(Predicate<String> reissues) {
+            this.reissues = reissues;
+        }
+
+        @Override
+        public void completed(String owner, int cid, int status, int dw0, int dw1) {
+            super.completed(owner, cid, status, dw0, dw1);
+            if (reissues.test(owner)) {
+                assertTrue(engine.submit("next" + cid, sqe(cid, false, 1), 0, DataDirection.CONTROLLER_TO_HOST,
+                        ByteBuffer.allocate(512), 512));
+                writesAtReissue.add(channel.writes);
+            }
+        }
+    }
+
+    /** An engine on {@link #channel} reporting to {@code events}, open without digests. */
+    private HostQueueEngine<String> openWithoutDigests(Reissuing events) {
+        HostQueueEngine<String> e = new HostQueueEngine<>(1, DEPTH, false, false, 1024, events);
+        events.engine = e;
+        e.start(channel);
+        ByteBuffer icResp = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        controllerEncoder.icResp(icResp, 0, false, false, 4096);
+        controllerEncoder.negotiated(false, false, 0);
+        e.receive(icResp.flip());
+        return e;
+    }
+
     private static class ChunkedChannel implements java.nio.channels.ScatteringByteChannel {
         private final byte[] bytes;
         private final Random random;
