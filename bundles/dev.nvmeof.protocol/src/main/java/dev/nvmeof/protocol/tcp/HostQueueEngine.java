@@ -27,7 +27,7 @@ import dev.nvmeof.protocol.SubmissionQueueEntryFlyweight;
  * publishes the command to the reader. {@link Events} are never called with the monitor held, except
  * {@link Events#writeInterest}.
  *
- * <p>Each PDU goes out as {@code [header][caller's data][data digest]} from three buffers, up to
+ * <p>The wire is written by its {@link HostOutput}: each PDU as {@code [header][caller's data][data digest]}, up to
  * {@link #MAX_PDUS_PER_WRITE} PDUs per write; the caller's buffer is never copied. Nothing is allocated per command
  * while callers reuse their buffers.
  *
@@ -80,19 +80,10 @@ public final class HostQueueEngine<R> {
     // ---- send side, under this monitor ----
     private final PduEncoder encoder = new PduEncoder();
     private final SubmissionQueueEntryFlyweight sqe = new SubmissionQueueEntryFlyweight();
-    private final OutputRing ring;
+    private final HostOutput<R> output;
     private final BufferViews writeViews;
-    private final ByteBuffer[] iov = new ByteBuffer[MAX_PDUS_PER_WRITE * 3];
-    private final ByteBuffer control = ByteBuffer.allocateDirect(TermReqPdu.MAX_LENGTH)
-            .order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer quoted = ByteBuffer.allocate(TermReqPdu.MAX_DATA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    private boolean blocked;
-    private GatheringByteChannel channel;
-    /** The channel when it may hold bytes back (TLS), else null. */
-    private BufferedOutput buffered;
     private int maxH2cData = MIN_MAX_H2C_DATA;
-    private long bytesWritten;
-    private long pdusWritten;
 
     private volatile int state = NEW;
 
@@ -133,7 +124,7 @@ public final class HostQueueEngine<R> {
             slots[tag] = new HostSlot<>(tag, slab.slice(at, HEADER_SPACE).order(ByteOrder.LITTLE_ENDIAN),
                     slab.slice(at + HEADER_SPACE, 4).order(ByteOrder.LITTLE_ENDIAN));
         }
-        this.ring = new OutputRing(depth);
+        this.output = new HostOutput<>(slots, events);
         this.writeViews = new BufferViews(depth);
         this.reader = new SocketReader(this, decoder, depth);
     }
@@ -158,12 +149,12 @@ public final class HostQueueEngine<R> {
 
     /** Bytes handed to the channel so far. */
     public synchronized long bytesWritten() {
-        return bytesWritten;
+        return output.bytesWritten();
     }
 
     /** PDUs written whole so far. */
     public synchronized long pdusWritten() {
-        return pdusWritten;
+        return output.pdusWritten();
     }
 
     /** PDUs received so far (reader thread). */
@@ -179,19 +170,16 @@ public final class HostQueueEngine<R> {
     // ---- the transport's calls ----
 
     /** The connection is up: sends ICReq (asking for the digests and MAXR2T 0) through {@code output}. */
-    public void start(GatheringByteChannel output) {
+    public void start(GatheringByteChannel channel) {
         QueueFailure failed;
         synchronized (this) {
             if (state != NEW) {
                 throw new IllegalStateException("queue " + qid + " already started");
             }
-            channel = output;
-            buffered = output instanceof BufferedOutput ? (BufferedOutput) output : null;
+            output.start(channel);
             state = CONNECTING;
-            control.clear();
-            encoder.icReq(control, 0, headerDigest, dataDigest, 0);
-            control.flip();
-            ring.push(0, OutputRing.CONTROL);
+            encoder.icReq(output.control(), 0, headerDigest, dataDigest, 0);
+            output.queueControl();
             failed = flush();
         }
         report(failed);
@@ -256,8 +244,8 @@ public final class HostQueueEngine<R> {
             slot.encodeCapsule(encoder, sqeBuffer, sqeIndex);
             slot.queued = true;
             slot.inFlight = true; // volatile: publishes the command to the reader
-            ring.push(tag, OutputRing.COMMAND);
-            failed = blocked || !last || heldForReader() ? null : flush();
+            output.queue(tag, OutputRing.COMMAND);
+            failed = output.blocked() || !last || heldForReader() ? null : flush();
         }
         report(failed);
         return true;
@@ -283,7 +271,7 @@ public final class HostQueueEngine<R> {
     private void writeWaiting() {
         QueueFailure failed;
         synchronized (this) {
-            if (state != OPEN || blocked || ring.size() == 0) {
+            if (state != OPEN || output.blocked() || !output.pending()) {
                 return;
             }
             failed = flush();
@@ -343,10 +331,7 @@ public final class HostQueueEngine<R> {
         QueueFailure failed = null;
         synchronized (this) {
             if (state == CLOSED) {
-                if (blocked) {
-                    blocked = false;
-                    events.writeInterest(false);
-                }
+                output.unblock();
             } else {
                 failed = flush();
             }
@@ -364,51 +349,10 @@ public final class HostQueueEngine<R> {
 
     // ---- the send side (lock held) ----
 
-    /** Writes what the ring holds until it is empty or the channel is full; a failure closes the output. */
+    /** Writes what the output holds until it is empty or the channel is full; a failure closes the output. */
     private QueueFailure flush() {
         try {
-            if (buffered != null && !buffered.flushOutput()) {
-                return blockedOnSocket();
-            }
-            while (ring.size() > 0) {
-                int n = 0;
-                int pdus = Math.min(ring.size(), MAX_PDUS_PER_WRITE); // at most 3 buffers each: iov holds them
-                for (int i = 0; i < pdus; i++) {
-                    int entry = ring.get(i);
-                    if (OutputRing.kind(entry) == OutputRing.CONTROL) {
-                        iov[n++] = control;
-                        continue;
-                    }
-                    HostSlot<R> slot = slots[OutputRing.tag(entry)];
-                    if (!slot.encoded) {
-                        slot.encodeH2c(encoder, maxH2cData);
-                    }
-                    iov[n++] = slot.header;
-                    if (slot.dataInPdu) {
-                        iov[n++] = slot.writeView;
-                    }
-                    if (slot.digest.hasRemaining()) { // no data digest: no empty buffer for the kernel to walk
-                        iov[n++] = slot.digest;
-                    }
-                }
-                long offered = 0;
-                for (int i = 0; i < n; i++) {
-                    offered += iov[i].remaining();
-                }
-                long written = channel.write(iov, 0, n);
-                bytesWritten += written;
-                retire();
-                if (written < offered) { // the channel is full: the rest waits for onWritable
-                    return blockedOnSocket();
-                }
-            }
-            if (buffered != null && buffered.outputPending()) { // all taken, not all sent
-                return blockedOnSocket();
-            }
-            if (blocked) {
-                blocked = false;
-                events.writeInterest(false);
-            }
+            output.write(encoder, maxH2cData);
             return null;
         } catch (IOException | RuntimeException e) {
             boolean wasOpen = state != CLOSED;
@@ -417,76 +361,10 @@ public final class HostQueueEngine<R> {
         }
     }
 
-    /** The socket is full: what waits goes out at {@link #onWritable()}. */
-    private QueueFailure blockedOnSocket() {
-        if (!blocked) {
-            blocked = true;
-            events.writeInterest(true);
-        }
-        return null;
-    }
-
-    /** Drops fully written PDUs; an H2CData transfer with more to send goes to the back for its next PDU. */
-    private void retire() {
-        while (ring.size() > 0) {
-            int entry = ring.get(0);
-            if (OutputRing.kind(entry) == OutputRing.CONTROL) {
-                if (control.hasRemaining()) {
-                    return;
-                }
-                ring.pop();
-                pdusWritten++;
-                continue;
-            }
-            HostSlot<R> slot = slots[OutputRing.tag(entry)];
-            if (!slot.encoded || !slot.pduWritten()) {
-                return;
-            }
-            slot.encoded = false;
-            ring.pop();
-            pdusWritten++;
-            if (OutputRing.kind(entry) == OutputRing.H2C && slot.h2cRemaining > 0) {
-                ring.push(slot.tag, OutputRing.H2C);
-            } else {
-                slot.h2cActive = false;
-                slot.queued = false;
-            }
-        }
-    }
-
-    /** Whether the PDU at the head of the ring is partly on the wire (nothing may be written before its end). */
-    private boolean headStarted() {
-        int entry = ring.get(0);
-        if (OutputRing.kind(entry) == OutputRing.CONTROL) {
-            return control.position() > 0 && control.hasRemaining();
-        }
-        HostSlot<R> slot = slots[OutputRing.tag(entry)];
-        return slot.encoded && slot.header.position() > 0;
-    }
-
-    /** Removes the slot's entry from the ring; false when its PDU is already partly on the wire. */
-    private boolean dequeue(HostSlot<R> slot) {
-        for (int i = 0; i < ring.size(); i++) {
-            int entry = ring.get(i);
-            if (OutputRing.kind(entry) != OutputRing.CONTROL && OutputRing.tag(entry) == slot.tag) {
-                if (i == 0 && headStarted()) {
-                    return false;
-                }
-                ring.removeAt(i);
-                break;
-            }
-        }
-        slot.encoded = false;
-        slot.h2cActive = false;
-        slot.queued = false;
-        return true;
-    }
-
     private void closeOutput() {
         state = CLOSED;
-        ring.clear();
+        output.clear();
         writeViews.clear();
-        java.util.Arrays.fill(iov, null);
     }
 
     private void report(QueueFailure failure) {
@@ -504,18 +382,12 @@ public final class HostQueueEngine<R> {
             if (state == CLOSED) {
                 return;
             }
-            if (sendTermReq && channel != null && !(ring.size() > 0 && headStarted())) {
+            if (sendTermReq && output.started() && !output.headStarted()) {
                 quoted.clear();
                 decoder.copyHeaderInError(quoted);
                 quoted.flip();
-                control.clear();
-                encoder.termReq(control, true, fes, fei, quoted);
-                control.flip();
-                try {
-                    channel.write(control); // best effort: the connection closes right after
-                } catch (IOException | RuntimeException e) {
-                    // going away anyway
-                }
+                encoder.termReq(output.control(), true, fes, fei, quoted);
+                output.writeControlNow();
             }
             closeOutput();
         }
@@ -545,7 +417,7 @@ public final class HostQueueEngine<R> {
         if (slot.queued) {
             boolean removed;
             synchronized (this) {
-                removed = !slot.queued || dequeue(slot);
+                removed = !slot.queued || output.dequeue(slot);
             }
             if (!removed) {
                 fatal(FatalErrorStatus.PDU_SEQUENCE_ERROR, 0, false, "completion for CID " + slot.cid
@@ -659,8 +531,8 @@ public final class HostQueueEngine<R> {
                     slot.h2cRemaining = (int) length;
                     slot.h2cActive = true;
                     slot.queued = true;
-                    ring.push(slot.tag, OutputRing.H2C);
-                    failed = blocked ? null : flush();
+                    output.queue(slot.tag, OutputRing.H2C);
+                    failed = output.blocked() ? null : flush();
                 }
             }
             if (!busy) {
