@@ -85,8 +85,28 @@ public final class ApplianceProcess implements AutoCloseable {
 
     /** A loopback port nothing listens on right now. */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /**
+     * {@code count} distinct loopback ports nothing listens on right now: each is held open until all are chosen,
+     * since the kernel may hand out a port again as soon as it is closed (two calls of {@link #freePort()} once
+     * returned the same one).
+     */
+    public static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> held = new ArrayList<>(count);
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
         }
     }
 

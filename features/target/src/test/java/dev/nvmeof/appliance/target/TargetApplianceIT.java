@@ -124,8 +124,9 @@ class TargetApplianceIT {
 
     @Test
     void shouldServeItsListenersAndStopCleanlyOnSigterm() throws Exception {
-        int io = ApplianceProcess.freePort();
-        int discovery = ApplianceProcess.freePort();
+        int[] ports = ApplianceProcess.freePorts(2);
+        int io = ports[0];
+        int discovery = ports[1];
         ApplianceProcess app = start("--listen", "127.0.0.1:" + io, "--listen", "127.0.0.1:" + discovery,
                 "--ram-namespace", "16M", "--event-loops", "2");
         app.awaitReady();

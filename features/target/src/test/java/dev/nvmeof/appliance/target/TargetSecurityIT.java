@@ -109,8 +109,9 @@ class TargetSecurityIT {
 
     @Test
     void shouldRefuseAPlainHostOnATlsListenerAndServeOurHostThereOverTls() throws Exception {
-        int tls = ApplianceProcess.freePort();
-        int either = ApplianceProcess.freePort();
+        int[] ports = ApplianceProcess.freePorts(2);
+        int tls = ports[0];
+        int either = ports[1];
         ApplianceProcess app = start("-vv", "--tls-listen", "127.0.0.1:" + tls, "--tls-allowed-listen",
                 "127.0.0.1:" + either, "--tls-keyring", keyring("tls", "rw-------", HOST_NQN + " " + NQN + " "
                         + tlsKey).toString(), "--nqn", NQN, "--ram-namespace", "4M", "--event-loops", "1");
