@@ -9,7 +9,6 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
-import dev.nvmeof.protocol.CompletionQueueEntryFlyweight;
 import dev.nvmeof.protocol.GenericStatus;
 import dev.nvmeof.protocol.NvmeStatus;
 import dev.nvmeof.protocol.tcp.CapsuleCmdPdu;
@@ -19,7 +18,6 @@ import dev.nvmeof.protocol.tcp.FatalPduException;
 import dev.nvmeof.protocol.tcp.H2cDataPdu;
 import dev.nvmeof.protocol.tcp.IcReqPdu;
 import dev.nvmeof.protocol.tcp.PduDecoder;
-import dev.nvmeof.protocol.tcp.PduEncoder;
 import dev.nvmeof.protocol.tcp.PduFlags;
 import dev.nvmeof.protocol.tcp.PduType;
 import dev.nvmeof.protocol.tcp.TermReqPdu;
@@ -32,11 +30,12 @@ import dev.nvmeof.tls.TlsHandshakeException;
  * from the namespace straight into the send buffer behind its C2HData header.
  *
  * <p>Memory is bounded per connection and taken as it is used, so idle or half-open connections cost next to
- * nothing: nothing but the decoder until the ICReq; then a small send buffer ({@link #SMALL_SEND_BUFFER}), and the
- * in-capsule buffer only once a command carries data (under 16 KiB until Connect); the send buffer grows to at most
- * {@link #SEND_BUFFER} when reads need it, and an R2T transfer borrows a buffer from its loop's {@link BufferPool}
- * while it runs. At most one R2T transfer runs at a time; reads whose data does not fit in the send buffer wait, and
- * the connection stops reading from the socket until they are sent (backpressure instead of buffering).
+ * nothing: nothing but the decoder until the ICReq; then a small send buffer ({@link ConnectionOutput#SMALL}), and
+ * the in-capsule buffer only once a command carries data (under 16 KiB until Connect); the send buffer grows to at
+ * most {@link ConnectionOutput#LARGE} when reads need it, and an R2T transfer borrows a buffer from its loop's
+ * {@link BufferPool} while it runs. At most one R2T transfer runs at a time; reads whose data does not fit in the
+ * send buffer wait, and the connection stops reading from the socket until they are sent (backpressure instead of
+ * buffering).
  */
 final class Connection implements ControllerPduHandler {
     /** Queue entries per queue: CAP.MQES + 1 and Identify MAXCMD. */
@@ -52,11 +51,6 @@ final class Connection implements ControllerPduHandler {
     /** In-capsule data accepted on every queue (the admin queue's 8 KiB; IOCCSZ advertises the same on I/O queues). */
     static final int IN_CAPSULE_DATA = 8192;
     static final int MAXH2CDATA = DATA_PDU;
-    /** Room kept in the send buffer for responses and R2Ts of every slot, so completions never wait for space. */
-    private static final int RESPONSE_RESERVE = QUEUE_ENTRIES * 32;
-    private static final int SEND_BUFFER = DATA_PDU + 2 * 4096 + RESPONSE_RESERVE;
-    /** The send buffer until reads need more: the ICResp, and a response or R2T for every slot. */
-    static final int SMALL_SEND_BUFFER = RESPONSE_RESERVE + 256;
 
     enum Phase { AWAIT_IC_REQ, AWAIT_CONNECT, LIVE, CLOSED }
 
@@ -67,7 +61,7 @@ final class Connection implements ControllerPduHandler {
     final ConnectionTls tls;
     SelectionKey key;
     private final PduDecoder decoder = PduDecoder.forController(this);
-    private final PduEncoder encoder = new PduEncoder();
+    private final ConnectionOutput output = new ConnectionOutput();
     private final long createdNanos;
     private final CommandExecutor executor;
 
@@ -81,12 +75,8 @@ final class Connection implements ControllerPduHandler {
     private int sqhd;
     private boolean closeAfterFlush;
 
-    private ByteBuffer out;
-    private ByteBuffer outView;
     private ByteBuffer inCapsule;
     private ByteBuffer staging;
-    private final ByteBuffer cqeBuffer = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-    private final CompletionQueueEntryFlyweight cqe = new CompletionQueueEntryFlyweight().wrap(cqeBuffer, 0);
     final ScratchBuffer scratch = new ScratchBuffer();
 
     private final CommandSlot[] slots = new CommandSlot[QUEUE_ENTRIES];
@@ -210,7 +200,7 @@ final class Connection implements ControllerPduHandler {
     private void afterWork() {
         // Reads wait in dataWaiting only while the send buffer is full; once a flush has emptied it they must be
         // sent now: with nothing pending to write and reading paused, no socket event would ever come back.
-        // (An empty send buffer always has room for one more: SEND_BUFFER exceeds a full transfer with headers.)
+        // (An empty send buffer always has room for one more: its LARGE exceeds a full transfer with headers.)
         while (phase != Phase.CLOSED) {
             drainDataWaiting();
             if (!flush() || dataWaiting.isEmpty()) {
@@ -221,26 +211,16 @@ final class Connection implements ControllerPduHandler {
 
     /** Writes what the send buffer holds; true when all of it went out (and the connection is still open). */
     private boolean flush() {
-        if (phase == Phase.CLOSED || out == null) {
+        if (phase == Phase.CLOSED || !output.started()) {
             return false;
         }
-        out.flip();
-        boolean held;
+        boolean pending;
         try {
-            held = !tls.flushOutput();
-            while (!held && out.hasRemaining()) {
-                if (tls.write(out) == 0) {
-                    break;
-                }
-            }
-            held = held || tls.outputPending(); // records taken but not sent yet
+            pending = output.flush(tls);
         } catch (IOException e) {
-            out.compact();
             close();
             return false;
         }
-        boolean pending = out.hasRemaining() || held;
-        out.compact();
         if (!pending && closeAfterFlush) {
             close();
             return false;
@@ -283,11 +263,7 @@ final class Connection implements ControllerPduHandler {
     public void onIcReq(IcReqPdu pdu) {
         boolean headerDigest = pdu.headerDigest();
         boolean dataDigest = pdu.dataDigest();
-        out = ByteBuffer.allocateDirect(SMALL_SEND_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
-        outView = out.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        // ICResp grants the digests the host asked for, wants no padding (CPDA 0) and takes H2CData up to DATA_PDU.
-        encoder.icResp(out, 0, headerDigest, dataDigest, MAXH2CDATA);
-        encoder.negotiated(headerDigest, dataDigest, pdu.hpda());
+        output.icResp(headerDigest, dataDigest, pdu.hpda(), MAXH2CDATA);
         decoder.negotiated(headerDigest, dataDigest, 0);
         decoder.limits(IN_CAPSULE_DATA, MAXH2CDATA);
         phase = Phase.AWAIT_CONNECT;
@@ -488,7 +464,7 @@ final class Connection implements ControllerPduHandler {
         slot.r2tOffset = slot.received;
         slot.r2tLength = Math.min(MAXH2CDATA, slot.dataLength - slot.received);
         staging = loop.buffers.take(slot.r2tLength);
-        encoder.r2t(out, slot.cid, slot.index, slot.r2tOffset, slot.r2tLength);
+        output.r2t(slot.cid, slot.index, slot.r2tOffset, slot.r2tLength);
     }
 
     private void releaseStaging() {
@@ -531,45 +507,18 @@ final class Connection implements ControllerPduHandler {
         }
     }
 
-    /**
-     * The command's data in C2HData PDUs of at most {@link #DATA_PDU} bytes (then a CapsuleResp unless SUCCESS is
-     * allowed), as far as the send buffer has room; false when data is left (it resumes where it stopped).
-     */
+    /** The command's data (then its response unless SUCCESS is allowed); false when the send buffer is full. */
     private boolean sendData(CommandSlot slot) {
-        while (slot.sent < slot.dataLength) {
-            int length = Math.min(DATA_PDU, slot.dataLength - slot.sent);
-            boolean last = slot.sent + length == slot.dataLength;
-            int header = encoder.headerPart(PduType.C2H_DATA, length);
-            int needed = header + length + 4 + RESPONSE_RESERVE;
-            if (out.remaining() < needed && out.capacity() < SEND_BUFFER) {
-                growSendBuffer(out.position() + needed);
+        try {
+            if (!output.data(slot, scratch, sqFlowControlDisabled)) {
+                return false; // it resumes where it stopped
             }
-            if (out.remaining() < needed) {
-                return false;
-            }
-            int start = out.position();
-            encoder.c2hData(out, slot.cid, slot.sent, length, last, last && sqFlowControlDisabled);
-            int at = out.position();
-            try {
-                if (slot.source == CommandSlot.Source.NAMESPACE) {
-                    slot.namespace.read(slot.namespaceOffset + slot.sent, out, at, length);
-                } else if (slot.source == CommandSlot.Source.OWNED) {
-                    out.put(at, slot.owned, slot.sent, length);
-                } else {
-                    out.put(at, scratch.buffer(), slot.scratchOffset + slot.sent, length);
-                }
-            } catch (IOException | RuntimeException e) {
-                out.position(start);
-                engine.log(System.Logger.Level.WARNING, "read failed: " + e);
-                slot.fail(GenericStatus.INTERNAL_ERROR, false);
-                sendResponse(slot);
-                release(slot);
-                return true;
-            }
-            out.position(at + length);
-            outView.limit(at + length).position(at);
-            encoder.dataDigest(out, outView);
-            slot.sent += length;
+        } catch (IOException | RuntimeException e) {
+            engine.log(System.Logger.Level.WARNING, "read failed: " + e);
+            slot.fail(GenericStatus.INTERNAL_ERROR, false);
+            sendResponse(slot);
+            release(slot);
+            return true;
         }
         if (!sqFlowControlDisabled) {
             sendResponse(slot);
@@ -578,20 +527,8 @@ final class Connection implements ControllerPduHandler {
         return true;
     }
 
-    /** A larger send buffer (at most {@link #SEND_BUFFER}) holding what the old one held. */
-    private void growSendBuffer(int wanted) {
-        int capacity = Math.min(SEND_BUFFER, Math.max(wanted, 2 * out.capacity()));
-        ByteBuffer bigger = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
-        out.flip();
-        bigger.put(out);
-        out = bigger;
-        outView = out.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    }
-
     private void sendResponse(CommandSlot slot) {
-        cqe.clear().dw0(slot.dw0).dw1(slot.dw1).sqhd(sqFlowControlDisabled ? 0xFFFF : sqhd).sqid(qid).cid(slot.cid)
-                .statusWord(slot.status);
-        encoder.capsuleResp(out, cqeBuffer, 0);
+        output.response(slot, qid, sqFlowControlDisabled ? 0xFFFF : sqhd);
     }
 
     // ---- connection life ----
@@ -620,15 +557,10 @@ final class Connection implements ControllerPduHandler {
         engine.log(System.Logger.Level.WARNING, "queue " + qid + ": fatal protocol error from the host: "
                 + e.getMessage());
         if (e.shouldSendTermReq()) {
-            if (out == null) {
-                // Before ICResp there is no send buffer yet (e.g. an ICReq with an unsupported PFV): just the TermReq.
-                out = ByteBuffer.allocate(TermReqPdu.MAX_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            }
-            out.clear();
             ByteBuffer quoted = ByteBuffer.allocate(TermReqPdu.MAX_DATA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             decoder.copyHeaderInError(quoted);
             quoted.flip();
-            encoder.termReq(out, false, e.status(), e.errorInformation(), quoted);
+            output.termReq(e.status(), e.errorInformation(), quoted); // what waited to be sent is dropped
             closeAfterFlush = true;
             flush();
             if (phase != Phase.CLOSED) {
