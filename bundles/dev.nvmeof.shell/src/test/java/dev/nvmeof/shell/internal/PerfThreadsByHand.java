@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * <pre>
  * mvn -pl bundles/dev.nvmeof.shell dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=cp.txt
  * java -cp bundles/dev.nvmeof.shell/target/test-classes:bundles/dev.nvmeof.shell/target/classes:$(cat cp.txt) \
- *     dev.nvmeof.shell.internal.PerfThreadsByHand tcp|tcp_offload [iodepth 32] [bs 4k] [rw randread]
+ *     dev.nvmeof.shell.internal.PerfThreadsByHand tcp|tcp_offload [iodepth 32] [bs 4k] [rw randread] [size]
  * </pre>
  * Columns: voluntary and involuntary context switches, read-type and write-type system calls ({@code syscr},
  * {@code syscw}: epoll and futex calls are in neither), CPU and user CPU in microseconds, all per I/O.
@@ -34,7 +34,8 @@ public final class PerfThreadsByHand {
     public static void main(String[] args) throws Exception {
         String transport = args.length > 0 ? args[0] : "tcp";
         String job = "nvme perf /dev/nvme0n1 --rw " + (args.length > 3 ? args[3] : "randread") + " --bs "
-                + (args.length > 2 ? args[2] : "4k") + " --iodepth " + (args.length > 1 ? args[1] : "32");
+                + (args.length > 2 ? args[2] : "4k") + " --iodepth " + (args.length > 1 ? args[1] : "32")
+                + (args.length > 4 ? " --size " + args[4] : "");
         try (ShellFixture shell = new ShellFixture(Files.createTempDirectory("perf-threads"))) {
             shell.run(shell.connect(transport) + " -i 1");
             shell.run(job + " --runtime 3");

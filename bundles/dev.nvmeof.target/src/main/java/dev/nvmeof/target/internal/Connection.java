@@ -26,8 +26,9 @@ import dev.nvmeof.tls.TlsHandshakeException;
 
 /**
  * One NVMe/TCP connection (one queue), confined to its event loop: ICReq/ICResp, Connect, then commands. Data moves
- * once: in-capsule and H2C data land in this connection's buffers straight from the decoder, and read data is copied
- * from the namespace straight into the send buffer behind its C2HData header.
+ * once: in-capsule and H2C data land in this connection's buffers straight from the decoder, and read data goes from
+ * a RAM namespace's memory to the socket in a gathering write (other read data is copied into the send buffer behind
+ * its C2HData header: {@link ConnectionOutput}).
  *
  * <p>Memory is bounded per connection and taken as it is used, so idle or half-open connections cost next to
  * nothing: nothing but the decoder until the ICReq; then a small send buffer ({@link ConnectionOutput#SMALL}), and
@@ -263,7 +264,7 @@ final class Connection implements ControllerPduHandler {
     public void onIcReq(IcReqPdu pdu) {
         boolean headerDigest = pdu.headerDigest();
         boolean dataDigest = pdu.dataDigest();
-        output.icResp(headerDigest, dataDigest, pdu.hpda(), MAXH2CDATA);
+        output.icResp(headerDigest, dataDigest, pdu.hpda(), MAXH2CDATA, !tls.encrypts());
         decoder.negotiated(headerDigest, dataDigest, 0);
         decoder.limits(IN_CAPSULE_DATA, MAXH2CDATA);
         phase = Phase.AWAIT_CONNECT;

@@ -53,6 +53,19 @@ final class ConnectionTls {
         return channel != null ? channel.write(src) : socket.write(src);
     }
 
+    /** Writes PDU bytes from several buffers in one call; plain connections only ({@link #encrypts}). */
+    long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        if (channel != null) {
+            throw new IllegalStateException("a TLS connection writes one buffer at a time");
+        }
+        return socket.write(srcs, offset, length);
+    }
+
+    /** Whether PDUs go through TLS (else straight to the socket). */
+    boolean encrypts() {
+        return channel != null;
+    }
+
     /** Whether the TLS handshake still runs (nothing of NVMe/TCP yet). */
     boolean handshaking() {
         return handshaking;

@@ -35,6 +35,23 @@ abstract class Namespace implements AutoCloseable {
     /** Copies {@code length} bytes at {@code offset} into {@code dst} at absolute index {@code dstIndex}. */
     abstract void read(long offset, ByteBuffer dst, int dstIndex, int length) throws IOException;
 
+    /**
+     * Whether {@link #lend} hands out the memory holding these bytes, so they go to the socket without being copied
+     * first (memory-backed namespaces, a range in one piece).
+     */
+    boolean lends(long offset, int length) {
+        return false;
+    }
+
+    /**
+     * The memory holding {@code length} bytes at {@code offset}, as a view from {@code views}; only where {@link
+     * #lends} says so. Writes that overlap a read still being sent may show in it, as NVMe allows for overlapping
+     * commands that run at the same time.
+     */
+    LentViews.Lent lend(long offset, int length, LentViews views) {
+        throw new UnsupportedOperationException("this namespace copies its data");
+    }
+
     /** Copies {@code length} bytes from {@code src} at absolute index {@code srcIndex} to {@code offset}. */
     abstract void write(long offset, ByteBuffer src, int srcIndex, int length) throws IOException;
 

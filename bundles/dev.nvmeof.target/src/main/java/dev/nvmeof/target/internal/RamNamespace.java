@@ -35,6 +35,16 @@ final class RamNamespace extends Namespace {
     }
 
     @Override
+    boolean lends(long offset, int length) {
+        return (offset >>> CHUNK_SHIFT) == ((offset + length - 1) >>> CHUNK_SHIFT);
+    }
+
+    @Override
+    LentViews.Lent lend(long offset, int length, LentViews views) {
+        return views.take(chunks[(int) (offset >>> CHUNK_SHIFT)], (int) (offset & (CHUNK - 1)), length);
+    }
+
+    @Override
     void write(long offset, ByteBuffer src, int srcIndex, int length) {
         while (length > 0) {
             ByteBuffer chunk = chunks[(int) (offset >>> CHUNK_SHIFT)];
