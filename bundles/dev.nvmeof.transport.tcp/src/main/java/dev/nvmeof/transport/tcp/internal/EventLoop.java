@@ -7,8 +7,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import dev.nvmeof.protocol.NanoClock;
@@ -47,6 +50,8 @@ final class EventLoop implements Runnable {
     private final List<Handler> timed = new ArrayList<>();
     private final Consumer<SelectionKey> onKey = key -> ((Handler) key.attachment()).onReady(key);
     private volatile boolean running = true;
+    /** Completed when the loop thread is done: no task handed over from then on will run. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     EventLoop(String name, NanoClock clock) {
         try {
@@ -88,6 +93,32 @@ final class EventLoop implements Runnable {
         }
         tasks.add(task);
         selector.wakeup();
+    }
+
+    /**
+     * Runs {@code task} on the loop and waits for it, at most {@code timeoutMillis}: true once it ran; false when the
+     * time ran out or the loop stopped first (a task handed over after its last turn never runs, and the caller must
+     * not wait for it).
+     */
+    boolean runAndWait(Runnable task, long timeoutMillis) throws InterruptedException {
+        if (inLoop()) {
+            task.run();
+            return true;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                task.run();
+            } finally {
+                done.complete(null);
+            }
+        });
+        try {
+            CompletableFuture.anyOf(done, stopped).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // done or not, said below
+        }
+        return done.isDone();
     }
 
     /** Watches {@code handler}'s deadline until {@link #untime}; loop thread only. */
@@ -135,6 +166,7 @@ final class EventLoop implements Runnable {
         } catch (IOException e) {
             // closing: nothing left to tell
         }
+        stopped.complete(null);
     }
 
     /** Runs the handed-over tasks; one that throws is logged and the others (and the loop) carry on. */

@@ -367,20 +367,17 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
     }
 
     private void drainAfterClose() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
-            loop.untime(this);
-            closeChannel();
-            done.complete(null);
-        });
         try {
-            done.get(DRAIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            if (loop.runAndWait(() -> {
+                loop.untime(this);
+                closeChannel();
+            }, DRAIN_TIMEOUT_MILLIS)) {
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeChannel();
-        } catch (ExecutionException | TimeoutException e) {
-            closeChannel();
         }
+        closeChannel(); // the loop stopped (the transport closed) or did not answer
     }
 
     /** Whether PDUs are still processed: during the handshake and while LIVE. */
