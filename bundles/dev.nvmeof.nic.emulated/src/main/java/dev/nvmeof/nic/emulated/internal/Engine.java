@@ -8,10 +8,12 @@ import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import dev.nvmeof.protocol.HandOff;
 import dev.nvmeof.protocol.NanoClock;
 
 /**
@@ -35,6 +37,8 @@ final class Engine implements Runnable, AutoCloseable {
     final NanoClock clock;
     private final Consumer<SelectionKey> onReady = key -> ((EngineQueuePair) key.attachment()).onReady(key);
     private volatile boolean running = true;
+    /** Completed when the engine thread is done: no task handed over from then on will run. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     Engine(String name) {
         this(name, NanoClock.SYSTEM);
@@ -68,6 +72,18 @@ final class Engine implements Runnable, AutoCloseable {
     void execute(Runnable task) {
         tasks.add(task);
         selector.wakeup();
+    }
+
+    /**
+     * Runs {@code task} on the engine thread and waits at most {@code timeoutMillis}: true once it ran; false when the
+     * time ran out or the engine stopped first.
+     */
+    boolean runAndWait(Runnable task, long timeoutMillis) throws InterruptedException {
+        if (inEngine()) {
+            task.run();
+            return true;
+        }
+        return HandOff.runAndWait(this::execute, task, stopped, timeoutMillis);
     }
 
     /** A doorbell found the ring not yet due: the one wake-up of this batch. */
@@ -159,6 +175,7 @@ final class Engine implements Runnable, AutoCloseable {
         } catch (IOException ignored) {
             // closing
         }
+        stopped.complete(null); // what is handed over from now on never runs
     }
 
     private long nextTimeoutMillis() {

@@ -21,9 +21,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One queue pair of the engine: a kernel TCP socket bound to the port's address and the rings, with the NVMe/TCP of
@@ -411,20 +408,17 @@ final class EngineQueuePair implements QueuePair {
             drainHere();
             return;
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        engine.execute(() -> {
-            drainHere();
-            done.complete(null);
-        });
         try {
-            done.get(DRAIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            if (engine.runAndWait(this::drainHere, DRAIN_TIMEOUT_MILLIS)) {
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            state = State.DRAINED;
-            protocol.shutdown();
-            closeChannel(false);
+            return;
         }
+        state = State.DRAINED; // the engine stopped or is stuck
+        protocol.shutdown();
+        closeChannel(false);
     }
 
     private void drainHere() {

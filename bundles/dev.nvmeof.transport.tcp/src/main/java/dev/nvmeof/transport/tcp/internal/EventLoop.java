@@ -9,11 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import dev.nvmeof.protocol.HandOff;
 import dev.nvmeof.protocol.NanoClock;
 
 /**
@@ -105,20 +104,7 @@ final class EventLoop implements Runnable {
             task.run();
             return true;
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        execute(() -> {
-            try {
-                task.run();
-            } finally {
-                done.complete(null);
-            }
-        });
-        try {
-            CompletableFuture.anyOf(done, stopped).get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // done or not, said below
-        }
-        return done.isDone();
+        return HandOff.runAndWait(this::execute, task, stopped, timeoutMillis);
     }
 
     /** Watches {@code handler}'s deadline until {@link #untime}; loop thread only. */

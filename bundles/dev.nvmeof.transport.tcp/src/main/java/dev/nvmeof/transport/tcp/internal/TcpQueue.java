@@ -336,21 +336,19 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
         engine.shutdown();
         state.compareAndSet(LIVE, DRAINED);
         state.compareAndSet(CONNECTING, DRAINED);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
-            if (key != null) {
-                key.cancel(); // nothing more is read, so no buffer is written and nothing completes
-            }
-            done.complete(null);
-        });
         try {
-            done.get(DRAIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            if (loop.runAndWait(() -> {
+                if (key != null) {
+                    key.cancel(); // nothing more is read, so no buffer is written and nothing completes
+                }
+            }, DRAIN_TIMEOUT_MILLIS)) {
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // the loop is gone or stuck: the queue's socket is closed below, so nothing more can arrive anyway
-            closeChannel();
+            return;
         }
+        closeChannel(); // the loop is gone or stuck: with the socket closed nothing more can arrive anyway
     }
 
     @Override
