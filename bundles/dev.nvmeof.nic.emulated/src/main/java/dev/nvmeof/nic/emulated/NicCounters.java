@@ -10,7 +10,7 @@ package dev.nvmeof.nic.emulated;
  * @param digestErrors            received PDUs whose data digest did not match
  * @param connectionsReset        live connections lost (reset, closed by the peer, link down, injected)
  * @param completionsDropped      completions discarded by fault injection
- * @param doorbellWakeups         times a doorbell woke the engine (at most once per batch)
+ * @param doorbellWakeups         times a doorbell woke the engine from its select (at most once per batch)
  * @param completionNotifications times the engine called a {@link QueuePairListener} (once per batch)
  */
 public record NicCounters(long pdusIn, long pdusOut, long bytesIn, long bytesOut, long digestErrors,

@@ -103,4 +103,38 @@ class EngineEndToEndTest {
             assertEquals(0, again.status(), "the retry succeeds");
         }
     }
+
+    /**
+     * One command at a time from two threads on two queue pairs, 1,000 each: the engine goes back to its select
+     * between commands, so every doorbell races its going to sleep (it is woken only while it waits there). A lost
+     * wake-up would leave a command unanswered past the 15 s bound.
+     */
+    @Test
+    void shouldAnswerEveryCommandWhenDoorbellsRaceTheEngineGoingToSleep() throws Exception {
+        try (RingClient admin = RingClient.open(nic, "p1p1", address, 0, false)) {
+            int cntlid = admin.connectAdmin(NQN);
+            java.util.List<java.util.concurrent.CompletableFuture<Integer>> runs = new java.util.ArrayList<>();
+            for (int qid = 1; qid <= 2; qid++) {
+                int q = qid;
+                runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try (RingClient io = RingClient.open(nic, "p1p1", address, q, false)) {
+                        assertTrue(io.connect(NQN, cntlid).ok());
+                        ByteBuffer in = ByteBuffer.allocateDirect(BLOCK);
+                        int ok = 0;
+                        for (int i = 0; i < 1_000; i++) {
+                            RingClient.Completion c = io.submit(s -> NvmCommands.read(s, 0, 1, q, 1, false),
+                                    in.clear(), DataDirection.CONTROLLER_TO_HOST).get(15, TimeUnit.SECONDS);
+                            ok += c.ok() ? 1 : 0;
+                        }
+                        return ok;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            for (java.util.concurrent.CompletableFuture<Integer> run : runs) {
+                assertEquals(1_000, run.get(60, TimeUnit.SECONDS));
+            }
+        }
+    }
 }

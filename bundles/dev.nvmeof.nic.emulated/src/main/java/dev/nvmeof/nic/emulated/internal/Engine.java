@@ -35,8 +35,17 @@ final class Engine implements Runnable, AutoCloseable {
     private final List<EngineQueuePair> toNotify = new ArrayList<>();
     final EngineCounters counters = new EngineCounters();
     final NanoClock clock;
-    private final Consumer<SelectionKey> onReady = key -> ((EngineQueuePair) key.attachment()).onReady(key);
+    private final Consumer<SelectionKey> onReady = key -> {
+        selecting = false; // the select returned: it does not block again in this turn
+        ((EngineQueuePair) key.attachment()).onReady(key);
+    };
     private volatile boolean running = true;
+    /**
+     * Set before the engine's last look at its doorbells and tasks and cleared after its select: a doorbell wakes the
+     * selector only then (one eventfd write, and one read to clear it); otherwise the engine is mid-turn and finds the
+     * rung queue pair when it looks. Both sides write, then read the other's flag: one of them sees the other.
+     */
+    private volatile boolean selecting;
     /** Completed when the engine thread is done: no task handed over from then on will run. */
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
@@ -86,15 +95,15 @@ final class Engine implements Runnable, AutoCloseable {
         return HandOff.runAndWait(this::execute, task, stopped, timeoutMillis);
     }
 
-    /** A doorbell found the ring not yet due: the one wake-up of this batch. */
+    /** A doorbell found the ring not yet due: pushed for the engine, which is woken only if it waits in select. */
     void doorbell(EngineQueuePair qp) {
-        counters.doorbellWakeups.incrementAndGet();
         EngineQueuePair top;
         do {
             top = rung.get();
             qp.rungNext = top;
         } while (!rung.compareAndSet(top, qp));
-        if (!inEngine()) {
+        if (selecting && !inEngine()) {
+            counters.doorbellWakeups.incrementAndGet();
             selector.wakeup();
         }
     }
@@ -141,10 +150,15 @@ final class Engine implements Runnable, AutoCloseable {
         while (running) {
             try {
                 long timeout = nextTimeoutMillis();
-                if (tasks.isEmpty() && rung.get() == null) {
-                    selector.select(onReady, timeout);
-                } else {
-                    selector.selectNow(onReady);
+                selecting = true;
+                try {
+                    if (tasks.isEmpty() && rung.get() == null) {
+                        selector.select(onReady, timeout);
+                    } else {
+                        selector.selectNow(onReady);
+                    }
+                } finally {
+                    selecting = false;
                 }
                 for (Runnable t; (t = tasks.poll()) != null; ) {
                     t.run();
