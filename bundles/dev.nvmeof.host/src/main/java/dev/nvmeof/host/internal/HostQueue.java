@@ -80,6 +80,8 @@ final class HostQueue implements QueueCallbacks {
     private List<PendingRequest> timedOutNotLive;
     private boolean expiredWhileLive;
     private boolean live;
+    /** The thread running a caller's completion callback of this queue, while it does; else null. */
+    private Thread delivering;
 
     /**
      * @param size     tags, the queue size
@@ -262,9 +264,6 @@ final class HostQueue implements QueueCallbacks {
             tags.release(tag);
         }
     }
-
-    /** The thread running a caller's completion callback of this queue, while it does; else null. */
-    private Thread delivering;
 
     @Override
     public void completed(TransportRequest request) {

@@ -19,8 +19,9 @@ import dev.nvmeof.perf.PerfOptions;
  * its part of the region. With {@link dev.nvmeof.perf.Completions#THREAD} completions only mark their slot done and
  * wake the thread if it sleeps; the thread reaps, records and resubmits what it reaped as one batch (one write per
  * queue). With {@link dev.nvmeof.perf.Completions#INLINE} (the measured run only) the completing thread records and
- * reissues under the job's monitor, and the host keeps a callback's submission on the queue it completed on. With {@code rate_iops} the run's I/Os are issued on a schedule:
- * the thread parks until the next one is due and issues whatever is due as one batch. Nothing is allocated per I/O.
+ * reissues under the job's monitor, and the host keeps a callback's submission on the queue it completed on. With
+ * {@code rate_iops} the run's I/Os are issued on a schedule: the thread parks until the next one is due and issues
+ * whatever is due as one batch. Nothing is allocated per I/O.
  *
  * <p>Phases: {@code PREFILL} writes the region with {@link DataPattern} (verifying runs that read), {@code RUN} is
  * the ramp and the measured window, {@code READBACK} reads and checks what a verifying run wrote.
@@ -205,7 +206,10 @@ final class Job implements Runnable {
         }
     }
 
-    /** The measured run with {@link dev.nvmeof.perf.Completions#INLINE}: the thread issues the first batch, then waits. */
+    /**
+     * The measured run with {@link dev.nvmeof.perf.Completions#INLINE}: the thread issues the first batch, then
+     * waits.
+     */
     private void driveInline() {
         begin();
         int prepared = 0;

@@ -45,8 +45,8 @@ class PerfEngineTest {
     @ParameterizedTest
     @EnumSource(Completions.class)
     void shouldDoTheIoCountOfEveryJobAndVerifyTheSampledReads(Completions completions) {
-        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withCompletions(completions).withIoDepth(8).withJobs(2).withIoCount(5_000)
-                .withVerify(true).withVerifyEvery(4), null);
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withCompletions(completions).withIoDepth(8).withJobs(2)
+                .withIoCount(5_000).withVerify(true).withVerifyEvery(4), null);
 
         assertEquals(10_000, r.read().ios());
         assertEquals(0, r.write().ios());
@@ -138,8 +138,9 @@ class PerfEngineTest {
     @ParameterizedTest
     @EnumSource(Completions.class)
     void shouldVerifyWhatAMixedRunWroteAndReadBack(Completions completions) {
-        PerfResult r = Perf.run(device, options(Rw.RANDRW).withCompletions(completions).withReadPercent(70).withIoDepth(16).withJobs(2)
-                .withIoCount(4_000).withSize(256 << 10).withVerify(true).withVerifyEvery(1), null);
+        PerfResult r = Perf.run(device, options(Rw.RANDRW).withCompletions(completions).withReadPercent(70)
+                .withIoDepth(16).withJobs(2).withIoCount(4_000).withSize(256 << 10).withVerify(true).withVerifyEvery(1),
+                null);
 
         assertTrue(r.read().ios() > r.write().ios() && r.write().ios() > 0, r.toString());
         assertEquals(8_000, r.ios());
@@ -161,7 +162,8 @@ class PerfEngineTest {
     @EnumSource(Completions.class)
     void shouldCountFailedReadsAndSayTheFirst(Completions completions) {
         device.failLba = 0;
-        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withCompletions(completions).withSize(4096).withIoDepth(4).withIoCount(100), null);
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withCompletions(completions).withSize(4096)
+                .withIoDepth(4).withIoCount(100), null);
 
         assertEquals(100, r.read().errors(), "every read of the one unit failed, none was swallowed");
         assertEquals(0, r.read().ios());
@@ -183,8 +185,8 @@ class PerfEngineTest {
     @ParameterizedTest
     @EnumSource(Completions.class)
     void shouldLeaveTheRampOutOfTheResult(Completions completions) {
-        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withCompletions(completions).withRampTime(Duration.ofMillis(300))
-                .withRuntime(Duration.ofMillis(300)).withIoDepth(4), null);
+        PerfResult r = Perf.run(device, options(Rw.RANDREAD).withCompletions(completions)
+                .withRampTime(Duration.ofMillis(300)).withRuntime(Duration.ofMillis(300)).withIoDepth(4), null);
 
         assertTrue(r.ios() > 0, r.toString());
         assertTrue(device.served.get() > r.ios(), "the ramp's reads were served, not counted");

@@ -35,9 +35,9 @@ final class HostOutput<R> {
         this.ring = new OutputRing(slots.length);
     }
 
-    void start(GatheringByteChannel output) {
-        channel = output;
-        buffered = output instanceof BufferedOutput ? (BufferedOutput) output : null;
+    void start(GatheringByteChannel channel) {
+        this.channel = channel;
+        buffered = channel instanceof BufferedOutput ? (BufferedOutput) channel : null;
     }
 
     boolean started() {

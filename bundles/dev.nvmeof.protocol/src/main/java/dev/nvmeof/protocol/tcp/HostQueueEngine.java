@@ -169,7 +169,7 @@ public final class HostQueueEngine<R> {
 
     // ---- the transport's calls ----
 
-    /** The connection is up: sends ICReq (asking for the digests and MAXR2T 0) through {@code output}. */
+    /** The connection is up: sends ICReq (asking for the digests and MAXR2T 0) through {@code channel}. */
     public void start(GatheringByteChannel channel) {
         QueueFailure failed;
         synchronized (this) {

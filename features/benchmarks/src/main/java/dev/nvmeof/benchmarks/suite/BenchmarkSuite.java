@@ -18,8 +18,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.nvmeof.benchmarks.cpu.ProcCpu;
-import dev.nvmeof.perf.Perf;
 import dev.nvmeof.perf.Completions;
+import dev.nvmeof.perf.Perf;
 import dev.nvmeof.perf.PerfOptions;
 import dev.nvmeof.perf.PerfResult;
 
@@ -113,8 +113,8 @@ public final class BenchmarkSuite {
                     + " --seq-depths %s --rate-4k %d --rate-128k %d --event-loops %d --ceiling %s --completions %s%s%s",
                     rounds, seconds, ramp, String.join(",", placements.stream().map(SuitePlacement::option).toList()),
                     sizeBytes >> 20, join(queues), join(seqDepths), rate4k, rate128k, eventLoops,
-                    selectorCeiling ? "selector" : "blocking", completions.optionName(), externalTarget ? " --external-target" : "",
-                    smoke ? " --smoke" : "");
+                    selectorCeiling ? "selector" : "blocking", completions.optionName(),
+                    externalTarget ? " --external-target" : "", smoke ? " --smoke" : "");
         }
 
         private static String join(int[] values) {

@@ -37,9 +37,9 @@ import dev.nvmeof.tls.TlsHandshakeException;
  * connection writes its command itself (the engine's send lock); the loop reads and writes what backed up. With a
  * TLS PSK the PDUs go through a {@link TlsChannel} whose handshake runs first, on the loop.
  *
- * <p>Life: CONNECTING (non-blocking connect, TLS handshake, ICReq, ICResp under the connect deadline) -> LIVE -> FAILED (the
- * connection broke: {@link QueueCallbacks#failed} once), DRAINED ({@link #drain()}) or CLOSED. Only LIVE delivers
- * completions.
+ * <p>Life: CONNECTING (non-blocking connect, TLS handshake, ICReq, ICResp under the connect deadline) -> LIVE ->
+ * FAILED (the connection broke: {@link QueueCallbacks#failed} once), DRAINED ({@link #drain()}) or CLOSED. Only LIVE
+ * delivers completions.
  */
 final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngine.Events<TransportRequest> {
     static final int CONNECTING = 0;
