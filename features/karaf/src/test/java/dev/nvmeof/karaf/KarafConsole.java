@@ -1,5 +1,6 @@
 package dev.nvmeof.karaf;
 
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.fail;
 
 import java.io.ByteArrayInputStream;
@@ -20,6 +21,8 @@ import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Karaf's console as a user has it: each command runs in a console session of Karaf's own {@link SessionFactory}, as
@@ -51,6 +54,20 @@ final class KarafConsole {
 
     KarafConsole(SessionFactory sessions) {
         this.sessions = sessions;
+    }
+
+    /**
+     * The console once Karaf's shell offers its {@link SessionFactory} service, waiting at most {@code seconds}. The
+     * test class looks it up through here rather than by a field of that type: the probe imports dynamically, and a
+     * test class naming Karaf's shell API could not load while the shell's bundle is still starting.
+     */
+    static KarafConsole await(BundleContext context, long seconds) throws InterruptedException {
+        ServiceTracker<SessionFactory, SessionFactory> tracker = new ServiceTracker<>(context, SessionFactory.class,
+                null);
+        tracker.open(); // held for the life of the Karaf, like the session factory it tracks
+        SessionFactory sessions = tracker.waitForService(TimeUnit.SECONDS.toMillis(seconds));
+        assertNotNull("no Karaf shell SessionFactory within " + seconds + " s", sessions);
+        return new KarafConsole(sessions);
     }
 
     /** Runs one command line in a fresh session; fails the test when it does not end within {@code seconds}. */

@@ -29,7 +29,6 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -82,8 +81,6 @@ public class KarafFeaturesIT {
     @Inject
     BundleContext context;
 
-    @Inject
-    SessionFactory sessionFactory;
 
     @Configuration
     public Option[] configuration() throws IOException {
@@ -134,7 +131,7 @@ public class KarafFeaturesIT {
             return;
         }
         try {
-            console = new KarafConsole(sessionFactory);
+            console = KarafConsole.await(context, INSTALL_SECONDS);
             String repository = "mvn:dev.nvmeof/karaf-features/" + required("nvmeof.version") + "/xml/features";
             console.run("feature:repo-add " + repository, INSTALL_SECONDS).assertSucceeded();
             console.run("feature:install " + String.join(" ", FEATURES), INSTALL_SECONDS).assertSucceeded();
