@@ -128,6 +128,67 @@ class LargeTransferTest {
         }
     }
 
+    /**
+     * Writes at a queue depth get their R2Ts at once, up to four per connection, so their round trips overlap; a
+     * fifth waits until a transfer ends. Data sent in another order than the R2Ts came lands where each command said.
+     */
+    @Test
+    void shouldRunFourR2tTransfersAtOnceAndStartTheFifthWhenOneEnds() throws Exception {
+        try (TargetFixture fixture = TargetFixture.start()) {
+            TargetFixture.Controller c = fixture.controller(NQN, 1);
+            NvmeTcpTestClient io = fixture.open(false, true);
+            assertTrue(io.connect(NQN, 1, c.cntlid(), 127, 0).ok());
+            io.manualR2t = true;
+            int writes = 5;
+            int blocks = MAXH2CDATA / 512;
+            byte[][] data = new byte[writes][];
+            int[] cids = new int[writes];
+            for (int i = 0; i < writes; i++) {
+                data[i] = TargetFixture.pattern(MAXH2CDATA, 40 + i);
+                NvmCommands.write(io.sqe, io.cid(), 1, (long) i * blocks, blocks, false);
+                cids[i] = io.send(ByteBuffer.wrap(data[i]), null);
+            }
+            // A read sent after the writes completes after every R2T the writes got at their arrival.
+            assertTrue(io.command(sqe -> NvmCommands.read(sqe, 0, 1, 0, 8, false), null,
+                    ByteBuffer.allocate(4096)).ok());
+            assertEquals(4, io.manualR2ts.size(), "R2Ts outstanding at once");
+            int[][] granted = io.manualR2ts.toArray(new int[0][]);
+            io.manualR2ts.clear();
+            for (int k = granted.length - 1; k >= 0; k--) { // the last R2T's data first
+                int[] r2t = granted[k];
+                int i = indexOf(cids, r2t[0]);
+                assertEquals(MAXH2CDATA, r2t[3], "R2TL");
+                io.sendH2cData(r2t[0], r2t[1], r2t[2], data[i], true);
+            }
+            for (int k = 0; k < granted.length; k++) {
+                assertTrue(io.await(granted[k][0]).ok());
+            }
+            while (io.manualR2ts.isEmpty()) {
+                io.readSome();
+            }
+            int[] fifth = io.manualR2ts.poll();
+            assertEquals(cids[writes - 1], fifth[0], "the fifth write's R2T once a transfer ended");
+            io.sendH2cData(fifth[0], fifth[1], fifth[2], data[writes - 1], true);
+            assertTrue(io.await(cids[writes - 1]).ok());
+
+            for (int i = 0; i < writes; i++) {
+                ByteBuffer back = ByteBuffer.allocate(MAXH2CDATA);
+                long slba = (long) i * blocks;
+                assertTrue(io.command(sqe -> NvmCommands.read(sqe, 0, 1, slba, blocks, false), null, back).ok());
+                assertArrayEquals(data[i], back.array(), "write " + i);
+            }
+        }
+    }
+
+    private static int indexOf(int[] cids, int cid) {
+        for (int i = 0; i < cids.length; i++) {
+            if (cids[i] == cid) {
+                return i;
+            }
+        }
+        throw new AssertionError("R2T for CID " + cid + ", which no write has");
+    }
+
     @Test
     void shouldHoldOneBoundedBufferPerConnectionWhenHostsSendLargeWritesSlowly() throws Exception {
         BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()

@@ -84,6 +84,8 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
     /** When set, R2Ts are only recorded ({@link #lastR2t}) and the test sends H2CData itself. */
     public boolean manualR2t;
     public int[] lastR2t;
+    /** Every R2T recorded with {@link #manualR2t}, oldest first, as {@link #lastR2t} holds one (since 1.4). */
+    public final ArrayDeque<int[]> manualR2ts = new ArrayDeque<>();
     public int r2tCount;
     public int maxH2cData;
     public boolean dataDigestErrorSeen;
@@ -377,6 +379,7 @@ public final class NvmeTcpTestClient implements AutoCloseable, HostPduHandler {
         r2tCount++;
         if (manualR2t) {
             lastR2t = new int[] {pdu.cccid(), pdu.ttag(), pdu.r2to(), pdu.r2tl()};
+            manualR2ts.add(lastR2t);
             return;
         }
         ByteBuffer data = writeBuffers.get(pdu.cccid());

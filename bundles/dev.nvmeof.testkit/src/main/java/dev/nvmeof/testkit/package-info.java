@@ -3,5 +3,5 @@
  * outside. Pax Exam provisioning options and the driver conformance suite join it as the offload stack grows.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package dev.nvmeof.testkit;

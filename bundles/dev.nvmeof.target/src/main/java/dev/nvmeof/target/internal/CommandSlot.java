@@ -47,6 +47,8 @@ final class CommandSlot {
     int received;
     int r2tOffset;
     int r2tLength;
+    /** The outstanding R2T's data buffer, from the loop's pool; null when no R2T of this command is outstanding. */
+    ByteBuffer staging;
     /** Data sent to the host so far. */
     int sent;
     boolean dataDigestFailed;

@@ -33,10 +33,11 @@ import dev.nvmeof.tls.TlsHandshakeException;
  * <p>Memory is bounded per connection and taken as it is used, so idle or half-open connections cost next to
  * nothing: nothing but the decoder until the ICReq; then a small send buffer ({@link ConnectionOutput#SMALL}), and
  * the in-capsule buffer only once a command carries data (under 16 KiB until Connect); the send buffer grows to at
- * most {@link ConnectionOutput#LARGE} when reads need it, and an R2T transfer borrows a buffer from its loop's
- * {@link BufferPool} while it runs. At most one R2T transfer runs at a time; reads whose data does not fit in the
- * send buffer wait, and the connection stops reading from the socket until they are sent (backpressure instead of
- * buffering).
+ * most {@link ConnectionOutput#LARGE} when reads need it, and an R2T transfer borrows a buffer of at most
+ * {@link #MAXH2CDATA} from its loop's {@link BufferPool} while it runs. Up to {@link #R2T_TRANSFERS} R2T transfers
+ * run at a time, one per command (so writes at a queue depth overlap their round trips, as Linux nvmet sends an R2T
+ * per command), the others wait; reads whose data does not fit in the send buffer wait, and the connection stops
+ * reading from the socket until they are sent (backpressure instead of buffering).
  */
 final class Connection implements ControllerPduHandler {
     /** Queue entries per queue: CAP.MQES + 1 and Identify MAXCMD. */
@@ -52,6 +53,11 @@ final class Connection implements ControllerPduHandler {
     /** In-capsule data accepted on every queue (the admin queue's 8 KiB; IOCCSZ advertises the same on I/O queues). */
     static final int IN_CAPSULE_DATA = 8192;
     static final int MAXH2CDATA = DATA_PDU;
+    /**
+     * R2T transfers outstanding at once per connection: enough to keep a loopback or 25 Gb/s link busy with 128 KiB
+     * writes while each waits a round trip for its data (512 KiB in flight), and a bound on what a host's writes hold.
+     */
+    static final int R2T_TRANSFERS = 4;
 
     enum Phase { AWAIT_IC_REQ, AWAIT_CONNECT, LIVE, CLOSED }
 
@@ -77,14 +83,15 @@ final class Connection implements ControllerPduHandler {
     private boolean closeAfterFlush;
 
     private ByteBuffer inCapsule;
-    private ByteBuffer staging;
     final ScratchBuffer scratch = new ScratchBuffer();
 
     private final CommandSlot[] slots = new CommandSlot[QUEUE_ENTRIES];
     private final int[] freeSlots = new int[QUEUE_ENTRIES];
     private int freeCount;
     private CommandSlot receiving;
-    private CommandSlot r2tActive;
+    /** The command whose H2CData PDU the decoder is reading now. */
+    private CommandSlot h2cReceiving;
+    private int r2tTransfers;
     private final ArrayDeque<CommandSlot> r2tWaiting = new ArrayDeque<>();
     private final ArrayDeque<CommandSlot> dataWaiting = new ArrayDeque<>();
     private FatalPduException handlerError;
@@ -328,8 +335,8 @@ final class Connection implements ControllerPduHandler {
 
     @Override
     public ByteBuffer onH2cData(H2cDataPdu pdu) {
-        CommandSlot slot = r2tActive;
-        if (handlerError != null || slot == null || pdu.ttag() != slot.index || pdu.cccid() != slot.cid) {
+        CommandSlot slot = pdu.ttag() < QUEUE_ENTRIES ? slots[pdu.ttag()] : null;
+        if (handlerError != null || slot == null || slot.staging == null || pdu.cccid() != slot.cid) {
             return null; // no R2T outstanding with this TTAG: the decoder reports it
         }
         if (pdu.datao() != slot.received) {
@@ -337,19 +344,20 @@ final class Connection implements ControllerPduHandler {
                     "H2CData at offset " + pdu.datao() + ", expected " + slot.received);
             return null;
         }
-        staging.clear().limit(slot.r2tLength);
-        return staging;
+        h2cReceiving = slot;
+        return slot.staging.clear().limit(slot.r2tLength);
     }
 
-    /** The staging buffer holds the outstanding R2T's data: its index 0 is the R2T's offset. */
+    /** A command's staging buffer holds its outstanding R2T's data: its index 0 is the R2T's offset. */
     @Override
     public int h2cDataBase() {
-        return r2tActive == null ? 0 : r2tActive.r2tOffset;
+        return h2cReceiving == null ? 0 : h2cReceiving.r2tOffset;
     }
 
     @Override
     public void onH2cDataEnd(H2cDataPdu pdu, boolean dataDigestOk) {
-        CommandSlot slot = r2tActive;
+        CommandSlot slot = h2cReceiving;
+        h2cReceiving = null;
         if (slot == null || phase == Phase.CLOSED) {
             return;
         }
@@ -365,11 +373,13 @@ final class Connection implements ControllerPduHandler {
             }
             return;
         }
-        r2tActive = null;
+        ByteBuffer staging = slot.staging;
+        slot.staging = null;
+        r2tTransfers--;
         if (slot.dataDigestFailed) {
             // Same rule as for in-capsule data: the command fails, the connection stays.
             slot.fail(GenericStatus.TRANSIENT_TRANSPORT_ERROR, false);
-            releaseStaging();
+            loop.buffers.give(staging);
             complete(slot);
         } else {
             staging.limit(slot.r2tLength).position(0);
@@ -383,14 +393,14 @@ final class Connection implements ControllerPduHandler {
                 engine.handlerFailed(slot, e);
                 slot.fail(GenericStatus.INTERNAL_ERROR, false);
             }
-            releaseStaging();
+            loop.buffers.give(staging);
             if (slot.outcome == CommandSlot.Outcome.NEED_HOST_DATA) {
                 r2tWaiting.addFirst(slot); // a part of a larger write: its rest before another command's data
             } else {
                 after(slot);
             }
         }
-        startNextR2t();
+        startR2ts();
     }
 
     // ---- commands ----
@@ -446,7 +456,7 @@ final class Connection implements ControllerPduHandler {
         switch (slot.outcome) {
             case NEED_HOST_DATA:
                 r2tWaiting.add(slot);
-                startNextR2t();
+                startR2ts();
                 break;
             case HELD:
                 break;
@@ -456,23 +466,27 @@ final class Connection implements ControllerPduHandler {
         }
     }
 
-    private void startNextR2t() {
-        if (r2tActive != null || r2tWaiting.isEmpty() || phase == Phase.CLOSED) {
-            return;
+    /** Sends R2Ts for waiting commands while fewer than {@link #R2T_TRANSFERS} run. */
+    private void startR2ts() {
+        while (r2tTransfers < R2T_TRANSFERS && !r2tWaiting.isEmpty() && phase != Phase.CLOSED) {
+            CommandSlot slot = r2tWaiting.poll();
+            slot.r2tOffset = slot.received;
+            slot.r2tLength = Math.min(MAXH2CDATA, slot.dataLength - slot.received);
+            slot.staging = loop.buffers.take(slot.r2tLength);
+            r2tTransfers++;
+            output.r2t(slot.cid, slot.index, slot.r2tOffset, slot.r2tLength);
         }
-        r2tActive = r2tWaiting.poll();
-        CommandSlot slot = r2tActive;
-        slot.r2tOffset = slot.received;
-        slot.r2tLength = Math.min(MAXH2CDATA, slot.dataLength - slot.received);
-        staging = loop.buffers.take(slot.r2tLength);
-        output.r2t(slot.cid, slot.index, slot.r2tOffset, slot.r2tLength);
     }
 
+    /** Gives the running transfers' buffers back to the loop's pool (the connection closed). */
     private void releaseStaging() {
-        if (staging != null) {
-            loop.buffers.give(staging);
-            staging = null;
+        for (CommandSlot slot : slots) {
+            if (slot != null && slot.staging != null) {
+                loop.buffers.give(slot.staging);
+                slot.staging = null;
+            }
         }
+        r2tTransfers = 0;
     }
 
     /** Completes a held command (an AER) from the controller; runs on this loop. */
