@@ -20,6 +20,14 @@ public class GuestCommandException extends RuntimeException {
                 + "\n--- output so far ---\n" + partialOutput, command, partialOutput);
     }
 
+    /** This timeout with what the guest showed after it (its kernel log's tail) added to the message. */
+    GuestCommandException withGuestState(String guestState) {
+        GuestCommandException described = new GuestCommandException(getMessage() + "\n" + guestState, command,
+                output);
+        described.setStackTrace(getStackTrace());
+        return described;
+    }
+
     static GuestCommandException failed(String command, QemuGuest.ExecResult result) {
         return new GuestCommandException("guest command exited with status " + result.exitStatus() + ": " + command
                 + "\n--- output ---\n" + result.output(), command, result.output());

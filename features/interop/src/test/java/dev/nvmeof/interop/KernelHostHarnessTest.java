@@ -109,10 +109,15 @@ class KernelHostHarnessTest {
     }
 
     @Test
-    void shouldThrowOnTimeoutAndStayUsableWhenACommandHangs() {
+    void shouldThrowOnTimeoutWithTheGuestKernelLogAndStayUsableWhenACommandHangs() {
+        String marker = "harness-marker-" + System.nanoTime();
+        guest.execOk("echo " + marker + " > /dev/kmsg", SHORT);
+
         GuestCommandException timeout = assertThrows(GuestCommandException.class,
                 () -> guest.exec("echo started; sleep 60", Duration.ofSeconds(2)));
         assertTrue(timeout.getMessage().contains("timed out"), timeout.getMessage());
+        assertTrue(timeout.getMessage().contains("--- guest kernel log"), timeout.getMessage());
+        assertTrue(timeout.getMessage().contains(marker), timeout.getMessage());
 
         // The guest kills the command a second after the timeout; its late end marker is skipped.
         assertEquals("after\n", guest.execOk("echo after", SHORT));

@@ -67,6 +67,8 @@ public final class QemuGuest implements AutoCloseable {
     private static final List<String> GARBLED_OPTION = List.of("timeout: unrecognized option",
             "timeout: invalid option");
     private static final int MAX_RESENDS = 3;
+    private static final int KERNEL_LOG_LINES = 40;
+    private static final Duration KERNEL_LOG_WAIT = Duration.ofSeconds(15);
     private static final int BOOT_ATTEMPTS = 2;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -133,6 +135,28 @@ public final class QemuGuest implements AutoCloseable {
      * @throws IllegalStateException when the guest is not running or QEMU exited
      */
     public synchronized ExecResult exec(String command, Duration timeout) {
+        try {
+            return execOnce(command, timeout);
+        } catch (GuestCommandException timedOut) {
+            throw timedOut.withGuestState(guestStateAfterTimeout());
+        }
+    }
+
+    /**
+     * What the guest's kernel said last, for a command that timed out (a lost I/O shows there as the host's timeout
+     * and reset, a stuck one as a hung-task warning): its log's tail, asked for once and bounded; the serial console's
+     * tail when the guest does not answer that either.
+     */
+    private String guestStateAfterTimeout() {
+        try {
+            ExecResult log = execOnce("dmesg | tail -n " + KERNEL_LOG_LINES, KERNEL_LOG_WAIT);
+            return "--- guest kernel log (last " + KERNEL_LOG_LINES + " lines) ---\n" + log.output();
+        } catch (GuestCommandException | IllegalStateException unanswered) {
+            return "--- the guest did not answer dmesg either; console tail ---\n" + consoleTail();
+        }
+    }
+
+    private ExecResult execOnce(String command, Duration timeout) {
         requireRunning();
         if (command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("one line only (join commands with ';'): " + command);
