@@ -15,8 +15,11 @@ public class GuestCommandException extends RuntimeException {
         this.output = output;
     }
 
-    static GuestCommandException timedOut(String command, Duration timeout, String partialOutput) {
+    static GuestCommandException timedOut(String command, Duration timeout, String partialOutput,
+            boolean received) {
         return new GuestCommandException("guest command timed out after " + timeout.toMillis() + " ms: " + command
+                + (received ? " (the guest received it and ran it)"
+                        : " (the guest never said it received it: lost or delayed on the control channel)")
                 + "\n--- output so far ---\n" + partialOutput, command, partialOutput);
     }
 

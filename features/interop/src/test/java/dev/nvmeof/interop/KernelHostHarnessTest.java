@@ -124,6 +124,15 @@ class KernelHostHarnessTest {
     }
 
     @Test
+    void shouldRefuseARequestLineThatLostCharactersAndRunNothingOfIt() {
+        // As when ttyS1 drops characters: the length says 40, 30 arrived; then one with no frame at all.
+        assertEquals(QemuGuest.BAD_MARKER, guest.sendRawLine("@@ 40 9001 5 echo ran > /tmp/damaged", SHORT));
+        assertEquals(QemuGuest.BAD_MARKER, guest.sendRawLine("9002 5 echo ran > /tmp/damaged", SHORT));
+
+        assertEquals("absent\n", guest.execOk("test -e /tmp/damaged && echo present || echo absent", SHORT));
+    }
+
+    @Test
     void shouldHaveTheKernelHostLoadedWhenTheGuestIsReady() {
         String devices = guest.execOk("ls /dev/nvme-fabrics; cat /etc/nvme/hostnqn", SHORT);
 

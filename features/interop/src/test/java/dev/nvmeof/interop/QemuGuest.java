@@ -54,18 +54,14 @@ public final class QemuGuest implements AutoCloseable {
     /** The kernel series Debian 12 has (bookworm-backports) with NVMe in-band authentication, host and target. */
     public static final String AUTHENTICATION_KERNEL = "6.12";
     static final String END_MARKER = "__END__";
+    /** The guest's word that a request line arrived whole and runs now: {@code __GOT__ SEQ}. */
+    static final String GOT_MARKER = "__GOT__";
+    /** The guest's answer to a request line that lost characters on the way (nothing of it ran). */
+    static final String BAD_MARKER = "__BAD__";
     static final String QEMU = "qemu-system-x86_64";
     static final String QEMU_PROPERTY = "interop.qemu";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
-    /** What busybox {@code timeout} prints when a command line arrived without its start (see {@link #exec}). */
-    private static final String GARBLED_REQUEST = "timeout: invalid number";
-    /**
-     * The same when the lost start leaves a word that begins with "-" in the time limit's place (an option of the
-     * command, e.g. {@code --dhchap-secret=...}): busybox {@code timeout} then refuses it as an option of its own.
-     */
-    private static final List<String> GARBLED_OPTION = List.of("timeout: unrecognized option",
-            "timeout: invalid option");
     private static final int MAX_RESENDS = 3;
     private static final int KERNEL_LOG_LINES = 40;
     private static final Duration KERNEL_LOG_WAIT = Duration.ofSeconds(15);
@@ -165,27 +161,37 @@ public final class QemuGuest implements AutoCloseable {
         long guestLimitSeconds = Math.max(1, (timeout.toMillis() + 999) / 1000) + 1;
         long deadline = System.nanoTime() + timeout.toNanos();
         StringBuilder output = new StringBuilder();
-        String request = seq + " " + guestLimitSeconds + " " + command;
+        // Framed with the length of what follows, so the guest can tell a line that lost characters on ttyS1 (seen
+        // under load) and answer BAD_MARKER without running any of it; then the line goes again.
+        String body = seq + " " + guestLimitSeconds + " " + command;
+        String request = "@@ " + body.length() + " " + body;
+        String got = GOT_MARKER + " " + seq;
+        boolean received = false;
         int resends = 0;
         try {
             channel.send(request);
             while (true) {
                 String line = channel.readLine(deadline);
                 if (line == null) {
-                    throw GuestCommandException.timedOut(command, timeout, output.toString());
+                    throw GuestCommandException.timedOut(command, timeout, output.toString(), received);
+                }
+                if (line.equals(BAD_MARKER)) {
+                    if (!received && resends < MAX_RESENDS) {
+                        resends++;
+                        output.setLength(0);
+                        channel.send(request);
+                    }
+                    continue;
+                }
+                if (line.equals(got)) {
+                    received = true;
+                    output.setLength(0); // what came before is an earlier command's, which timed out here
+                    continue;
                 }
                 if (line.startsWith(END_MARKER + " ")) {
                     String[] fields = line.split(" ");
                     if (fields.length == 3 && fields[1].equals(Long.toString(seq))) {
                         return new ExecResult(Integer.parseInt(fields[2]), output.toString());
-                    }
-                    if (garbled(output) && resends < MAX_RESENDS) {
-                        // The guest lost the start of our line on ttyS1 (seen under load): what it got has no
-                        // valid time limit, so nothing of it ran. Send the line again.
-                        resends++;
-                        output.setLength(0);
-                        channel.send(request);
-                        continue;
                     }
                     output.setLength(0); // the end of an earlier command that timed out here: not ours
                     continue;
@@ -201,17 +207,18 @@ public final class QemuGuest implements AutoCloseable {
         }
     }
 
-    /** Whether the guest's answer says it got our request without its start (so nothing of it ran). */
-    private static boolean garbled(StringBuilder output) {
-        if (output.indexOf(GARBLED_REQUEST) >= 0) {
-            return true;
+    /** Sends {@code line} as it is (no framing) and returns the guest's next line: for testing the framing. */
+    synchronized String sendRawLine(String line, Duration timeout) {
+        requireRunning();
+        try {
+            channel.send(line);
+            return channel.readLine(System.nanoTime() + timeout.toNanos());
+        } catch (IOException e) {
+            throw new IllegalStateException("the guest went away", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
-        for (String refusal : GARBLED_OPTION) {
-            if (output.indexOf(refusal) >= 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@link #exec} that requires exit status 0 and returns the output. */
