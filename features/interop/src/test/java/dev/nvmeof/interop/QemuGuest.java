@@ -124,8 +124,9 @@ public final class QemuGuest implements AutoCloseable {
     }
 
     /**
-     * Runs {@code command} in the guest with {@code sh -c} (stdin {@code /dev/null}, stdout and stderr combined).
-     * The guest kills the command a second after the timeout; a later call discards what it still prints.
+     * Runs {@code command} (one line of ASCII) in the guest with {@code sh -c} (stdin {@code /dev/null}, stdout and
+     * stderr combined). The guest kills the command a second after the timeout; a later call discards what it still
+     * prints.
      *
      * @throws GuestCommandException when no result arrives within {@code timeout}
      * @throws IllegalStateException when the guest is not running or QEMU exited
@@ -156,6 +157,10 @@ public final class QemuGuest implements AutoCloseable {
         requireRunning();
         if (command.indexOf('\n') >= 0 || command.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("one line only (join commands with ';'): " + command);
+        }
+        if (!command.chars().allMatch(c -> c < 0x80)) {
+            // The frame's length counts characters here and bytes in the guest's shell: ASCII keeps them equal.
+            throw new IllegalArgumentException("ASCII only: " + command);
         }
         long seq = ++commandSeq;
         long guestLimitSeconds = Math.max(1, (timeout.toMillis() + 999) / 1000) + 1;
