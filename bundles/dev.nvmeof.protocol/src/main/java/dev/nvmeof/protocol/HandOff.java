@@ -15,13 +15,19 @@ public final class HandOff {
     }
 
     /**
-     * Hands {@code task} to {@code owner} and waits at most {@code timeoutMillis}.
+     * Runs {@code task} at once when called on {@code ownerThread} (handing it over would wait for the caller
+     * itself); else hands it to {@code owner} and waits at most {@code timeoutMillis}.
      *
-     * @param stopped completed when the owner runs no more tasks
+     * @param ownerThread the thread that runs what {@code owner} is handed
+     * @param stopped     completed when the owner runs no more tasks
      * @return true once the task ran; false when the time ran out or the owner stopped first
      */
-    public static boolean runAndWait(Executor owner, Runnable task, CompletableFuture<?> stopped, long timeoutMillis)
-            throws InterruptedException {
+    public static boolean runAndWait(Thread ownerThread, Executor owner, Runnable task, CompletableFuture<?> stopped,
+            long timeoutMillis) throws InterruptedException {
+        if (Thread.currentThread() == ownerThread) {
+            task.run();
+            return true;
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         owner.execute(() -> {
             try {

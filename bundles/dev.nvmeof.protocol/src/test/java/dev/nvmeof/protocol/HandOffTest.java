@@ -22,7 +22,7 @@ class HandOffTest {
         ExecutorService owner = Executors.newSingleThreadExecutor();
         try {
             AtomicBoolean ran = new AtomicBoolean();
-            assertTrue(HandOff.runAndWait(owner, () -> ran.set(true), new CompletableFuture<>(), 10_000));
+            assertTrue(HandOff.runAndWait(null, owner, () -> ran.set(true), new CompletableFuture<>(), 10_000));
             assertTrue(ran.get());
         } finally {
             owner.shutdownNow();
@@ -35,7 +35,7 @@ class HandOffTest {
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> {
             try {
-                return HandOff.runAndWait(lost::add, () -> { }, stopped, 60_000);
+                return HandOff.runAndWait(null, lost::add, () -> { }, stopped, 60_000);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -46,6 +46,16 @@ class HandOffTest {
 
     @Test
     void shouldReturnFalseWhenTheTimeRunsOut() throws Exception {
-        assertFalse(HandOff.runAndWait(task -> { }, () -> { }, new CompletableFuture<>(), 50));
+        assertFalse(HandOff.runAndWait(null, task -> { }, () -> { }, new CompletableFuture<>(), 50));
+    }
+
+    @Test
+    void shouldRunTheTaskAtOnceWhenCalledOnTheOwnerThread() throws Exception {
+        List<Runnable> neverRun = new ArrayList<>(); // handed over, it would wait for its caller: the full bound
+        AtomicBoolean ran = new AtomicBoolean();
+        assertTrue(HandOff.runAndWait(Thread.currentThread(), neverRun::add, () -> ran.set(true),
+                new CompletableFuture<>(), 60_000));
+        assertTrue(ran.get());
+        assertTrue(neverRun.isEmpty(), "run in place, not handed over");
     }
 }

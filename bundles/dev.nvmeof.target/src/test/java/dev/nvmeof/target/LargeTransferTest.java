@@ -112,10 +112,7 @@ class LargeTransferTest {
     @Test
     void shouldFailOnlyTheWriteWhoseMiddleR2tDataHasABadDigest() throws Exception {
         try (TargetFixture fixture = TargetFixture.start()) {
-            TargetFixture.Controller c = fixture.controller(NQN, 1);
-            NvmeTcpTestClient io = fixture.open(false, true);
-            assertTrue(io.connect(NQN, 1, c.cntlid(), 127, 0).ok());
-            io.manualR2t = true;
+            NvmeTcpTestClient io = queueAnsweringR2tsByHand(fixture);
             NvmCommands.write(io.sqe, io.cid(), 1, 0, MIB / 512, false);
             int cid = io.send(ByteBuffer.allocate(MIB), null);
             byte[] part = new byte[MAXH2CDATA];
@@ -135,10 +132,7 @@ class LargeTransferTest {
     @Test
     void shouldRunFourR2tTransfersAtOnceAndStartTheFifthWhenOneEnds() throws Exception {
         try (TargetFixture fixture = TargetFixture.start()) {
-            TargetFixture.Controller c = fixture.controller(NQN, 1);
-            NvmeTcpTestClient io = fixture.open(false, true);
-            assertTrue(io.connect(NQN, 1, c.cntlid(), 127, 0).ok());
-            io.manualR2t = true;
+            NvmeTcpTestClient io = queueAnsweringR2tsByHand(fixture);
             int writes = 5;
             int blocks = MAXH2CDATA / 512;
             byte[][] data = new byte[writes][];
@@ -178,6 +172,15 @@ class LargeTransferTest {
                 assertArrayEquals(data[i], back.array(), "write " + i);
             }
         }
+    }
+
+    /** An I/O queue with data digests whose test sends each R2T's H2CData itself. */
+    private static NvmeTcpTestClient queueAnsweringR2tsByHand(TargetFixture fixture) throws Exception {
+        TargetFixture.Controller c = fixture.controller(NQN, 1);
+        NvmeTcpTestClient io = fixture.open(false, true);
+        assertTrue(io.connect(NQN, 1, c.cntlid(), 127, 0).ok());
+        io.manualR2t = true;
+        return io;
     }
 
     private static int indexOf(int[] cids, int cid) {

@@ -88,11 +88,7 @@ final class Engine implements Runnable, AutoCloseable {
      * time ran out or the engine stopped first.
      */
     boolean runAndWait(Runnable task, long timeoutMillis) throws InterruptedException {
-        if (inEngine()) {
-            task.run();
-            return true;
-        }
-        return HandOff.runAndWait(this::execute, task, stopped, timeoutMillis);
+        return HandOff.runAndWait(thread, this::execute, task, stopped, timeoutMillis);
     }
 
     /** A doorbell found the ring not yet due: pushed for the engine, which is woken only if it waits in select. */

@@ -404,10 +404,6 @@ final class EngineQueuePair implements QueuePair {
      */
     @Override
     public void drain() {
-        if (engine.inEngine()) {
-            drainHere();
-            return;
-        }
         try {
             if (engine.runAndWait(this::drainHere, DRAIN_TIMEOUT_MILLIS)) {
                 return;

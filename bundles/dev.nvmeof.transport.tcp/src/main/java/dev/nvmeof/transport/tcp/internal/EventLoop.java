@@ -100,11 +100,7 @@ final class EventLoop implements Runnable {
      * not wait for it).
      */
     boolean runAndWait(Runnable task, long timeoutMillis) throws InterruptedException {
-        if (inLoop()) {
-            task.run();
-            return true;
-        }
-        return HandOff.runAndWait(this::execute, task, stopped, timeoutMillis);
+        return HandOff.runAndWait(thread, this::execute, task, stopped, timeoutMillis);
     }
 
     /** Watches {@code handler}'s deadline until {@link #untime}; loop thread only. */
