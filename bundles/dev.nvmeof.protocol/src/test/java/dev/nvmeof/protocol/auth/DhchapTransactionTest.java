@@ -290,6 +290,66 @@ class DhchapTransactionTest {
     }
 
     @Test
+    void shouldOnlyEverFailWithDhchapExceptionWhenAHostileControllerSendsGarbage() throws Exception {
+        Random fuzz = new Random(16);
+        int repliesToChangedChallenges = 0;
+        int changedSuccess1s = 0;
+        for (int i = 0; i < 1_500; i++) {
+            // Every fifth round runs a real DH exchange, so a changed DH value reaches the key agreement.
+            DhGroup group = i % 5 == 0 ? DhGroup.FFDHE2048 : DhGroup.NULL;
+            DhchapHost host = host(Optional.of(controllerSecret));
+            DhchapController controller = controller(List.of(DhchapHash.SHA_256), List.of(group));
+            byte[] negotiate = host.negotiate(3);
+            controller.onSend(negotiate, negotiate.length);
+            byte[] challenge = controller.onReceive();
+            if (i % 2 == 0) {
+                try {
+                    host.onChallenge(changed(challenge, fuzz, i / 2), challenge.length + fuzz.nextInt(2) * 100);
+                    repliesToChangedChallenges++;
+                } catch (DhchapException expected) {
+                    assertEquals(DhchapHost.State.FAILED, host.state());
+                } catch (RuntimeException | Error e) {
+                    throw new AssertionError("a changed challenge threw " + e, e);
+                }
+                continue;
+            }
+            byte[] reply = host.onChallenge(challenge, challenge.length);
+            controller.onSend(reply, reply.length);
+            byte[] success1 = controller.onReceive();
+            int flipped = fuzz.nextInt(success1.length);
+            success1[flipped] ^= (byte) (1 + fuzz.nextInt(255));
+            changedSuccess1s++;
+            try {
+                host.onSuccess1(success1, success1.length);
+            } catch (DhchapException expected) {
+                continue;
+            } catch (RuntimeException | Error e) {
+                throw new AssertionError("a changed Success1 threw " + e, e);
+            }
+            boolean inResponseOrItsLength = flipped == DhchapSuccess1.HL_OFFSET
+                    || flipped >= DhchapSuccess1.RVAL_OFFSET;
+            assertFalse(inResponseOrItsLength && host.state() == DhchapHost.State.AUTHENTICATED,
+                    "a changed controller response must not verify (byte " + flipped + ")");
+        }
+        assertTrue(repliesToChangedChallenges > 50 && changedSuccess1s == 750, "the fuzzer should reach a reply"
+                + " and Success1: " + repliesToChangedChallenges + " replies to changed challenges");
+    }
+
+    /** Half the time one byte of the message changed, else random bytes (a valid AUTH_Type, so checks go on). */
+    private static byte[] changed(byte[] message, Random fuzz, int round) {
+        byte[] buffer = new byte[message.length + 100];
+        if (round % 2 == 0) {
+            System.arraycopy(message, 0, buffer, 0, message.length);
+            buffer[fuzz.nextInt(message.length)] ^= (byte) (1 + fuzz.nextInt(255));
+        } else {
+            fuzz.nextBytes(buffer);
+            buffer[0] = 0x01;
+            buffer[1] = (byte) (round % 4 == 1 ? 0x02 : fuzz.nextInt(256));
+        }
+        return buffer;
+    }
+
+    @Test
     void shouldNotShowSecretsInFailuresOrToString() throws Exception {
         String hostText = hostSecret.format();
         String keyPart = hostText.substring(10, hostText.length() - 1);
