@@ -95,6 +95,30 @@ class AuthenticationTest {
     }
 
     @Test
+    void shouldRefuseAHostOfferingOnlyWeakerHashesOrGroupsThanThePolicy() throws Exception {
+        // The subsystem accepts SHA-384 with ffdhe2048 only: a host offering SHA-256, or no DH exchange, is refused.
+        assertNegotiationRefused(List.of(DhchapHash.SHA_256), List.of(DhGroup.values()),
+                DhchapFailureReason.HASH_FUNCTION_NOT_USABLE);
+        assertNegotiationRefused(List.of(DhchapHash.values()), List.of(DhGroup.NULL),
+                DhchapFailureReason.DH_GROUP_NOT_USABLE);
+    }
+
+    private void assertNegotiationRefused(List<DhchapHash> hashes, List<DhGroup> groups, DhchapFailureReason reason)
+            throws Exception {
+        DhchapHost host = new DhchapHost(hostSecret, Optional.empty(), NvmeTcpTestClient.HOST_NQN, SECURE, hashes,
+                groups, random);
+        try (NvmeTcpTestClient admin = fixture.open()) {
+            admin.connect(SECURE, 0, 0xFFFF, 31, 0);
+
+            send(admin, host.negotiate(1));
+            DhchapMessage answer = DhchapMessage.decode(receive(admin));
+
+            assertEquals(Optional.of(reason), ((DhchapFailure) answer).reason());
+            assertAuthenticationRequired(admin.propertyGet(ControllerProperty.CAP));
+        }
+    }
+
+    @Test
     void shouldFailTheQueueWhenAReplyIsReplayedAfterSuccess() throws Exception {
         NvmeTcpTestClient admin = fixture.open();
         admin.connect(SECURE, 0, 0xFFFF, 31, 0);

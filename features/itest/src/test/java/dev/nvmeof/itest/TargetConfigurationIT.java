@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -55,9 +56,17 @@ import dev.nvmeof.protocol.AsyncEvent;
 import dev.nvmeof.protocol.ChangedNamespaceListFlyweight;
 import dev.nvmeof.protocol.CommandSpecificStatus;
 import dev.nvmeof.protocol.ConnectResponse;
+import dev.nvmeof.protocol.FabricsCommands;
 import dev.nvmeof.protocol.IdentifyCns;
 import dev.nvmeof.protocol.LogPageId;
 import dev.nvmeof.protocol.NamespaceListFlyweight;
+import dev.nvmeof.protocol.auth.DhGroup;
+import dev.nvmeof.protocol.auth.DhchapFailure;
+import dev.nvmeof.protocol.auth.DhchapFailureReason;
+import dev.nvmeof.protocol.auth.DhchapHash;
+import dev.nvmeof.protocol.auth.DhchapHost;
+import dev.nvmeof.protocol.auth.DhchapMessage;
+import dev.nvmeof.protocol.auth.DhchapSecret;
 import dev.nvmeof.protocol.tls.TlsPsk;
 import dev.nvmeof.protocol.tls.TlsPskHash;
 import dev.nvmeof.target.NvmeTarget;
@@ -75,6 +84,8 @@ import dev.nvmeof.testkit.NvmeTcpTestClient;
 public class TargetConfigurationIT {
     private static final String NQN = "nqn.2026-11.dev.nvmeof:itest";
     private static final String TLS_HOST = "nqn.2026-12.dev.nvmeof:tls-host";
+    /** nvme-cli 2.3 "gen-dhchap-key -s 000102..1f -m 0". */
+    private static final String DHCHAP_SECRET = "DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:";
 
     @Inject
     private BundleContext context;
@@ -140,14 +151,14 @@ public class TargetConfigurationIT {
 
     @Test
     public void shouldApplyTheSubsystemsDhchapKeyringFromItsConfiguration() throws Exception {
-        // nvme-cli 2.3 "gen-dhchap-key -s 000102..1f -m 0"; the file is mode 600, as the component insists.
+        // The file is mode 600, as the component insists.
         Path keyring = Files.createTempFile("dhchap", ".keys", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(keyring, NvmeTcpTestClient.HOST_NQN
-                + " DHHC-1:00:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:\n");
+        Files.writeString(keyring, NvmeTcpTestClient.HOST_NQN + " " + DHCHAP_SECRET + "\n");
         configure(configurationAdmin, "dev.nvmeof.target", null, "listen", new String[] {"127.0.0.1:0"});
         configure(configurationAdmin, "dev.nvmeof.target.subsystem", "?", "nqn", NQN,
-                "dhchapKeyring", keyring.toString(), "dhchapRequired", true);
+                "dhchapKeyring", keyring.toString(), "dhchapRequired", true, "dhchapHashes", "hmac(sha384)",
+                "dhchapGroups", new String[] {"ffdhe3072", "null"});
         configure(configurationAdmin, "dev.nvmeof.target.namespace", "?", "subsystem", NQN, "nsid", 1, "size", "1M");
         NvmeTarget target = awaitService(context, NvmeTarget.class);
 
@@ -156,6 +167,16 @@ public class TargetConfigurationIT {
         assertTrue(listed.toString(), listed.ok());
         assertTrue("the host in the keyring must authenticate", ConnectResponse.isAuthenticationRequired(
                 listed.dw0()));
+        // dhchapHashes allows SHA-384 only: a host offering SHA-256 alone is refused at AUTH_Negotiate.
+        byte[] negotiate = new DhchapHost(DhchapSecret.parse(DHCHAP_SECRET), Optional.empty(),
+                NvmeTcpTestClient.HOST_NQN, NQN, List.of(DhchapHash.SHA_256), List.of(DhGroup.values()),
+                new SecureRandom()).negotiate(1);
+        assertTrue(host.command(sqe -> FabricsCommands.authenticationSend(sqe, 0, negotiate.length),
+                ByteBuffer.wrap(negotiate), null).ok());
+        ByteBuffer answer = ByteBuffer.allocate(4096);
+        assertTrue(host.command(sqe -> FabricsCommands.authenticationReceive(sqe, 0, 4096), null, answer).ok());
+        assertEquals(Optional.of(DhchapFailureReason.HASH_FUNCTION_NOT_USABLE),
+                ((DhchapFailure) DhchapMessage.decode(answer.array())).reason());
         host.close();
 
         host = NvmeTcpTestClient.open(awaitListener(context, target));

@@ -1,6 +1,8 @@
 package dev.nvmeof.protocol.auth;
 
 import java.math.BigInteger;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import javax.crypto.spec.DHParameterSpec;
 
@@ -67,6 +69,27 @@ public enum DhGroup {
     /** The group for an identifier, empty for any identifier the specification does not define. */
     public static Optional<DhGroup> of(int code) {
         return code >= 0 && code < BY_CODE.length ? Optional.of(BY_CODE[code]) : Optional.empty();
+    }
+
+    /** The group an operator names ({@code null}, {@code ffdhe2048} ... {@code ffdhe8192}, any case); empty else. */
+    public static Optional<DhGroup> named(String name) {
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        for (DhGroup group : values()) {
+            if (group.groupName.equals(wanted)) {
+                return Optional.of(group);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The groups of a comma-separated list, in its order (a controller's order of preference), each once.
+     *
+     * @throws IllegalArgumentException naming the first name that is not a group, or when the list is empty
+     */
+    public static List<DhGroup> listOf(String list) {
+        return AlgorithmNames.parse(list, "DH group", DhGroup::named,
+                "null, ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.nvmeof.protocol.auth;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -49,6 +51,32 @@ public enum DhchapHash {
     /** The hash for a HashID, empty for 0 and for any ID the specification does not define. */
     public static Optional<DhchapHash> of(int code) {
         return code > 0 && code < BY_CODE.length ? Optional.of(BY_CODE[code]) : Optional.empty();
+    }
+
+    /**
+     * The hash an operator names: {@code sha384}, {@code SHA-384} or nvmet's {@code hmac(sha384)}, in any case; empty
+     * for any other name.
+     */
+    public static Optional<DhchapHash> named(String name) {
+        String plain = name.trim().toLowerCase(Locale.ROOT).replace("-", "");
+        if (plain.startsWith("hmac(") && plain.endsWith(")")) {
+            plain = plain.substring("hmac(".length(), plain.length() - 1);
+        }
+        for (DhchapHash hash : values()) {
+            if (hash.digestAlgorithm.toLowerCase(Locale.ROOT).replace("-", "").equals(plain)) {
+                return Optional.of(hash);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The hashes of a comma-separated list, in its order (a controller's order of preference), each once.
+     *
+     * @throws IllegalArgumentException naming the first name that is not a hash, or when the list is empty
+     */
+    public static List<DhchapHash> listOf(String list) {
+        return AlgorithmNames.parse(list, "hash", DhchapHash::named, "sha256, sha384, sha512");
     }
 
     @Override

@@ -6,5 +6,5 @@
  * nothing here logs, and no message, exception or {@code toString()} ever shows key material.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.nvmeof.protocol.auth;

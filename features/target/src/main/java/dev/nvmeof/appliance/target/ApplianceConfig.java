@@ -76,7 +76,7 @@ record ApplianceConfig(List<Listener> listeners, String nqn, List<NamespaceConfi
             "ram-namespace", "file-namespace", "allow-host");
     private static final Set<String> SINGLE = Set.of("nqn", "block-size", "max-io-queues", "event-loops", "config",
             "max-connections", "max-connections-per-address", "max-controllers", "max-transfer-size",
-            "tls-keyring", "dhchap-keyring");
+            "tls-keyring", "dhchap-keyring", SecurityOptions.DHCHAP_HASHES, SecurityOptions.DHCHAP_GROUPS);
     /** Options without a value on the command line ({@code --x} is {@code x=true}). */
     private static final Set<String> FLAGS = Set.of(SecurityOptions.DHCHAP_REQUIRED);
 
@@ -104,6 +104,11 @@ record ApplianceConfig(List<Listener> listeners, String nqn, List<NamespaceConfi
             "  --dhchap-keyring FILE       DH-HMAC-CHAP: per line '<host NQN> <secret> [<controller secret>]'",
             "                              (DHHC-1 secrets), mode 600; each host listed authenticates every queue",
             "  --dhchap-required           with --dhchap-keyring: hosts not in it may not connect",
+            "  --dhchap-hashes LIST        with --dhchap-keyring: the hashes accepted, in order of preference",
+            "                              (sha256,sha384,sha512; default sha512,sha384,sha256)",
+            "  --dhchap-groups LIST        with --dhchap-keyring: the DH groups accepted, in order of preference",
+            "                              (null,ffdhe2048,...,ffdhe8192; default every ffdhe group, strongest",
+            "                              first; null, plain HMAC-CHAP without a DH exchange, only if listed)",
             "  --max-io-queues N           I/O queues granted per controller (default: 128)",
             "  --event-loops N             NIO event loop threads (default: CPU count)",
             "  --max-connections N         open connections in total; more are closed at accept (default: 4096)",

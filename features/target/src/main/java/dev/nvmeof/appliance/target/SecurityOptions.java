@@ -8,26 +8,45 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.nvmeof.appliance.target.ApplianceConfig.UsageException;
+import dev.nvmeof.protocol.auth.DhGroup;
+import dev.nvmeof.protocol.auth.DhchapHash;
 import dev.nvmeof.protocol.tls.TlsPskKeyring;
 import dev.nvmeof.target.SubsystemAuthentication;
 
 /**
  * The appliance's secrets: the TLS PSK keyring its TLS listeners use ({@code --tls-keyring}) and the subsystem's
- * DH-HMAC-CHAP keyring ({@code --dhchap-keyring}, {@code --dhchap-required}, as the OSGi subsystem component's
- * {@code dhchapKeyring} and {@code dhchapRequired}). Only the paths are parsed here; the files are read when the target
+ * DH-HMAC-CHAP keyring ({@code --dhchap-keyring}, {@code --dhchap-required}, {@code --dhchap-hashes},
+ * {@code --dhchap-groups}, as the OSGi subsystem component's {@code dhchapKeyring}, {@code dhchapRequired},
+ * {@code dhchapHashes} and {@code dhchapGroups}). Only the paths are parsed here; the files are read when the target
  * starts, so a file that cannot be read or is open to others fails the start (exit 1), not the arguments (exit 2).
  *
  * @param tlsKeyring     the TLS keyring file, or null
  * @param dhchapKeyring  the DH-HMAC-CHAP keyring file, or null
  * @param dhchapRequired whether hosts without a DH-HMAC-CHAP secret are refused
+ * @param dhchapHashes   the hashes the subsystem accepts in order of preference; empty for its default
+ * @param dhchapGroups   the DH groups it accepts in order of preference; empty for its default
  */
-record SecurityOptions(Path tlsKeyring, Path dhchapKeyring, boolean dhchapRequired) {
+record SecurityOptions(Path tlsKeyring, Path dhchapKeyring, boolean dhchapRequired, List<DhchapHash> dhchapHashes,
+        List<DhGroup> dhchapGroups) {
     static final SecurityOptions NONE = new SecurityOptions(null, null, false);
     static final String TLS_KEYRING = "tls-keyring";
     static final String DHCHAP_KEYRING = "dhchap-keyring";
     static final String DHCHAP_REQUIRED = "dhchap-required";
+    static final String DHCHAP_HASHES = "dhchap-hashes";
+    static final String DHCHAP_GROUPS = "dhchap-groups";
+
+    SecurityOptions {
+        dhchapHashes = List.copyOf(dhchapHashes);
+        dhchapGroups = List.copyOf(dhchapGroups);
+    }
+
+    /** With the subsystem's default hashes and groups. */
+    SecurityOptions(Path tlsKeyring, Path dhchapKeyring, boolean dhchapRequired) {
+        this(tlsKeyring, dhchapKeyring, dhchapRequired, List.of(), List.of());
+    }
 
     /**
      * From the merged option values ({@code origin} names where each came from). Options that would do nothing are
@@ -51,7 +70,24 @@ record SecurityOptions(Path tlsKeyring, Path dhchapKeyring, boolean dhchapRequir
         if (dhchapRequired && dhchapKeyring == null) {
             throw new UsageException(origin.get(DHCHAP_REQUIRED) + " needs --dhchap-keyring FILE");
         }
-        return new SecurityOptions(tlsKeyring, dhchapKeyring, dhchapRequired);
+        List<DhchapHash> hashes = algorithms(values, origin, DHCHAP_HASHES, DhchapHash::listOf, dhchapKeyring);
+        List<DhGroup> groups = algorithms(values, origin, DHCHAP_GROUPS, DhGroup::listOf, dhchapKeyring);
+        return new SecurityOptions(tlsKeyring, dhchapKeyring, dhchapRequired, hashes, groups);
+    }
+
+    private static <T> List<T> algorithms(Map<String, List<String>> values, Map<String, String> origin, String key,
+            Function<String, List<T>> parser, Path dhchapKeyring) throws UsageException {
+        if (!values.containsKey(key)) {
+            return List.of();
+        }
+        if (dhchapKeyring == null) {
+            throw new UsageException(origin.get(key) + " needs --dhchap-keyring FILE");
+        }
+        try {
+            return parser.apply(ApplianceConfig.last(values.get(key)));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(origin.get(key) + ": " + e.getMessage());
+        }
     }
 
     /** The TLS keyring, or null without one; the caller closes it (zeroing the keys) once the target is closed. */
@@ -72,7 +108,9 @@ record SecurityOptions(Path tlsKeyring, Path dhchapKeyring, boolean dhchapRequir
             return SubsystemAuthentication.NONE;
         }
         try {
-            return SubsystemAuthentication.fromKeyring(dhchapKeyring, dhchapRequired);
+            SubsystemAuthentication auth = SubsystemAuthentication.fromKeyring(dhchapKeyring, dhchapRequired);
+            return auth.withAlgorithms(dhchapHashes.isEmpty() ? auth.hashes() : dhchapHashes,
+                    dhchapGroups.isEmpty() ? auth.groups() : dhchapGroups);
         } catch (IOException e) {
             throw new KeyringException("DH-HMAC-CHAP keyring", dhchapKeyring, e);
         }

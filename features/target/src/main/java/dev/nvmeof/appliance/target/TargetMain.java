@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import dev.nvmeof.protocol.log.Log;
 import dev.nvmeof.protocol.tls.TlsPskKeyring;
@@ -164,7 +165,12 @@ public final class TargetMain {
         }
         int n = authentication.hosts().size();
         return ", DH-HMAC-CHAP for " + n + (n == 1 ? " host" : " hosts")
-                + (authentication.required() ? " (required: no other host may connect)" : "");
+                + (authentication.required() ? " (required: no other host may connect)" : "") + " with "
+                + names(authentication.hashes()) + " and " + names(authentication.groups());
+    }
+
+    private static String names(List<?> algorithms) {
+        return algorithms.stream().map(Object::toString).collect(Collectors.joining("/"));
     }
 
     private void closeKeyring() {

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.nvmeof.appliance.target.ApplianceConfig.Listener;
+import dev.nvmeof.protocol.auth.DhGroup;
+import dev.nvmeof.protocol.auth.DhchapHash;
 import dev.nvmeof.target.ListenerSecurity.Tls;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.SubsystemConfig;
@@ -113,6 +115,21 @@ class ApplianceConfigTest {
     }
 
     @Test
+    void shouldTakeTheDhchapHashesAndGroupsInTheOrderGivenByAnyOfTheirNames() throws Exception {
+        ApplianceConfig config = ApplianceConfig.parse("--dhchap-keyring", "secrets", "--dhchap-hashes",
+                "hmac(sha384),SHA-512,sha384", "--dhchap-groups", "ffdhe4096, NULL");
+        assertEquals(new SecurityOptions(null, Path.of("secrets"), false, List.of(DhchapHash.SHA_384,
+                DhchapHash.SHA_512), List.of(DhGroup.FFDHE4096, DhGroup.NULL)), config.security());
+
+        Path file = dir.resolve("dhchap.properties");
+        Files.writeString(file, "dhchap-keyring = secrets\ndhchap-groups = ffdhe2048,ffdhe3072\n");
+        assertEquals(List.of(DhGroup.FFDHE2048, DhGroup.FFDHE3072),
+                ApplianceConfig.parse("--config", file.toString()).security().dhchapGroups());
+        assertEquals(List.of(), ApplianceConfig.parse("--dhchap-keyring", "s").security().dhchapHashes(),
+                "the subsystem's default");
+    }
+
+    @Test
     void shouldTakeDhchapRequiredAsAFlagThatNeverTakesTheNextArgument() throws Exception {
         ApplianceConfig config = ApplianceConfig.parse("--dhchap-keyring", "secrets", "--dhchap-required", "--nqn",
                 "x");
@@ -157,6 +174,14 @@ class ApplianceConfigTest {
         assertMessage("--dhchap-required needs --dhchap-keyring FILE", "--dhchap-required");
         assertMessage("--dhchap-required: expected true or false, was 'yes'", "--dhchap-required=yes");
         assertMessage("unexpected argument 'yes'", "--dhchap-keyring", "s", "--dhchap-required", "yes");
+        assertMessage("--dhchap-groups needs --dhchap-keyring FILE", "--dhchap-groups", "ffdhe2048");
+        assertMessage("--dhchap-hashes: unknown DH-HMAC-CHAP hash 'md5': expected one or more of sha256, sha384,"
+                + " sha512", "--dhchap-keyring", "s", "--dhchap-hashes", "sha256,md5");
+        assertMessage("--dhchap-groups: unknown DH-HMAC-CHAP DH group 'ffdhe1024': expected one or more of null,"
+                + " ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192", "--dhchap-keyring", "s",
+                "--dhchap-groups", "ffdhe1024");
+        assertMessage("--dhchap-groups: no DH-HMAC-CHAP DH group given: expected one or more of null, ffdhe2048,"
+                + " ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192", "--dhchap-keyring", "s", "--dhchap-groups", ",");
         assertMessage("--tls-keyring needs a value", "--tls-listen", "127.0.0.1:0", "--tls-keyring");
 
         Path file = dir.resolve("tls.properties");

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.nvmeof.appliance.target.SecurityOptions.KeyringException;
+import dev.nvmeof.protocol.auth.DhGroup;
 import dev.nvmeof.protocol.auth.DhchapHash;
+import dev.nvmeof.protocol.auth.DhchapPolicy;
 import dev.nvmeof.protocol.auth.DhchapSecret;
 import dev.nvmeof.protocol.tls.TlsPsk;
 import dev.nvmeof.protocol.tls.TlsPskHash;
@@ -53,6 +55,19 @@ class SecurityOptionsTest {
         SubsystemAuthentication authentication = options.readAuthentication();
         assertTrue(authentication.required());
         assertEquals(Set.of(HOST), authentication.hosts().keySet());
+    }
+
+    @Test
+    void shouldGiveTheSubsystemTheHashesAndGroupsAskedForOrItsDefaults() throws Exception {
+        Path keys = file("dhchap", "rw-------", HOST + " " + secret);
+        SubsystemAuthentication chosen = new SecurityOptions(null, keys, false, List.of(DhchapHash.SHA_384),
+                List.of(DhGroup.FFDHE3072, DhGroup.NULL)).readAuthentication();
+        assertEquals(List.of(DhchapHash.SHA_384), chosen.hashes());
+        assertEquals(List.of(DhGroup.FFDHE3072, DhGroup.NULL), chosen.groups());
+
+        SubsystemAuthentication defaults = new SecurityOptions(null, keys, false).readAuthentication();
+        assertEquals(DhchapPolicy.STRONGEST_HASHES_FIRST, defaults.hashes());
+        assertEquals(DhchapPolicy.STRONGEST_GROUPS_FIRST, defaults.groups());
     }
 
     @Test

@@ -142,14 +142,19 @@ class TargetSecurityIT {
     void shouldAuthenticateOurHostWithDhchapAndRefuseAWrongSecretAndAHostWithoutOne() throws Exception {
         int port = ApplianceProcess.freePort();
         ApplianceProcess app = start("--listen", "127.0.0.1:" + port, "--dhchap-keyring",
-                keyring("dhchap", "rw-------", HOST_NQN + " " + secret).toString(), "--dhchap-required", "--nqn",
-                NQN, "--ram-namespace", "4M", "--event-loops", "1");
+                keyring("dhchap", "rw-------", HOST_NQN + " " + secret).toString(), "--dhchap-required",
+                "--dhchap-hashes", "hmac(sha384)", "--dhchap-groups", "ffdhe3072,null", "-v", "--nqn", NQN,
+                "--ram-namespace", "4M", "--event-loops", "1");
         app.awaitReady();
         assertTrue(app.stdout.contains("subsystem " + NQN + ": any host, DH-HMAC-CHAP for 1 host (required: no other"
-                + " host may connect), up to 128 I/O queues per controller"), "stdout " + app.stdout);
+                + " host may connect) with SHA-384 and ffdhe3072/null, up to 128 I/O queues per controller"),
+                "stdout " + app.stdout);
 
         NvmeController controller = connect(port, ",hostnqn=" + HOST_NQN + ",dhchap_secret=" + secret);
         assertEquals(ControllerState.LIVE, controller.state());
+        // Our host offers every hash and group, SHA-256 and null first: the target's order of preference chose.
+        app.awaitLine(app.stderr, 0, l -> l.contains("authenticated queue 0 of " + HOST_NQN + " on " + NQN
+                + " with SHA-384 and ffdhe3072"), IO_TIMEOUT);
         assertIoWorks(controller);
         controller.disconnect();
 

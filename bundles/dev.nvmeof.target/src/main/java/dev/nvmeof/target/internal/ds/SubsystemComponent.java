@@ -14,6 +14,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.nvmeof.protocol.auth.DhGroup;
+import dev.nvmeof.protocol.auth.DhchapHash;
 import dev.nvmeof.target.SubsystemAuthentication;
 import dev.nvmeof.target.SubsystemConfig;
 
@@ -47,6 +49,14 @@ public final class SubsystemComponent {
 
         @AttributeDefinition(description = "with a keyring: hosts not in it may not connect")
         boolean dhchapRequired() default false;
+
+        @AttributeDefinition(description = "with a keyring: the hashes accepted, in order of preference (sha256,"
+                + " sha384, sha512; nvmet's hmac(sha384) too); default sha512, sha384, sha256")
+        String[] dhchapHashes() default {};
+
+        @AttributeDefinition(description = "with a keyring: the DH groups accepted, in order of preference (null,"
+                + " ffdhe2048 ... ffdhe8192); default every ffdhe group, strongest first, and not null")
+        String[] dhchapGroups() default {};
     }
 
     private final TargetComponent target;
@@ -57,10 +67,20 @@ public final class SubsystemComponent {
         SubsystemConfig subsystem = new SubsystemConfig(config.nqn(), config.serial(), config.model(),
                 config.allowAnyHost(), Set.of(config.allowedHosts()), config.maxIoQueues(), List.of());
         if (!config.dhchapKeyring().isBlank()) {
-            subsystem = subsystem.withAuthentication(
-                    SubsystemAuthentication.fromKeyring(Path.of(config.dhchapKeyring()), config.dhchapRequired()));
-        } else if (config.dhchapRequired()) {
-            throw new IOException("subsystem " + config.nqn() + ": dhchapRequired needs a dhchapKeyring");
+            SubsystemAuthentication auth = SubsystemAuthentication.fromKeyring(Path.of(config.dhchapKeyring()),
+                    config.dhchapRequired());
+            try {
+                String hashes = String.join(",", config.dhchapHashes());
+                String groups = String.join(",", config.dhchapGroups());
+                auth = auth.withAlgorithms(hashes.isBlank() ? auth.hashes() : DhchapHash.listOf(hashes),
+                        groups.isBlank() ? auth.groups() : DhGroup.listOf(groups));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("subsystem " + config.nqn() + ": " + e.getMessage());
+            }
+            subsystem = subsystem.withAuthentication(auth);
+        } else if (config.dhchapRequired() || config.dhchapHashes().length > 0 || config.dhchapGroups().length > 0) {
+            throw new IOException("subsystem " + config.nqn()
+                    + ": dhchapRequired, dhchapHashes and dhchapGroups need a dhchapKeyring");
         }
         target.declareSubsystem(this, subsystem);
     }
