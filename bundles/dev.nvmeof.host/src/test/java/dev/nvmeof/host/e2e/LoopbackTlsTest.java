@@ -15,7 +15,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
@@ -31,11 +34,14 @@ import dev.nvmeof.api.InvalidOptionException;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.NvmeTransportException;
+import dev.nvmeof.protocol.auth.DhchapHash;
+import dev.nvmeof.protocol.auth.DhchapSecret;
 import dev.nvmeof.protocol.tls.TlsPsk;
 import dev.nvmeof.protocol.tls.TlsPskHash;
 import dev.nvmeof.protocol.tls.TlsPskKeyring;
 import dev.nvmeof.target.ListenerSecurity;
 import dev.nvmeof.target.NamespaceConfig;
+import dev.nvmeof.target.SubsystemAuthentication;
 import dev.nvmeof.target.SubsystemConfig;
 
 /**
@@ -94,13 +100,16 @@ class LoopbackTlsTest {
     }
 
     private void serve(ListenerSecurity.Tls tls, TlsPsk... keys) throws IOException {
+        serve(SubsystemConfig.of(Loopback.NQN, NamespaceConfig.ram(1, SIZE, Loopback.BLOCK)), tls, keys);
+    }
+
+    private void serve(SubsystemConfig subsystem, ListenerSecurity.Tls tls, TlsPsk... keys) throws IOException {
         String[] lines = new String[keys.length];
         for (int i = 0; i < keys.length; i++) {
             lines[i] = HOST_NQN + " " + Loopback.NQN + " " + keys[i].format();
         }
         targetKeyring = TlsPskKeyring.read(keyring("target-keys", lines));
-        loopback = Loopback.serving(SubsystemConfig.of(Loopback.NQN, NamespaceConfig.ram(1, SIZE, Loopback.BLOCK)),
-                new ListenerSecurity(tls, targetKeyring));
+        loopback = Loopback.serving(subsystem, new ListenerSecurity(tls, targetKeyring));
     }
 
     private ConnectOptions options(String extra) throws InvalidOptionException {
@@ -121,6 +130,44 @@ class LoopbackTlsTest {
         assertIoWorks(controller, 256 * 1024); // two C2HData PDUs of 128 KiB in many records
         logs.await("TLS_AES_128_GCM_SHA256, identity NVMe0R01 " + HOST_NQN + " " + Loopback.NQN, 3,
                 Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldHandshakeAndAuthenticateEveryQueueAgainWhenTheConnectionsComeBack() throws Exception {
+        String secret = DhchapSecret.generate(Optional.of(DhchapHash.SHA_256), 32, random).format();
+        SubsystemConfig subsystem = SubsystemConfig.of(Loopback.NQN, NamespaceConfig.file(1, dir.resolve("ns1.img"),
+                SIZE, Loopback.BLOCK)).withAuthentication(SubsystemAuthentication.required(Map.of(HOST_NQN,
+                        new SubsystemAuthentication.HostSecrets(secret, null))));
+        serve(subsystem, ListenerSecurity.Tls.REQUIRED, sha256Key);
+        NvmeController controller = loopback.host.connect(options(",tls_key=" + sha256Key.format()
+                + ",dhchap_secret=" + secret + ",hdr_digest,reconnect_delay=1,ctrl_loss_tmo=30"));
+        BlockDevice device = controller.namespaces().get(0).device();
+        byte[] first = new byte[64 * 1024];
+        byte[] second = new byte[64 * 1024];
+        new Random(11).nextBytes(first);
+        new Random(12).nextBytes(second);
+        device.write(0, ByteBuffer.wrap(first), false).get(10, TimeUnit.SECONDS);
+
+        loopback.target.removeSubsystem(Loopback.NQN); // the target closes every queue's connection
+        logs.await("error recovery", 1, Duration.ofSeconds(10));
+        CompletableFuture<Void> during = device.write(1024, ByteBuffer.wrap(second), false); // held meanwhile
+        loopback.target.addSubsystem(subsystem);
+        during.get(20, TimeUnit.SECONDS);
+
+        assertEquals(ControllerState.LIVE, controller.state());
+        ByteBuffer back = ByteBuffer.allocate(first.length);
+        device.read(0, back).get(10, TimeUnit.SECONDS);
+        assertArrayEquals(first, back.array());
+        device.read(1024, back.clear()).get(10, TimeUnit.SECONDS);
+        assertArrayEquals(second, back.array());
+        // Admin and two I/O queues, before and after: each a TLS handshake and then DH-HMAC-CHAP.
+        logs.await("TLS_AES_128_GCM_SHA256, identity NVMe0R01 " + HOST_NQN + " " + Loopback.NQN, 6,
+                Duration.ofSeconds(10));
+        logs.await("authenticated queue", 6, Duration.ofSeconds(10));
+        String body = secret.substring("DHHC-1:01:".length(), secret.length() - 1);
+        for (String line : logs.messages()) {
+            assertFalse(line.contains(body), "a DH-HMAC-CHAP secret in: " + line);
+        }
     }
 
     @Test
