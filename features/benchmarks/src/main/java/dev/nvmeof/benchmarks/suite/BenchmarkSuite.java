@@ -46,7 +46,8 @@ import dev.nvmeof.perf.PerfResult;
  * event loops do, or blocked in {@code read}; selector), {@code --external-target} (the target appliance jar out of
  * process; its RAM namespace must fit its 256 MiB heap's direct memory, so give {@code --size 128m}; its threads are
  * not pinned), {@code --completions inline|thread} (the perf engine's, inline; c's fixed rate always uses the job
- * thread), {@code --smoke} (a at 1 queue, one b, c and the ceilings), {@code --out DIR} (target/bench-report).
+ * thread), {@code --smoke} (a at 1 queue, one b, c and the ceilings), {@code --benchmarks a,b,c} (which to run;
+ * d and e come from a's runs), {@code --out DIR} (target/bench-report).
  */
 public final class BenchmarkSuite {
     /** a's and c's region (b's working set if smaller): small enough to fill quickly for verified reads. */
@@ -59,11 +60,11 @@ public final class BenchmarkSuite {
     /** The command line. */
     record Options(int rounds, double seconds, double ramp, long sizeBytes, int[] queues, int[] seqDepths,
             int eventLoops, boolean externalTarget, boolean smoke, Path out, boolean selectorCeiling,
-            List<SuitePlacement> placements, long rate4k, long rate128k, Completions completions) {
+            List<SuitePlacement> placements, long rate4k, long rate128k, Completions completions, String benchmarks) {
 
         private static final List<String> KEYS = List.of("--rounds", "--seconds", "--ramp", "--size", "--queues",
                 "--seq-depths", "--event-loops", "--external-target", "--smoke", "--out", "--ceiling", "--placement",
-                "--rate-4k", "--rate-128k", "--completions");
+                "--rate-4k", "--rate-128k", "--completions", "--benchmarks");
 
         static Options parse(String... args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -89,10 +90,11 @@ public final class BenchmarkSuite {
                     !a.getOrDefault("--ceiling", "selector").equals("blocking"), placements,
                     Long.parseLong(a.getOrDefault("--rate-4k", "20000")),
                     Long.parseLong(a.getOrDefault("--rate-128k", "7630")),
-                    Completions.of(a.getOrDefault("--completions", "inline")));
+                    Completions.of(a.getOrDefault("--completions", "inline")),
+                    a.getOrDefault("--benchmarks", "a,b,c").replace(",", ""));
             a.keySet().removeAll(KEYS);
             if (!a.isEmpty() || o.rounds < 1 || o.rounds > 100 || o.seconds <= 0 || o.ramp < 0 || o.rate4k < 1
-                    || o.rate128k < 1) {
+                    || o.rate128k < 1 || !o.benchmarks.matches("[abc]+")) {
                 throw new IllegalArgumentException("bad options " + (a.isEmpty() ? "" : a.keySet()) + ": see the"
                         + " javadoc of BenchmarkSuite");
             }
@@ -101,7 +103,7 @@ public final class BenchmarkSuite {
 
         Options withSize(long bytes) {
             return new Options(rounds, seconds, ramp, bytes, queues, seqDepths, eventLoops, externalTarget, smoke, out,
-                    selectorCeiling, placements, rate4k, rate128k, completions);
+                    selectorCeiling, placements, rate4k, rate128k, completions, benchmarks);
         }
 
         boolean pins() {
@@ -110,10 +112,12 @@ public final class BenchmarkSuite {
 
         String describe() {
             return String.format(Locale.ROOT, "--rounds %d --seconds %s --ramp %s --placement %s --size %dm --queues %s"
-                    + " --seq-depths %s --rate-4k %d --rate-128k %d --event-loops %d --ceiling %s --completions %s%s%s",
+                    + " --seq-depths %s --rate-4k %d --rate-128k %d --event-loops %d --ceiling %s --completions %s"
+                    + " --benchmarks %s%s%s",
                     rounds, seconds, ramp, String.join(",", placements.stream().map(SuitePlacement::option).toList()),
                     sizeBytes >> 20, join(queues), join(seqDepths), rate4k, rate128k, eventLoops,
                     selectorCeiling ? "selector" : "blocking", completions.optionName(),
+                    String.join(",", benchmarks.chars().mapToObj(c -> String.valueOf((char) c)).toList()),
                     externalTarget ? " --external-target" : "", smoke ? " --smoke" : "");
         }
 
@@ -221,7 +225,8 @@ public final class BenchmarkSuite {
             }
         }
         ThreadPinning pinning = new ThreadPinning();
-        List<Variant> variants = Variant.list(o.smoke, o.queues, o.seqDepths, o.rate4k, o.rate128k);
+        List<Variant> variants = Variant.list(o.smoke, o.queues, o.seqDepths, o.rate4k, o.rate128k).stream()
+                .filter(v -> o.benchmarks.indexOf(v.bench()) >= 0).toList();
         long namespace = o.sizeBytes;
         long window = (long) (o.seconds * 1e9);
         long ramp = (long) (o.ramp * 1e9);

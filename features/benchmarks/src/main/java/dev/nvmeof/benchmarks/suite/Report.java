@@ -152,6 +152,11 @@ final class Report {
         return Ratio.of("", at(p).stream().mapToDouble(figure).toArray()).median();
     }
 
+    /** The depths the batched ceiling ran at (QD1 and each total depth of a's configurations). */
+    Set<Integer> ceilingDepths(SuitePlacement p) {
+        return at(p).get(0).batched().keySet();
+    }
+
     List<Variant> variants(char bench, String transport) {
         return variants.stream().filter(v -> v.bench() == bench && v.transport().equals(transport)).toList();
     }
@@ -234,7 +239,7 @@ final class Report {
         md.append("| ceiling (same rounds, ").append(p.option()).append("; batched: both ends ")
                 .append(options.selectorCeiling() ? "wait in a selector" : "block in read")
                 .append(") | median (min-max) |\n|---|---|\n");
-        for (int depth : at(p).get(0).batched().keySet()) {
+        for (int depth : ceilingDepths(p)) {
             md.append("| batched request/response QD").append(depth).append(", round trips/s | ")
                     .append(ratio(p, "ceiling QD" + depth + " rt/s", m -> m.batched(depth).perSecond()).cell())
                     .append(" |\n");
@@ -278,6 +283,10 @@ final class Report {
 
     /** c: host CPU per I/O at a fixed offered load, tcp_offload against tcp in the same round. */
     private void cpu(StringBuilder md, SuitePlacement p) {
+        if (variants('c', Variant.TCP).isEmpty()) {
+            md.append("**c**: not run (`--benchmarks`).\n\n");
+            return;
+        }
         md.append("**c**, CPU per I/O at a fixed offered load (the perf engine's `rate_iops`, QD32 at most), us per")
                 .append(" completed I/O; host includes the perf job (the load) and the driver's `irq/*` threads.")
                 .append(" Achieved below ").append(f0(SUSTAINED * 100)).append(" % of the offered load is flagged.\n\n")
@@ -302,7 +311,12 @@ final class Report {
 
     /** d: QD1 4 KiB read latency over the ceiling's at QD1. */
     private void latency(StringBuilder md, SuitePlacement p) {
-        md.append("**d**, QD1 4 KiB random read latency / the batched ceiling's QD1 latency\n\n")
+        md.append("**d**, QD1 4 KiB random read latency / the batched ceiling's QD1 latency\n\n");
+        if (variants.stream().noneMatch(v -> v.bench() == 'a' && v.depth() == 1 && v.queues() == 1)) {
+            md.append("Not run (no 4 KiB QD1 run on one queue).\n\n");
+            return;
+        }
+        md
                 .append("| transport | p50 us | p99 us | p99.9 us | p50 ratio | p99 ratio | p99.9 ratio |\n")
                 .append("|---|---|---|---|---|---|---|\n");
         for (String t : List.of(Variant.TCP, Variant.OFFLOAD)) {

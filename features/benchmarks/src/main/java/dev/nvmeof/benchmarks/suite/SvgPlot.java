@@ -31,9 +31,12 @@ final class SvgPlot {
         List<String> panels = new ArrayList<>();
         for (SuitePlacement p : report.placements()) {
             String at = p.option() + ", ";
-            String ceilings = String.format(Locale.ROOT, "batched ceiling: QD1 %,.0f, QD32 %,.0f round trips/s",
-                    report.medianCeiling(p, m -> m.qd1().perSecond()),
-                    report.medianCeiling(p, m -> m.batched(32).perSecond()));
+            StringBuilder ceilings = new StringBuilder("batched ceiling:");
+            for (int depth : report.ceilingDepths(p)) {
+                ceilings.append(String.format(Locale.ROOT, " QD%d %,.0f", depth,
+                        report.medianCeiling(p, m -> m.batched(depth).perSecond())));
+            }
+            ceilings.append(" round trips/s");
             panels.add(panel(panels.size(), at + "a: 4 KiB random read IOPS (" + ceilings + ")",
                     groups(report, p, 'a', Run::iops)));
             panels.add(panel(panels.size(), String.format(Locale.ROOT, "%sd/a: 4 KiB p99 latency, us (ceiling QD1"

@@ -71,6 +71,30 @@ class BenchmarkSuiteSmokeTest {
     }
 
     @Test
+    void shouldRunOnlyTheBenchmarksAskedForAtTheQueueCountsAskedFor(@TempDir Path out) throws Exception {
+        BenchmarkSuite.Options options = BenchmarkSuite.Options.parse("--benchmarks", "a", "--queues", "2",
+                "--placement", "colocated", "--rounds", "1", "--seconds", "0.3", "--ramp", "0.1", "--size", "16m",
+                "--out", out.toString());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Report report;
+        try (PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            report = BenchmarkSuite.run(options, p);
+        }
+        String printed = log.toString(StandardCharsets.UTF_8);
+
+        assertEquals(0, report.ioErrors(), printed);
+        assertEquals(List.of(), report.missingFigures(), printed);
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("--queues 2 ") && md.contains("--benchmarks a"), "the command as run: " + md);
+        assertTrue(md.contains("| a | 4k randread QD32 2q | tcp_offload |"), md);
+        assertTrue(md.contains("| batched request/response QD64, round trips/s |"), "32 x 2 queues: " + md);
+        assertFalse(md.contains("| b |") || md.contains("@"), "no b or c runs: " + md);
+        assertTrue(md.contains("**c**: not run (`--benchmarks`)."), md);
+        assertTrue(md.contains("Not run (no 4 KiB QD1 run on one queue)."), md);
+        assertTrue(Files.readString(out.resolve("plot.svg")).contains("QD64"), "the plot names the ceilings run");
+    }
+
+    @Test
     void shouldMeasureTheBatchedCeilingAtQd1AndQd32() throws Exception {
         for (boolean selector : new boolean[] {true, false}) {
             for (int depth : new int[] {1, 32}) {
@@ -103,6 +127,9 @@ class BenchmarkSuiteSmokeTest {
         assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--bogus", "1"));
         assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--ceiling", "spin"));
         assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--placement", "near"));
+        assertEquals("abc", o.benchmarks(), "all by default");
+        assertEquals("ac", BenchmarkSuite.Options.parse("--benchmarks", "a,c").benchmarks());
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--benchmarks", "a,f"));
     }
 
     @Test
