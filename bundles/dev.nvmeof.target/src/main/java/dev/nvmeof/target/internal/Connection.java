@@ -77,6 +77,8 @@ final class Connection implements ControllerPduHandler {
     /** DH-HMAC-CHAP of this queue when its host has secrets, else null; set by Connect. */
     QueueAuthentication authentication;
     int qid;
+    /** Counted in its loop's {@link EventLoop#ioLoad()}: until Connect names the admin queue, or close. */
+    private boolean ioLoad = true;
     private int sqsize;
     private boolean sqFlowControlDisabled;
     private int sqhd;
@@ -556,6 +558,16 @@ final class Connection implements ControllerPduHandler {
         this.sqFlowControlDisabled = disableSqFlowControl;
         this.sqhd = sqsize > 0 ? 1 % (sqsize + 1) : 0;
         this.phase = Phase.LIVE;
+        if (qid == 0) {
+            dropIoLoad();
+        }
+    }
+
+    private void dropIoLoad() {
+        if (ioLoad) {
+            ioLoad = false;
+            loop.dropIoLoad();
+        }
     }
 
     /** Whether the queue may serve commands: its host authenticated it, or it needs no authentication. */
@@ -616,6 +628,7 @@ final class Connection implements ControllerPduHandler {
         }
         tls.close(); // close_notify if TLS and the socket takes it, then the socket
         loop.removed(this);
+        dropIoLoad();
         engine.released(remote);
         releaseStaging();
         if (authentication != null) {

@@ -196,8 +196,32 @@ public final class Engine {
             EventLoop.closeQuietly(channel);
             return;
         }
-        EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+        EventLoop loop = leastIoLoaded();
+        loop.addIoLoad();
         loop.execute(() -> loop.register(channel, remote, listenerSecurity));
+    }
+
+    /** Each loop's connections that may carry I/O ({@link EventLoop#ioLoad()}), in loop order. */
+    int[] ioLoads() {
+        return java.util.Arrays.stream(loops).mapToInt(EventLoop::ioLoad).toArray();
+    }
+
+    /**
+     * The loop for a new connection: the one with the fewest connections that may carry I/O, round robin among
+     * equals. A host's admin queue has done its Connect before the host opens its I/O queues, so it no longer
+     * counts, and two hosts' I/O queues spread over the loops (counting every connection put both on one loop when
+     * each host's admin queue took the other).
+     */
+    private EventLoop leastIoLoaded() {
+        int start = Math.floorMod(nextLoop.getAndIncrement(), loops.length);
+        EventLoop best = loops[start];
+        for (int i = 1; i < loops.length; i++) {
+            EventLoop candidate = loops[(start + i) % loops.length];
+            if (candidate.ioLoad() < best.ioLoad()) {
+                best = candidate;
+            }
+        }
+        return best;
     }
 
     /** Counts a new connection against the caps; null when admitted, else why not (nothing counted). */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import dev.nvmeof.target.ListenerSecurity;
@@ -39,6 +40,7 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Connection> connections = new ArrayList<>();
+    private final AtomicInteger ioLoad = new AtomicInteger();
     /** The peer address of each open connection, readable from any thread. */
     private final Map<Connection, InetSocketAddress> peers =
             new ConcurrentHashMap<>();
@@ -72,6 +74,22 @@ final class EventLoop implements Runnable {
         return connections.size();
     }
 
+    /**
+     * Connections on this loop that may carry I/O: every one from its accept until its Connect names the admin
+     * queue (or it closes). Read and counted by the accepting thread, dropped on this loop.
+     */
+    int ioLoad() {
+        return ioLoad.get();
+    }
+
+    void addIoLoad() {
+        ioLoad.incrementAndGet();
+    }
+
+    void dropIoLoad() {
+        ioLoad.decrementAndGet();
+    }
+
     /** Takes over an accepted connection counted against the caps; {@code remote} is released when it closes. */
     void register(SocketChannel channel, InetAddress remote, ListenerSecurity security) {
         Connection connection = null;
@@ -86,6 +104,7 @@ final class EventLoop implements Runnable {
             } else {
                 closeQuietly(channel);
                 engine.released(remote);
+                dropIoLoad();
             }
         }
     }
