@@ -8,6 +8,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -203,7 +204,7 @@ public final class Engine {
 
     /** Each loop's connections that may carry I/O ({@link EventLoop#ioLoad()}), in loop order. */
     int[] ioLoads() {
-        return java.util.Arrays.stream(loops).mapToInt(EventLoop::ioLoad).toArray();
+        return Arrays.stream(loops).mapToInt(EventLoop::ioLoad).toArray();
     }
 
     /**
