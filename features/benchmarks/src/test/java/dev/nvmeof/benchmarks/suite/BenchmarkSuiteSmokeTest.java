@@ -31,15 +31,10 @@ class BenchmarkSuiteSmokeTest {
 
     @Test
     void shouldWriteAReportWithEveryFigureAtBothPlacementsAndNoIoErrors(@TempDir Path out) throws Exception {
-        BenchmarkSuite.Options options = BenchmarkSuite.Options.parse("--smoke", "--rounds", "1", "--seconds", "0.3",
-                "--ramp", "0.1", "--size", "16m", "--rate-4k", "4000", "--rate-128k", "1000", "--out",
-                out.toString());
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Report report;
-        try (PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            report = BenchmarkSuite.run(options, p);
-        }
-        String printed = log.toString(StandardCharsets.UTF_8);
+        SuiteRun run = run("--smoke", "--rounds", "1", "--seconds", "0.3", "--ramp", "0.1", "--size", "16m",
+                "--rate-4k", "4000", "--rate-128k", "1000", "--out", out.toString());
+        Report report = run.report();
+        String printed = run.printed();
 
         assertEquals(0, report.ioErrors(), printed);
         assertTrue(report.verifiedReads() > 0, "a sample of the reads was checked: " + printed);
@@ -72,15 +67,10 @@ class BenchmarkSuiteSmokeTest {
 
     @Test
     void shouldRunOnlyTheBenchmarksAskedForAtTheQueueCountsAskedFor(@TempDir Path out) throws Exception {
-        BenchmarkSuite.Options options = BenchmarkSuite.Options.parse("--benchmarks", "a", "--queues", "2",
-                "--placement", "colocated", "--rounds", "1", "--seconds", "0.3", "--ramp", "0.1", "--size", "16m",
-                "--out", out.toString());
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Report report;
-        try (PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            report = BenchmarkSuite.run(options, p);
-        }
-        String printed = log.toString(StandardCharsets.UTF_8);
+        SuiteRun run = run("--benchmarks", "a", "--queues", "2", "--placement", "colocated", "--rounds", "1",
+                "--seconds", "0.3", "--ramp", "0.1", "--size", "16m", "--out", out.toString());
+        Report report = run.report();
+        String printed = run.printed();
 
         assertEquals(0, report.ioErrors(), printed);
         assertEquals(List.of(), report.missingFigures(), printed);
@@ -92,6 +82,18 @@ class BenchmarkSuiteSmokeTest {
         assertTrue(md.contains("**c**: not run (`--benchmarks`)."), md);
         assertTrue(md.contains("Not run (no 4 KiB QD1 run on one queue)."), md);
         assertTrue(Files.readString(out.resolve("plot.svg")).contains("QD64"), "the plot names the ceilings run");
+    }
+
+    /** The suite's report and what it printed. */
+    private record SuiteRun(Report report, String printed) {
+    }
+
+    private static SuiteRun run(String... args) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (PrintStream p = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            Report report = BenchmarkSuite.run(BenchmarkSuite.Options.parse(args), p);
+            return new SuiteRun(report, log.toString(StandardCharsets.UTF_8));
+        }
     }
 
     @Test
