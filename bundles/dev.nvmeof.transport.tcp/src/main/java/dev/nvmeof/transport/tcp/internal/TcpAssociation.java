@@ -141,8 +141,9 @@ final class TcpAssociation implements TransportAssociation {
                 throw NvmeTransportException.of("the tcp association to " + address() + " is closed", null, false,
                         null);
             }
-            queue = new TcpQueue(transport.nextLoop(), parameters, callbacks, transport.clock(), remote, local, tos,
-                    psk);
+            EventLoop loop = transport.loopFor(parameters.qid());
+            queue = new TcpQueue(loop, parameters, callbacks, transport.clock(), remote, local, tos, psk,
+                    () -> transport.release(loop, parameters.qid()));
             queues.add(queue);
         }
         try {
@@ -151,6 +152,7 @@ final class TcpAssociation implements TransportAssociation {
             synchronized (this) {
                 queues.remove(queue);
             }
+            queue.releaseLoop();
             throw e;
         }
         return queue;

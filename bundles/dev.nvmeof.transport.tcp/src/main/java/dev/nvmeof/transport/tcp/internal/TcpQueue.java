@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.nvmeof.api.NvmeException;
@@ -76,10 +77,14 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
     private volatile boolean connected;
     private long deadline = Long.MAX_VALUE;
     private volatile String localAddress = "?";
+    /** Gives this queue's place on its loop back to the transport ({@link TcpTransport#loopFor}); run once. */
+    private final Runnable loopRelease;
+    private final AtomicBoolean loopReleased = new AtomicBoolean();
 
     TcpQueue(EventLoop loop, QueueParameters parameters, QueueCallbacks callbacks, NanoClock clock,
-            InetSocketAddress remote, SocketAddress local, int tos, DerivedTlsPsk psk) {
+            InetSocketAddress remote, SocketAddress local, int tos, DerivedTlsPsk psk, Runnable loopRelease) {
         this.loop = loop;
+        this.loopRelease = loopRelease;
         this.parameters = parameters;
         this.callbacks = callbacks;
         this.clock = clock;
@@ -356,6 +361,7 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
         if (state.getAndSet(CLOSED) == CLOSED) {
             return;
         }
+        releaseLoop();
         engine.shutdown();
         if (!loop.thread().isAlive() || loop.inLoop()) {
             closeChannel();
@@ -376,6 +382,18 @@ final class TcpQueue implements TransportQueue, EventLoop.Handler, HostQueueEngi
             Thread.currentThread().interrupt();
         }
         closeChannel(); // the loop stopped (the transport closed) or did not answer
+    }
+
+    /** The event loop this queue runs on. */
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** The queue no longer counts on its loop: closed, or its open failed. */
+    void releaseLoop() {
+        if (loopReleased.compareAndSet(false, true)) {
+            loopRelease.run();
+        }
     }
 
     /** Whether PDUs are still processed: during the handshake and while LIVE. */

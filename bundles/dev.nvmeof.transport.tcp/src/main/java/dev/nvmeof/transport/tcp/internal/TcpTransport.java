@@ -38,6 +38,8 @@ public final class TcpTransport implements Transport, AutoCloseable {
     private final EventLoop[] loops;
     private final NanoClock clock;
     private final AtomicInteger next = new AtomicInteger();
+    /** I/O queues per loop, by loop index. */
+    private final int[] ioQueues;
 
     /** As a DS component: one event loop per CPU, the system clock; the loops start now. */
     @Activate
@@ -52,6 +54,7 @@ public final class TcpTransport implements Transport, AutoCloseable {
         }
         this.clock = clock;
         this.loops = new EventLoop[eventLoops];
+        this.ioQueues = new int[eventLoops];
         for (int i = 0; i < eventLoops; i++) {
             loops[i] = new EventLoop("nvme-tcp-" + i, clock);
         }
@@ -84,9 +87,34 @@ public final class TcpTransport implements Transport, AutoCloseable {
         }
     }
 
-    /** Queues go round-robin over the loops. */
-    EventLoop nextLoop() {
-        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+    /**
+     * The loop for a new queue: an admin queue's in turn; an I/O queue goes to the loop with the fewest I/O queues,
+     * in turn among equals. Turns alone put two controllers' I/O queues on one loop when each controller's admin
+     * queue took the other. {@link #release} gives the place back when the queue closes.
+     */
+    synchronized EventLoop loopFor(int qid) {
+        int start = Math.floorMod(next.getAndIncrement(), loops.length);
+        if (qid == 0) {
+            return loops[start];
+        }
+        int best = start;
+        for (int i = 1; i < loops.length; i++) {
+            int candidate = (start + i) % loops.length;
+            if (ioQueues[candidate] < ioQueues[best]) {
+                best = candidate;
+            }
+        }
+        ioQueues[best]++;
+        return loops[best];
+    }
+
+    /** A queue {@link #loopFor} placed on {@code loop} is gone. */
+    synchronized void release(EventLoop loop, int qid) {
+        for (int i = 0; qid != 0 && i < loops.length; i++) {
+            if (loops[i] == loop) {
+                ioQueues[i]--;
+            }
+        }
     }
 
     NanoClock clock() {

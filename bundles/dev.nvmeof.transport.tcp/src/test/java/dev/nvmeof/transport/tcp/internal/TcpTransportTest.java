@@ -2,6 +2,8 @@ package dev.nvmeof.transport.tcp.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +96,21 @@ class TcpTransportTest {
             SpiHost.check(SpiHost.execute(host.io, SpiHost.read(request, 2, 100, big), host.ioEvents), "read");
             assertEquals(1000, big.position());
             assertArrayEquals(bytes(data), bytes(big));
+        }
+    }
+
+    @Test
+    void shouldPutTwoControllersIoQueuesOnDifferentLoopsAndGiveAClosedQueuesPlaceBack() throws Exception {
+        // Each controller's admin queue, then its I/O queue: turns alone put both I/O queues on one loop.
+        try (SpiHost first = SpiHost.connect(transport, address, false, false, 32);
+                SpiHost second = SpiHost.connect(transport, address, false, false, 32)) {
+            EventLoop firstLoop = ((TcpQueue) first.io).loop();
+            assertNotSame(firstLoop, ((TcpQueue) second.io).loop(), "the two I/O queues share a loop");
+
+            first.close();
+            EventLoop next = transport.loopFor(1);
+            transport.release(next, 1);
+            assertSame(firstLoop, next, "the loop the closed I/O queue left is the least loaded");
         }
     }
 
