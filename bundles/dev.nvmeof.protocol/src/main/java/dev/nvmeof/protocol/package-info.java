@@ -5,5 +5,5 @@
  * structures. Plain Java; nothing here allocates on the I/O path.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package dev.nvmeof.protocol;

@@ -6,14 +6,14 @@ import java.util.ArrayDeque;
 
 /**
  * Direct buffers for R2T data, shared by the connections of one event loop and confined to it. Sizes are powers of
- * two from {@link #MIN} to {@link #MAX}; a connection holds at most {@link Connection#R2T_TRANSFERS} at a time (one
+ * two from {@link #MIN} to {@link #MAX}; a connection holds at most {@link R2tTransfers#MAX} at a time (one
  * per R2T transfer running), so the pool grows with the writes in flight and keeps at most {@link #KEEP_PER_SIZE} idle
  * buffers of each size: enough for four queues writing at full depth on one loop without allocating per write.
  */
 final class BufferPool {
     static final int MIN = 4096;
     static final int MAX = Connection.MAXH2CDATA;
-    static final int KEEP_PER_SIZE = 4 * Connection.R2T_TRANSFERS;
+    static final int KEEP_PER_SIZE = 4 * R2tTransfers.MAX;
 
     @SuppressWarnings("unchecked")
     private final ArrayDeque<ByteBuffer>[] idle = new ArrayDeque[sizeClass(MAX) + 1];

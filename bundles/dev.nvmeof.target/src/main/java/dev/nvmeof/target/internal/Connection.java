@@ -34,10 +34,9 @@ import dev.nvmeof.tls.TlsHandshakeException;
  * nothing: nothing but the decoder until the ICReq; then a small send buffer ({@link ConnectionOutput#SMALL}), and
  * the in-capsule buffer only once a command carries data (under 16 KiB until Connect); the send buffer grows to at
  * most {@link ConnectionOutput#LARGE} when reads need it, and an R2T transfer borrows a buffer of at most
- * {@link #MAXH2CDATA} from its loop's {@link BufferPool} while it runs. Up to {@link #R2T_TRANSFERS} R2T transfers
- * run at a time, one per command (so writes at a queue depth overlap their round trips, as Linux nvmet sends an R2T
- * per command), the others wait; reads whose data does not fit in the send buffer wait, and the connection stops
- * reading from the socket until they are sent (backpressure instead of buffering).
+ * {@link #MAXH2CDATA} from its loop's {@link BufferPool} while it runs ({@link R2tTransfers}: up to four at a time);
+ * reads whose data does not fit in the send buffer wait, and the connection stops reading from the socket until they
+ * are sent (backpressure instead of buffering).
  */
 final class Connection implements ControllerPduHandler {
     /** Queue entries per queue: CAP.MQES + 1 and Identify MAXCMD. */
@@ -53,11 +52,6 @@ final class Connection implements ControllerPduHandler {
     /** In-capsule data accepted on every queue (the admin queue's 8 KiB; IOCCSZ advertises the same on I/O queues). */
     static final int IN_CAPSULE_DATA = 8192;
     static final int MAXH2CDATA = DATA_PDU;
-    /**
-     * R2T transfers outstanding at once per connection: enough to keep a loopback or 25 Gb/s link busy with 128 KiB
-     * writes while each waits a round trip for its data (512 KiB in flight), and a bound on what a host's writes hold.
-     */
-    static final int R2T_TRANSFERS = 4;
 
     enum Phase { AWAIT_IC_REQ, AWAIT_CONNECT, LIVE, CLOSED }
 
@@ -87,14 +81,9 @@ final class Connection implements ControllerPduHandler {
     private ByteBuffer inCapsule;
     final ScratchBuffer scratch = new ScratchBuffer();
 
-    private final CommandSlot[] slots = new CommandSlot[QUEUE_ENTRIES];
-    private final int[] freeSlots = new int[QUEUE_ENTRIES];
-    private int freeCount;
+    private final CommandSlots slots = new CommandSlots(QUEUE_ENTRIES);
+    private final R2tTransfers r2ts;
     private CommandSlot receiving;
-    /** The command whose H2CData PDU the decoder is reading now. */
-    private CommandSlot h2cReceiving;
-    private int r2tTransfers;
-    private final ArrayDeque<CommandSlot> r2tWaiting = new ArrayDeque<>();
     private final ArrayDeque<CommandSlot> dataWaiting = new ArrayDeque<>();
     private FatalPduException handlerError;
     private boolean readPaused;
@@ -105,14 +94,11 @@ final class Connection implements ControllerPduHandler {
             throws IOException {
         this.engine = engine;
         this.loop = loop;
+        this.r2ts = new R2tTransfers(loop.buffers, output);
         this.remote = remote;
         this.tls = new ConnectionTls(channel, security);
         this.createdNanos = engine.clock().nanoTime();
         this.executor = new CommandExecutor(engine, this);
-        for (int i = 0; i < QUEUE_ENTRIES; i++) {
-            freeSlots[i] = QUEUE_ENTRIES - 1 - i;
-        }
-        freeCount = QUEUE_ENTRIES;
     }
 
     // ---- socket events ----
@@ -290,13 +276,13 @@ final class Connection implements ControllerPduHandler {
         if (handlerError != null || phase == Phase.CLOSED) {
             return null;
         }
-        if (freeCount == 0) {
+        if (slots.full()) {
             // More commands than the queue holds: the host ignored SQ flow control.
             handlerError = FatalPduException.of(FatalErrorStatus.PDU_SEQUENCE_ERROR, PduType.CAPSULE_CMD.code(),
                     "more than " + QUEUE_ENTRIES + " commands outstanding");
             return null;
         }
-        CommandSlot slot = takeSlot(pdu.cid());
+        CommandSlot slot = slots.take(pdu.cid());
         slot.sqeBuffer.put(0, pdu.buffer(), pdu.sqeIndex(), CapsuleCmdPdu.SQE_LENGTH);
         if (controller != null) {
             controller.touch(engine.clock().nanoTime());
@@ -337,7 +323,7 @@ final class Connection implements ControllerPduHandler {
 
     @Override
     public ByteBuffer onH2cData(H2cDataPdu pdu) {
-        CommandSlot slot = pdu.ttag() < QUEUE_ENTRIES ? slots[pdu.ttag()] : null;
+        CommandSlot slot = slots.byTag(pdu.ttag());
         if (handlerError != null || slot == null || slot.staging == null || pdu.cccid() != slot.cid) {
             return null; // no R2T outstanding with this TTAG: the decoder reports it
         }
@@ -346,20 +332,17 @@ final class Connection implements ControllerPduHandler {
                     "H2CData at offset " + pdu.datao() + ", expected " + slot.received);
             return null;
         }
-        h2cReceiving = slot;
-        return slot.staging.clear().limit(slot.r2tLength);
+        return r2ts.receive(slot);
     }
 
-    /** A command's staging buffer holds its outstanding R2T's data: its index 0 is the R2T's offset. */
     @Override
     public int h2cDataBase() {
-        return h2cReceiving == null ? 0 : h2cReceiving.r2tOffset;
+        return r2ts.receivingBase();
     }
 
     @Override
     public void onH2cDataEnd(H2cDataPdu pdu, boolean dataDigestOk) {
-        CommandSlot slot = h2cReceiving;
-        h2cReceiving = null;
+        CommandSlot slot = r2ts.received();
         if (slot == null || phase == Phase.CLOSED) {
             return;
         }
@@ -375,13 +358,11 @@ final class Connection implements ControllerPduHandler {
             }
             return;
         }
-        ByteBuffer staging = slot.staging;
-        slot.staging = null;
-        r2tTransfers--;
+        ByteBuffer staging = r2ts.end(slot);
         if (slot.dataDigestFailed) {
             // Same rule as for in-capsule data: the command fails, the connection stays.
             slot.fail(GenericStatus.TRANSIENT_TRANSPORT_ERROR, false);
-            loop.buffers.give(staging);
+            r2ts.give(staging);
             complete(slot);
         } else {
             staging.limit(slot.r2tLength).position(0);
@@ -395,32 +376,17 @@ final class Connection implements ControllerPduHandler {
                 engine.handlerFailed(slot, e);
                 slot.fail(GenericStatus.INTERNAL_ERROR, false);
             }
-            loop.buffers.give(staging);
+            r2ts.give(staging);
             if (slot.outcome == CommandSlot.Outcome.NEED_HOST_DATA) {
-                r2tWaiting.addFirst(slot); // a part of a larger write: its rest before another command's data
+                r2ts.continueNext(slot);
             } else {
                 after(slot);
             }
         }
-        startR2ts();
+        r2ts.start();
     }
 
     // ---- commands ----
-
-    private CommandSlot takeSlot(int cid) {
-        int index = freeSlots[--freeCount];
-        CommandSlot slot = slots[index];
-        if (slot == null) {
-            slot = new CommandSlot(index);
-            slots[index] = slot;
-        }
-        slot.reset(cid);
-        return slot;
-    }
-
-    private void release(CommandSlot slot) {
-        freeSlots[freeCount++] = slot.index;
-    }
 
     /** Runs a command; a handler that throws completes it with Internal Error and the queue carries on. */
     private void execute(CommandSlot slot, ByteBuffer inData) {
@@ -457,8 +423,7 @@ final class Connection implements ControllerPduHandler {
     private void after(CommandSlot slot) {
         switch (slot.outcome) {
             case NEED_HOST_DATA:
-                r2tWaiting.add(slot);
-                startR2ts();
+                r2ts.request(slot);
                 break;
             case HELD:
                 break;
@@ -466,29 +431,6 @@ final class Connection implements ControllerPduHandler {
                 complete(slot);
                 break;
         }
-    }
-
-    /** Sends R2Ts for waiting commands while fewer than {@link #R2T_TRANSFERS} run. */
-    private void startR2ts() {
-        while (r2tTransfers < R2T_TRANSFERS && !r2tWaiting.isEmpty() && phase != Phase.CLOSED) {
-            CommandSlot slot = r2tWaiting.poll();
-            slot.r2tOffset = slot.received;
-            slot.r2tLength = Math.min(MAXH2CDATA, slot.dataLength - slot.received);
-            slot.staging = loop.buffers.take(slot.r2tLength);
-            r2tTransfers++;
-            output.r2t(slot.cid, slot.index, slot.r2tOffset, slot.r2tLength);
-        }
-    }
-
-    /** Gives the running transfers' buffers back to the loop's pool (the connection closed). */
-    private void releaseStaging() {
-        for (CommandSlot slot : slots) {
-            if (slot != null && slot.staging != null) {
-                loop.buffers.give(slot.staging);
-                slot.staging = null;
-            }
-        }
-        r2tTransfers = 0;
     }
 
     /** Completes a held command (an AER) from the controller; runs on this loop. */
@@ -515,7 +457,7 @@ final class Connection implements ControllerPduHandler {
             return;
         }
         sendResponse(slot);
-        release(slot);
+        slots.release(slot);
     }
 
     private void drainDataWaiting() {
@@ -534,13 +476,13 @@ final class Connection implements ControllerPduHandler {
             engine.log(System.Logger.Level.WARNING, "read failed: " + e);
             slot.fail(GenericStatus.INTERNAL_ERROR, false);
             sendResponse(slot);
-            release(slot);
+            slots.release(slot);
             return true;
         }
         if (!sqFlowControlDisabled) {
             sendResponse(slot);
         }
-        release(slot);
+        slots.release(slot);
         return true;
     }
 
@@ -630,7 +572,7 @@ final class Connection implements ControllerPduHandler {
         loop.removed(this);
         dropIoLoad();
         engine.released(remote);
-        releaseStaging();
+        r2ts.close(slots.all());
         if (authentication != null) {
             authentication.close();
         }

@@ -1,6 +1,5 @@
 package dev.nvmeof.target.internal;
 
-import dev.nvmeof.protocol.log.Log;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.nvmeof.protocol.DiscoveryLogEntry;
 import dev.nvmeof.protocol.DiscoveryLogEntryFlyweight;
+import dev.nvmeof.protocol.LoopChoice;
 import dev.nvmeof.protocol.NanoClock;
+import dev.nvmeof.protocol.log.Log;
 import dev.nvmeof.target.ListenerSecurity;
 import dev.nvmeof.target.NamespaceConfig;
 import dev.nvmeof.target.NvmeTarget;
@@ -208,21 +209,11 @@ public final class Engine {
     }
 
     /**
-     * The loop for a new connection: the one with the fewest connections that may carry I/O, round robin among
-     * equals. A host's admin queue has done its Connect before the host opens its I/O queues, so it no longer
-     * counts, and two hosts' I/O queues spread over the loops (counting every connection put both on one loop when
-     * each host's admin queue took the other).
+     * The loop for a new connection ({@link LoopChoice}): a connection counts as I/O from its accept until its Connect
+     * names the admin queue, which comes before its host opens I/O queues.
      */
     private EventLoop leastIoLoaded() {
-        int start = Math.floorMod(nextLoop.getAndIncrement(), loops.length);
-        EventLoop best = loops[start];
-        for (int i = 1; i < loops.length; i++) {
-            EventLoop candidate = loops[(start + i) % loops.length];
-            if (candidate.ioLoad() < best.ioLoad()) {
-                best = candidate;
-            }
-        }
-        return best;
+        return loops[LoopChoice.fewestIoQueues(nextLoop.getAndIncrement(), loops.length, i -> loops[i].ioLoad())];
     }
 
     /** Counts a new connection against the caps; null when admitted, else why not (nothing counted). */

@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import dev.nvmeof.api.ConnectOptions;
 import dev.nvmeof.api.NvmeException;
 import dev.nvmeof.api.OptionPolicy;
+import dev.nvmeof.protocol.LoopChoice;
 import dev.nvmeof.protocol.NanoClock;
 import dev.nvmeof.spi.transport.Transport;
 import dev.nvmeof.spi.transport.TransportAssociation;
@@ -88,24 +89,17 @@ public final class TcpTransport implements Transport, AutoCloseable {
     }
 
     /**
-     * The loop for a new queue: an admin queue's in turn; an I/O queue goes to the loop with the fewest I/O queues,
-     * in turn among equals. Turns alone put two controllers' I/O queues on one loop when each controller's admin
-     * queue took the other. {@link #release} gives the place back when the queue closes.
+     * The loop for a new queue ({@link LoopChoice}): an admin queue's in turn, an I/O queue's the one with the fewest
+     * I/O queues. {@link #release} gives the place back when the queue closes.
      */
     synchronized EventLoop loopFor(int qid) {
-        int start = Math.floorMod(next.getAndIncrement(), loops.length);
+        int turn = next.getAndIncrement();
         if (qid == 0) {
-            return loops[start];
+            return loops[Math.floorMod(turn, loops.length)];
         }
-        int best = start;
-        for (int i = 1; i < loops.length; i++) {
-            int candidate = (start + i) % loops.length;
-            if (ioQueues[candidate] < ioQueues[best]) {
-                best = candidate;
-            }
-        }
-        ioQueues[best]++;
-        return loops[best];
+        int chosen = LoopChoice.fewestIoQueues(turn, loops.length, i -> ioQueues[i]);
+        ioQueues[chosen]++;
+        return loops[chosen];
     }
 
     /** A queue {@link #loopFor} placed on {@code loop} is gone. */
