@@ -36,7 +36,8 @@ import dev.nvmeof.transport.tcp.TcpTransportRuntime;
  */
 final class ShellFixture implements AutoCloseable {
     static final String NQN = "testnqn";
-    static final long SIZE = 8 << 20;
+    /** 8 MiB; a hand-run measurement ({@link PerfThreadsByHand}) may ask for more with -DshellFixture.bytes. */
+    static final long SIZE = Long.getLong("shellFixture.bytes", 8 << 20);
 
     final NvmeTarget target;
     final int port;
