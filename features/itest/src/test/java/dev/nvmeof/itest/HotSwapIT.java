@@ -56,8 +56,10 @@ import dev.nvmeof.testkit.driver.MixedVerifiedLoad;
  * writes on 2 I/O queues over {@code tcp_offload}, the driver bundle carrying the controller stopped and started,
  * updated, or uninstalled and installed again, {@value #SWAPS} times (more with {@code -Dnvmeof.hotswap.swaps}).
  * Every acknowledged write reads back; no caller sees an error; the I/O pause of each swap (the longest gap between
- * two completions) is reported, and each stays under 2 s, which no {@code reconnect_delay} wait (10 s) could. And
- * after swaps, a driver bundle uninstalled leaves no thread and its class loader is collected.
+ * two completions) is reported, and each stays under 2 s, which no {@code reconnect_delay} wait (10 s) could; so is
+ * the time from each swap's start until a 10 ms window after its pause runs at 90 % of the IOPS of the 200 ms before
+ * it (benchmark f's "time to 90 %"). And after swaps, a driver bundle uninstalled leaves no thread and its class
+ * loader is collected.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -67,6 +69,10 @@ public class HotSwapIT {
     private static final long PAUSE_BOUND_MILLIS = 2_000;
     private static final int QUEUE_DEPTH = 32;
     private static final int BLOCK_BYTES = 4096;
+    private static final long RATE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** I/O after each swap, in seconds at the rate before it: long enough to see it back, and to measure the next. */
+    private static final double SETTLE_SECONDS = 0.4;
+    private static final int RECOVERY_WINDOW_MILLIS = 10;
 
     @Inject
     private BundleContext context;
@@ -103,14 +109,19 @@ public class HotSwapIT {
         NvmeController controller = startStackAndConnect();
         MixedVerifiedLoad load = new MixedVerifiedLoad(controller.namespaces().get(0).device(), QUEUE_DEPTH, 64, BLOCK_BYTES)
                 .start();
+        long running = System.nanoTime();
         assertTrue("the load runs", load.awaitProgress(1000, WAIT_SECONDS, TimeUnit.SECONDS));
+        settle(load, load.perSecond(running, System.nanoTime()));
 
         List<Long> pauses = new ArrayList<>();
+        List<Long> recoveries = new ArrayList<>();
         for (int swap = 0; swap < SWAPS; swap++) {
             String serving = controller.transportDescription();
             boolean acmeServes = serving.startsWith("tcp_offload via " + ACME);
             Bundle driver = stack.bundle(acmeServes ? ACME_BUNDLE : VORTEX_BUNDLE);
             String device = acmeServes ? ACME : VORTEX;
+            long swapStart = System.nanoTime();
+            double before = load.perSecond(swapStart - RATE_WINDOW_NANOS, swapStart);
             load.resetLongestGap();
             switch (swap % 3) {
                 case 0 -> {
@@ -128,10 +139,14 @@ public class HotSwapIT {
             assertTrue("swap " + swap + ": I/O did not flow again: " + load.firstError(),
                     load.awaitProgress(2 * QUEUE_DEPTH, WAIT_SECONDS, TimeUnit.SECONDS));
             pauses.add(TimeUnit.NANOSECONDS.toMillis(load.longestGapNanos()));
+            settle(load, before);
+            long back = load.recoveredAt(0.9 * before, RECOVERY_WINDOW_MILLIS);
+            recoveries.add(back < 0 ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(back - swapStart));
             if (Boolean.getBoolean("nvmeof.hotswap.trace")) {
                 System.out.println("swap " + swap + " (" + driver.getSymbolicName() + ", kind " + swap % 3 + "): pause "
-                        + pauses.get(swap) + " ms, cause " + controller.lastFailure() + ", now "
-                        + controller.transportDescription());
+                        + pauses.get(swap) + " ms, 90 % of " + Math.round(before) + " IOPS after "
+                        + (back < 0 ? "more than the settling time" : recoveries.get(swap) + " ms") + ", cause "
+                        + controller.lastFailure() + ", now " + controller.transportDescription());
             }
             assertNull("swap " + swap + ": " + load.firstError(), load.firstError());
         }
@@ -145,11 +160,27 @@ public class HotSwapIT {
         Collections.sort(sorted);
         long p50 = sorted.get(sorted.size() / 2);
         long max = sorted.get(sorted.size() - 1);
+        List<Long> back = new ArrayList<>(recoveries);
+        Collections.sort(back);
+        long notBack = back.stream().filter(ms -> ms == Long.MAX_VALUE).count();
         System.out.println("hot swap: " + SWAPS + " swaps under QD" + QUEUE_DEPTH + " verified I/O, pause per swap"
-                + " p50 " + p50 + " ms, p90 " + sorted.get(sorted.size() * 9 / 10) + " ms, max " + max + " ms, "
-                + load.completions() + " I/Os");
+                + " p50 " + p50 + " ms, p90 " + sorted.get(sorted.size() * 9 / 10) + " ms, max " + max + " ms; "
+                + "time to 90 % of the IOPS before it p50 " + millis(back.get(back.size() / 2)) + ", p90 "
+                + millis(back.get(back.size() * 9 / 10)) + ", max " + millis(back.get(back.size() - 1)) + " ("
+                + notBack + " not back within " + SETTLE_SECONDS + " s of I/O); " + load.completions() + " I/Os");
         assertTrue("a swap paused I/O for " + max + " ms: " + pauses, max < PAUSE_BOUND_MILLIS);
         fullRefresh();
+    }
+
+    /** Waits for {@link #SETTLE_SECONDS} of I/O at {@code perSecond} (at least two queues' worth). */
+    private static void settle(MixedVerifiedLoad load, double perSecond) throws InterruptedException {
+        int completions = (int) Math.max(2 * QUEUE_DEPTH, perSecond * SETTLE_SECONDS);
+        assertTrue("I/O stopped after a swap: " + load.firstError(),
+                load.awaitProgress(completions, WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    private static String millis(long ms) {
+        return ms == Long.MAX_VALUE ? "not back" : ms + " ms";
     }
 
     @Test

@@ -19,10 +19,12 @@ import dev.nvmeof.api.BlockDevice;
  * blocks {@code k, k + depth, ...}), so a block never has two commands in flight and every read has one right
  * answer: the last acknowledged write. Each block carries its LBA, a generation and a CRC-32C; the record of
  * acknowledged generations is what {@link #verifyAll} reads back. Every completion stamps the time, so the longest
- * gap between two completions in a window is the I/O pause a caller saw.
+ * gap between two completions in a window is the I/O pause a caller saw, and the rate before it and after it are
+ * known to the millisecond for the last {@value #HISTORY_MILLIS} ms ({@link CompletionHistory}).
  */
 public final class MixedVerifiedLoad {
     private static final int HEADER = 16;
+    static final int HISTORY_MILLIS = 10_000;
 
     private final BlockDevice device;
     private final int depth;
@@ -34,8 +36,11 @@ public final class MixedVerifiedLoad {
     private volatile boolean running = true;
     private final CountDownLatch stopped;
     private final AtomicLong completions = new AtomicLong();
-    private final AtomicLong lastCompletion = new AtomicLong(System.nanoTime());
-    private final AtomicLong longestGap = new AtomicLong();
+    private final CompletionHistory history = new CompletionHistory(System.nanoTime(), HISTORY_MILLIS);
+    // The pause window, under this monitor.
+    private long lastCompletion = System.nanoTime();
+    private long longestGap;
+    private long longestGapEnd = lastCompletion;
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private final CompletableFuture<String> failed = new CompletableFuture<>();
     private volatile CountDownLatch progress = new CountDownLatch(0);
@@ -131,8 +136,14 @@ public final class MixedVerifiedLoad {
 
     private void stamp() {
         long now = System.nanoTime();
-        long before = lastCompletion.getAndSet(now);
-        longestGap.accumulateAndGet(now - before, Math::max);
+        synchronized (this) {
+            if (now - lastCompletion > longestGap) {
+                longestGap = now - lastCompletion;
+                longestGapEnd = now;
+            }
+            lastCompletion = now;
+        }
+        history.record(now);
         completions.incrementAndGet();
         progress.countDown();
     }
@@ -169,14 +180,33 @@ public final class MixedVerifiedLoad {
     }
 
     /** Starts a new pause window: the longest gap from now on. */
-    public void resetLongestGap() {
-        lastCompletion.set(System.nanoTime());
-        longestGap.set(0);
+    public synchronized void resetLongestGap() {
+        lastCompletion = System.nanoTime();
+        longestGap = 0;
+        longestGapEnd = lastCompletion;
     }
 
     /** The longest time without a completion since {@link #resetLongestGap()}, up to now. */
-    public long longestGapNanos() {
-        return Math.max(longestGap.get(), System.nanoTime() - lastCompletion.get());
+    public synchronized long longestGapNanos() {
+        return Math.max(longestGap, System.nanoTime() - lastCompletion);
+    }
+
+    /** Completions per second between two {@link System#nanoTime()} readings of the last few seconds. */
+    public double perSecond(long fromNanos, long toNanos) {
+        return history.perSecond(fromNanos, toNanos);
+    }
+
+    /**
+     * When I/O came back after the pause window's longest gap: the end ({@link System#nanoTime()}) of the first
+     * {@code windowMillis} window after that gap with at least {@code perSecond} completions per second, or -1 when
+     * none has yet.
+     */
+    public long recoveredAt(double perSecond, int windowMillis) {
+        long gapEnd;
+        synchronized (this) {
+            gapEnd = longestGapEnd;
+        }
+        return history.firstWindowAtRate(gapEnd, System.nanoTime(), windowMillis, perSecond);
     }
 
     /** Waits (bounded) until {@code more} completions happened after this call. */

@@ -9,5 +9,5 @@
  * {@link java.lang.AssertionError}; a JUnit 5 {@code @TestFactory} or a Pax Exam test turns the scenarios into tests.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.nvmeof.testkit.driver;

@@ -23,6 +23,26 @@ class MixedVerifiedLoadTest {
     }
 
     @Test
+    void shouldKnowItsRateAndWhenItRanAgainAfterAWindowStarts() throws Exception {
+        long start = System.nanoTime();
+        MixedVerifiedLoad load = new MixedVerifiedLoad(new RamDevice(), 8, 4, 4096).start();
+        assertTrue(load.awaitProgress(500, 10, TimeUnit.SECONDS));
+        load.resetLongestGap();
+        long reset = System.nanoTime();
+        // Any whole millisecond with a completion after the window's longest gap (not the one still running).
+        long back = -1;
+        for (int i = 0; i < 1000 && back < 0; i++) {
+            assertTrue(load.awaitProgress(100, 10, TimeUnit.SECONDS));
+            back = load.recoveredAt(1, 1);
+        }
+        long asked = System.nanoTime();
+        assertTrue(load.stop(10, TimeUnit.SECONDS));
+        assertTrue(back > reset && back <= asked, "found " + (back - reset) + " ns after the reset, "
+                + (asked - reset) + " ns of it seen");
+        assertTrue(load.perSecond(start, asked) > 0, "completions were counted");
+    }
+
+    @Test
     void shouldNameALostWriteByBlockAndGeneration() throws Exception {
         RamDevice device = new RamDevice();
         device.dropAt = 3 * 8; // block 3 of 4 KiB: its second write is acknowledged and never stored
