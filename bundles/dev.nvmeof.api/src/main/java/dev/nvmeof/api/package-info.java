@@ -22,5 +22,5 @@
  * is implemented by the platform ({@code @ProviderType}): adding to it is a minor version.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.8.0")
+@org.osgi.annotation.versioning.Version("1.9.0")
 package dev.nvmeof.api;

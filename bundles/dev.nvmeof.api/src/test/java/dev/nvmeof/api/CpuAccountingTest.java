@@ -49,4 +49,35 @@ class CpuAccountingTest {
         assertTrue(delta.nicEngineNanos() > delta.hostNanos(), "more NIC than host time: " + delta);
         assertTrue(delta.totalNanos() >= delta.nicEngineNanos());
     }
+
+    @Test
+    void shouldCountAThreadThatEndedBetweenTwoSnapshotsAsNothingRatherThanTakeItsPastWorkAway() throws Exception {
+        CountDownLatch worked = new CountDownLatch(1);
+        CountDownLatch end = new CountDownLatch(1);
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        Thread busy = new Thread(() -> {
+            long sum = 0;
+            for (int i = 0; i < 200_000_000; i++) {
+                sum += i ^ (sum >>> 3);
+            }
+            result.complete(sum);
+            worked.countDown();
+            try {
+                end.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "host-busy");
+        busy.start();
+        assertTrue(worked.await(30, TimeUnit.SECONDS));
+        CpuAccounting.Snapshot before = CpuAccounting.snapshot(); // holds busy's 100+ ms
+        long busyNanos = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(busy.getId());
+        end.countDown();
+        busy.join(10_000);
+        CpuAccounting.Snapshot delta = CpuAccounting.snapshot().minus(before);
+        assertTrue(busyNanos > 10_000_000, "the thread worked before the first snapshot: " + busyNanos);
+        assertTrue(delta.hostNanos() >= 0 && delta.hostNanos() < busyNanos / 2,
+                "the ended thread's earlier work is neither charged nor taken away: " + delta);
+        assertTrue(delta.jvmNanos() >= 0 && delta.nicEngineNanos() >= 0 && delta.targetNanos() >= 0, delta.toString());
+    }
 }
