@@ -24,7 +24,7 @@ import dev.nvmeof.perf.PerfOptions;
 import dev.nvmeof.perf.PerfResult;
 
 /**
- * The benchmark suite of the shared {@code BENCHMARKS.md} (a, b, c, d and e measured; f referenced), each next to
+ * The benchmark suite of the shared {@code BENCHMARKS.md} (a to f), a to e each next to
  * its ceiling measured in the same invocation at the same placement: per round and per placement (co-located, split;
  * {@link SuitePlacement}), the batched request/response ceiling at each total depth of benchmark a's variants (depth
  * x queues: one connection with as many requests outstanding) and the stream ceiling (iperf3, or a Java stand-in),
@@ -46,8 +46,9 @@ import dev.nvmeof.perf.PerfResult;
  * event loops do, or blocked in {@code read}; selector), {@code --external-target} (the target appliance jar out of
  * process; its RAM namespace must fit its 256 MiB heap's direct memory, so give {@code --size 128m}; its threads are
  * not pinned), {@code --completions inline|thread} (the perf engine's, inline; c's fixed rate always uses the job
- * thread), {@code --smoke} (a at 1 queue, one b, c and the ceilings), {@code --benchmarks a,b,c} (which to run;
- * d and e come from a's runs), {@code --out DIR} (target/bench-report).
+ * thread), {@code --smoke} (a at 1 queue, one b, c and the ceilings), {@code --benchmarks a,b,c,f} (which to run;
+ * d and e come from a's runs; f, the hot swap of {@link HotSwapBench}, runs once after the rounds, unpinned),
+ * {@code --swaps N} (f's, 100), {@code --out DIR} (target/bench-report).
  */
 public final class BenchmarkSuite {
     /** a's and c's region (b's working set if smaller): small enough to fill quickly for verified reads. */
@@ -60,11 +61,12 @@ public final class BenchmarkSuite {
     /** The command line. */
     record Options(int rounds, double seconds, double ramp, long sizeBytes, int[] queues, int[] seqDepths,
             int eventLoops, boolean externalTarget, boolean smoke, Path out, boolean selectorCeiling,
-            List<SuitePlacement> placements, long rate4k, long rate128k, Completions completions, String benchmarks) {
+            List<SuitePlacement> placements, long rate4k, long rate128k, Completions completions, String benchmarks,
+            int swaps) {
 
         private static final List<String> KEYS = List.of("--rounds", "--seconds", "--ramp", "--size", "--queues",
                 "--seq-depths", "--event-loops", "--external-target", "--smoke", "--out", "--ceiling", "--placement",
-                "--rate-4k", "--rate-128k", "--completions", "--benchmarks");
+                "--rate-4k", "--rate-128k", "--completions", "--benchmarks", "--swaps");
 
         static Options parse(String... args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -91,10 +93,11 @@ public final class BenchmarkSuite {
                     Long.parseLong(a.getOrDefault("--rate-4k", "20000")),
                     Long.parseLong(a.getOrDefault("--rate-128k", "7630")),
                     Completions.of(a.getOrDefault("--completions", "inline")),
-                    a.getOrDefault("--benchmarks", "a,b,c").replace(",", ""));
+                    a.getOrDefault("--benchmarks", "a,b,c,f").replace(",", ""),
+                    Integer.parseInt(a.getOrDefault("--swaps", "100")));
             a.keySet().removeAll(KEYS);
             if (!a.isEmpty() || o.rounds < 1 || o.rounds > 100 || o.seconds <= 0 || o.ramp < 0 || o.rate4k < 1
-                    || o.rate128k < 1 || !o.benchmarks.matches("[abc]+")) {
+                    || o.rate128k < 1 || !o.benchmarks.matches("[abcf]+") || o.swaps < 1) {
                 throw new IllegalArgumentException("bad options " + (a.isEmpty() ? "" : a.keySet()) + ": see the"
                         + " javadoc of BenchmarkSuite");
             }
@@ -103,7 +106,7 @@ public final class BenchmarkSuite {
 
         Options withSize(long bytes) {
             return new Options(rounds, seconds, ramp, bytes, queues, seqDepths, eventLoops, externalTarget, smoke, out,
-                    selectorCeiling, placements, rate4k, rate128k, completions, benchmarks);
+                    selectorCeiling, placements, rate4k, rate128k, completions, benchmarks, swaps);
         }
 
         boolean pins() {
@@ -113,11 +116,11 @@ public final class BenchmarkSuite {
         String describe() {
             return String.format(Locale.ROOT, "--rounds %d --seconds %s --ramp %s --placement %s --size %dm --queues %s"
                     + " --seq-depths %s --rate-4k %d --rate-128k %d --event-loops %d --ceiling %s --completions %s"
-                    + " --benchmarks %s%s%s",
+                    + " --benchmarks %s --swaps %d%s%s",
                     rounds, seconds, ramp, String.join(",", placements.stream().map(SuitePlacement::option).toList()),
                     sizeBytes >> 20, join(queues), join(seqDepths), rate4k, rate128k, eventLoops,
                     selectorCeiling ? "selector" : "blocking", completions.optionName(),
-                    String.join(",", benchmarks.chars().mapToObj(c -> String.valueOf((char) c)).toList()),
+                    String.join(",", benchmarks.chars().mapToObj(c -> String.valueOf((char) c)).toList()), swaps,
                     externalTarget ? " --external-target" : "", smoke ? " --smoke" : "");
         }
 
@@ -196,8 +199,8 @@ public final class BenchmarkSuite {
             System.exit(2);
             return;
         }
-        System.out.println("report: " + report.markdownFile().toAbsolutePath() + ", plot: "
-                + report.svgFile().toAbsolutePath());
+        System.out.println("report: " + report.markdownFile().toAbsolutePath() + (Files.exists(report.svgFile())
+                ? ", plot: " + report.svgFile().toAbsolutePath() : ""));
         System.exit(report.ioErrors() == 0 ? 0 : 1);
     }
 
@@ -231,11 +234,12 @@ public final class BenchmarkSuite {
         long window = (long) (o.seconds * 1e9);
         long ramp = (long) (o.ramp * 1e9);
         List<Round> rounds = new ArrayList<>();
+        HotSwapBench.Result hotSwap = null;
         // the batched ceiling at each total depth of a's variants (and QD1 for d)
         Set<Integer> depths = new TreeSet<>(List.of(1));
         variants.stream().filter(v -> v.bench() == 'a').forEach(v -> depths.add(v.depth() * v.queues()));
         try (SuiteStack stack = new SuiteStack(namespace, o.externalTarget, o.eventLoops)) {
-            for (int r = 0; r < o.rounds; r++) {
+            for (int r = 0; r < (variants.isEmpty() ? 0 : o.rounds); r++) {
                 Map<SuitePlacement, Measured> at = new LinkedHashMap<>();
                 for (SuitePlacement placement : o.placements()) {
                     try {
@@ -249,9 +253,12 @@ public final class BenchmarkSuite {
                 }
                 rounds.add(new Round(r + 1, at));
             }
+            if (o.benchmarks.indexOf('f') >= 0) {
+                hotSwap = HotSwapBench.run(stack.address(), SuiteStack.NQN, o.swaps, stack.newStateDirectory(), log);
+            }
         }
         Report report = new Report(o, workingSet, pinning, started, Duration.between(started, Instant.now()),
-                rounds);
+                rounds, hotSwap);
         Files.createDirectories(o.out);
         report.write(o.out);
         return report;

@@ -53,20 +53,24 @@ final class Report {
     private final Instant started;
     private final Duration took;
     private final List<Round> rounds;
+    /** f's result, null when f was not asked for. */
+    private final HotSwapBench.Result hotSwap;
     private final List<Variant> variants;
     private final List<Ratio> ratios = new ArrayList<>();
     private Path markdown;
     private Path svg;
 
     Report(Options options, BenchmarkSuite.WorkingSet workingSet, ThreadPinning pinning, Instant started,
-            Duration took, List<Round> rounds) {
+            Duration took, List<Round> rounds, HotSwapBench.Result hotSwap) {
         this.options = options;
+        this.hotSwap = hotSwap;
         this.workingSet = workingSet;
         this.pinning = pinning;
         this.started = started;
         this.took = took;
         this.rounds = rounds;
-        this.variants = new ArrayList<>(rounds.get(0).at().values().iterator().next().runs().keySet());
+        this.variants = rounds.isEmpty() ? List.of()
+                : new ArrayList<>(rounds.get(0).at().values().iterator().next().runs().keySet());
     }
 
     List<Ratio> ratios() {
@@ -95,7 +99,8 @@ final class Report {
     }
 
     long ioErrors() {
-        return allRuns().stream().mapToLong(r -> r.errors() + r.verifyErrors()).sum();
+        return allRuns().stream().mapToLong(r -> r.errors() + r.verifyErrors()).sum()
+                + (hotSwap == null ? 0 : hotSwap.errors());
     }
 
     long verifiedReads() {
@@ -136,7 +141,9 @@ final class Report {
         markdown = dir.resolve("report.md");
         svg = dir.resolve("plot.svg");
         Files.writeString(markdown, markdown(), StandardCharsets.UTF_8);
-        Files.writeString(svg, SvgPlot.render(this), StandardCharsets.UTF_8);
+        if (!rounds.isEmpty()) { // f alone has nothing to plot
+            Files.writeString(svg, SvgPlot.render(this), StandardCharsets.UTF_8);
+        }
     }
 
     /** Per-round values of one figure of one variant at one placement. */
@@ -181,6 +188,10 @@ final class Report {
                         * placements().size()).append(". I/O errors: ").append(ioErrors()).append("; verified reads: ")
                 .append(verifiedReads()).append(". Runs whose perf jobs were pinned after the ramp: ")
                 .append(pinnedLate()).append(".\n\n");
+        if (rounds.isEmpty()) { // f alone
+            hotSwapSection(md);
+            return md.toString();
+        }
         pinningSection(md);
         for (SuitePlacement p : placements()) {
             md.append("## ").append(p.describe()).append("\n\n");
@@ -190,7 +201,7 @@ final class Report {
             latency(md, p);
             allocation(md, p);
         }
-        md.append("**f** (hot swap): not rerun; HotSwapIT, its section in BENCHMARKS.md.\n\n");
+        hotSwapSection(md);
         md.append("| round | ").append(String.join(" | ", placements().stream().map(p -> "others' CPU, % of a core, "
                 + p.option()).toList())).append(" | noisy |\n|---|");
         placements().forEach(p -> md.append("---|"));
@@ -203,6 +214,29 @@ final class Report {
             md.append(r.at().values().stream().anyMatch(Measured::noisy) ? "yes" : "").append(" |\n");
         }
         return md.toString();
+    }
+
+    /** f: the hot swap, once, unpinned. */
+    private void hotSwapSection(StringBuilder md) {
+        if (hotSwap == null) {
+            md.append("**f** (hot swap): not run (`--benchmarks` left it out).\n\n");
+            return;
+        }
+        HotSwapBench.Result f = hotSwap;
+        md.append("## f: hot swap of the serving driver, unpinned\n\n").append(f.swaps()).append(" swaps under QD")
+                .append(HotSwapBench.QUEUE_DEPTH).append(" mixed verified 4 KiB I/O on 2 I/O queues over")
+                .append(" `tcp_offload` (plain-Java stack, two emulated NIC functions; each swap removes the serving")
+                .append(" driver and adds a new one for its device back; in Felix with bundles: `HotSwapIT`).\n\n")
+                .append("| figure | p50 | p90 | max | target |\n|---|---|---|---|---|\n")
+                .append("| pause (longest gap between two completions), ms | ").append(f.pause(0.5)).append(" | ")
+                .append(f.pause(0.9)).append(" | ").append(f.pause(1)).append(" | p50 < 50, max < 200 |\n")
+                .append("| from the swap to a 10 ms window at 90 % of the IOPS before it | ")
+                .append(HotSwapBench.millis(f.recovery(0.5))).append(" | ").append(HotSwapBench.millis(f.recovery(0.9)))
+                .append(" | ").append(HotSwapBench.millis(f.recovery(1))).append(" | |\n\n").append(f.ios())
+                .append(" I/Os; failed: ").append(f.firstError() == null ? "none" : f.firstError())
+                .append("; blocks not reading back their last acknowledged write: ").append(f.corrupt().size())
+                .append(" (target 0 and 0); swaps not back at 90 % within 0.4 s of I/O: ").append(f.notBack())
+                .append(".\n\n");
     }
 
     /** Rule 1: what ran where. */

@@ -70,6 +70,16 @@ final class SuiteStack implements AutoCloseable {
         offload.addDriver(new NicOffloadDriver(ACME, nic));
     }
 
+    /** Where the target listens. */
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /** A host state directory of its own, removed with the stack. */
+    Path newStateDirectory() {
+        return stateRoot.resolve("host" + hostCount++);
+    }
+
     /** The out-of-process target's pid, -1 when it runs in this JVM. */
     long externalPid() {
         return externalPid;
@@ -77,7 +87,7 @@ final class SuiteStack implements AutoCloseable {
 
     /** A new host on {@code transport} ({@code tcp} or {@code tcp_offload}) with {@code queues} I/O queues. */
     Connection connect(String transport, int queues, boolean dataDigest) throws Exception {
-        Path state = stateRoot.resolve("host" + hostCount++);
+        Path state = newStateDirectory();
         EmbeddedNvmeHost host = transport.equals("tcp") ? EmbeddedNvmeHost.start(state, tcp)
                 : EmbeddedNvmeHost.start(state, offload.transport());
         try {

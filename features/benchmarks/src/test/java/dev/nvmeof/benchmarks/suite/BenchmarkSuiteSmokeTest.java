@@ -23,7 +23,7 @@ import org.w3c.dom.Document;
 /**
  * A few-second smoke of the suite, so CI notices when it breaks: one round of 0.3 s per variant (after 0.1 s of
  * ramp) at both placements (co-located and split), benchmark a at QD1 and QD32, one b, both c loads on both
- * transports, and the ceilings. It asserts what a user sees: the report and the plot are written and well formed,
+ * transports, the ceilings, and f's hot swap three times. It asserts what a user sees: the report and the plot are written and well formed,
  * every configuration has its figures at every placement, the placements and their pinned threads are named, no I/O
  * failed or read wrong data; nothing about speed or duration.
  */
@@ -31,8 +31,8 @@ class BenchmarkSuiteSmokeTest {
 
     @Test
     void shouldWriteAReportWithEveryFigureAtBothPlacementsAndNoIoErrors(@TempDir Path out) throws Exception {
-        SuiteRun run = run("--smoke", "--rounds", "1", "--seconds", "0.3", "--ramp", "0.1", "--size", "16m",
-                "--rate-4k", "4000", "--rate-128k", "1000", "--out", out.toString());
+        SuiteRun run = run("--smoke", "--swaps", "3", "--rounds", "1", "--seconds", "0.3", "--ramp", "0.1",
+                "--size", "16m", "--rate-4k", "4000", "--rate-128k", "1000", "--out", out.toString());
         Report report = run.report();
         String printed = run.printed();
 
@@ -54,6 +54,9 @@ class BenchmarkSuiteSmokeTest {
         assertTrue(md.contains("| 4k randread QD32 @4000 IOPS | "), "c at its offered load: " + md);
         assertTrue(md.contains("128k randread QD32 +DD @1000 IOPS"), md);
         assertTrue(md.contains("**e**, heap bytes allocated per completed I/O") && md.contains(Report.JMH_E), md);
+        assertTrue(md.contains("## f: hot swap of the serving driver, unpinned\n\n3 swaps under QD32")
+                && md.matches("(?s).*\\| pause \\(longest gap between two completions\\), ms \\| \\d+ \\| \\d+ \\| \\d+ .*")
+                && md.contains("I/Os; failed: none; blocks not reading back their last acknowledged write: 0"), md);
         assertTrue(md.contains(StreamCeiling.iperf3() != null ? "| stream: iperf3 -c 127.0.0.1 -l 128K"
                 : "| stream: " + StreamCeiling.JAVA_STAND_IN), md);
         Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("plot.svg")
@@ -66,6 +69,19 @@ class BenchmarkSuiteSmokeTest {
     }
 
     @Test
+    void shouldRunTheHotSwapAloneWhenOnlyItIsAskedFor(@TempDir Path out) throws Exception {
+        SuiteRun run = run("--benchmarks", "f", "--swaps", "2", "--size", "16m", "--out", out.toString());
+        Report report = run.report();
+
+        assertEquals(0, report.ioErrors(), run.printed());
+        assertTrue(run.printed().contains("f: 2 swaps of the serving driver under QD32"), run.printed());
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## f: hot swap of the serving driver, unpinned\n\n2 swaps"), md);
+        assertFalse(md.contains("## co-located"), "no rounds, no placement sections: " + md);
+        assertFalse(Files.exists(out.resolve("plot.svg")), "nothing to plot");
+    }
+
+    @Test
     void shouldRunOnlyTheBenchmarksAskedForAtTheQueueCountsAskedFor(@TempDir Path out) throws Exception {
         SuiteRun run = run("--benchmarks", "a", "--queues", "2", "--placement", "colocated", "--rounds", "1",
                 "--seconds", "0.3", "--ramp", "0.1", "--size", "16m", "--out", out.toString());
@@ -75,7 +91,8 @@ class BenchmarkSuiteSmokeTest {
         assertEquals(0, report.ioErrors(), printed);
         assertEquals(List.of(), report.missingFigures(), printed);
         String md = Files.readString(out.resolve("report.md"));
-        assertTrue(md.contains("--queues 2 ") && md.contains("--benchmarks a"), "the command as run: " + md);
+        assertTrue(md.contains("--queues 2 ") && md.contains("--benchmarks a "), "the command as run: " + md);
+        assertTrue(md.contains("**f** (hot swap): not run"), md);
         assertTrue(md.contains("| a | 4k randread QD32 2q | tcp_offload |"), md);
         assertTrue(md.contains("| batched request/response QD64, round trips/s |"), "32 x 2 queues: " + md);
         assertFalse(md.contains("| b |") || md.contains("@"), "no b or c runs: " + md);
@@ -129,9 +146,11 @@ class BenchmarkSuiteSmokeTest {
         assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--bogus", "1"));
         assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--ceiling", "spin"));
         assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--placement", "near"));
-        assertEquals("abc", o.benchmarks(), "all by default");
+        assertEquals("abcf", o.benchmarks(), "all by default");
+        assertEquals(100, o.swaps(), "f's swaps by default");
         assertEquals("ac", BenchmarkSuite.Options.parse("--benchmarks", "a,c").benchmarks());
-        assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--benchmarks", "a,f"));
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--benchmarks", "a,g"));
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--swaps", "0"));
     }
 
     @Test
