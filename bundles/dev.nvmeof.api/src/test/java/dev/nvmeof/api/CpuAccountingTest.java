@@ -24,21 +24,8 @@ class CpuAccountingTest {
     @Test
     void shouldChargeANicThreadsWorkToTheNicAndNotToTheHost() throws Exception {
         CountDownLatch worked = new CountDownLatch(1);
-        CountDownLatch measured = new CountDownLatch(1);
-        CompletableFuture<Long> result = new CompletableFuture<>(); // keeps the loop from being optimised away
-        Thread engine = new Thread(() -> {
-            long sum = 0;
-            for (int i = 0; i < 200_000_000; i++) {
-                sum += i ^ (sum >>> 3);
-            }
-            result.complete(sum);
-            worked.countDown();
-            try {
-                measured.await(10, TimeUnit.SECONDS); // stay alive: a dead thread's CPU is no longer counted
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "nic-TEST");
+        CountDownLatch measured = new CountDownLatch(1); // stays alive until then: its CPU is counted while it lives
+        Thread engine = busy("nic-TEST", worked, measured);
         CpuAccounting.Snapshot before = CpuAccounting.snapshot();
         engine.start();
         assertTrue(worked.await(30, TimeUnit.SECONDS));
@@ -54,20 +41,7 @@ class CpuAccountingTest {
     void shouldCountAThreadThatEndedBetweenTwoSnapshotsAsNothingRatherThanTakeItsPastWorkAway() throws Exception {
         CountDownLatch worked = new CountDownLatch(1);
         CountDownLatch end = new CountDownLatch(1);
-        CompletableFuture<Long> result = new CompletableFuture<>();
-        Thread busy = new Thread(() -> {
-            long sum = 0;
-            for (int i = 0; i < 200_000_000; i++) {
-                sum += i ^ (sum >>> 3);
-            }
-            result.complete(sum);
-            worked.countDown();
-            try {
-                end.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "host-busy");
+        Thread busy = busy("host-busy", worked, end);
         busy.start();
         assertTrue(worked.await(30, TimeUnit.SECONDS));
         CpuAccounting.Snapshot before = CpuAccounting.snapshot(); // holds busy's 100+ ms
@@ -79,5 +53,23 @@ class CpuAccountingTest {
         assertTrue(delta.hostNanos() >= 0 && delta.hostNanos() < busyNanos / 2,
                 "the ended thread's earlier work is neither charged nor taken away: " + delta);
         assertTrue(delta.jvmNanos() >= 0 && delta.nicEngineNanos() >= 0 && delta.targetNanos() >= 0, delta.toString());
+    }
+
+    /** A thread that burns 100+ ms of CPU, counts {@code worked} down, then lives until {@code release}. */
+    private static Thread busy(String name, CountDownLatch worked, CountDownLatch release) {
+        CompletableFuture<Long> result = new CompletableFuture<>(); // keeps the loop from being optimised away
+        return new Thread(() -> {
+            long sum = 0;
+            for (int i = 0; i < 200_000_000; i++) {
+                sum += i ^ (sum >>> 3);
+            }
+            result.complete(sum);
+            worked.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, name);
     }
 }
