@@ -139,8 +139,9 @@ public class HotSwapIT {
             assertTrue("swap " + swap + ": I/O did not flow again: " + load.firstError(),
                     load.awaitProgress(2 * QUEUE_DEPTH, WAIT_SECONDS, TimeUnit.SECONDS));
             pauses.add(TimeUnit.NANOSECONDS.toMillis(load.longestGapNanos()));
+            long pauseEnd = load.longestGapEndNanos();
             settle(load, before);
-            long back = load.recoveredAt(0.9 * before, RECOVERY_WINDOW_MILLIS);
+            long back = load.recoveredAt(pauseEnd, 0.9 * before, RECOVERY_WINDOW_MILLIS);
             recoveries.add(back < 0 ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(back - swapStart));
             if (Boolean.getBoolean("nvmeof.hotswap.trace")) {
                 System.out.println("swap " + swap + " (" + driver.getSymbolicName() + ", kind " + swap % 3 + "): pause "

@@ -196,17 +196,18 @@ public final class MixedVerifiedLoad {
         return history.perSecond(fromNanos, toNanos);
     }
 
+    /** When the longest gap since {@link #resetLongestGap()} ended ({@link System#nanoTime()}): the pause's end. */
+    public synchronized long longestGapEndNanos() {
+        return longestGapEnd;
+    }
+
     /**
-     * When I/O came back after the pause window's longest gap: the end ({@link System#nanoTime()}) of the first
-     * {@code windowMillis} window after that gap with at least {@code perSecond} completions per second, or -1 when
-     * none has yet.
+     * When I/O came back after {@code fromNanos} (a pause's end): the end ({@link System#nanoTime()}) of the first
+     * {@code windowMillis} window from then with at least {@code perSecond} completions per second, or -1 when none
+     * has yet.
      */
-    public long recoveredAt(double perSecond, int windowMillis) {
-        long gapEnd;
-        synchronized (this) {
-            gapEnd = longestGapEnd;
-        }
-        return history.firstWindowAtRate(gapEnd, System.nanoTime(), windowMillis, perSecond);
+    public long recoveredAt(long fromNanos, double perSecond, int windowMillis) {
+        return history.firstWindowAtRate(fromNanos, System.nanoTime(), windowMillis, perSecond);
     }
 
     /** Waits (bounded) until {@code more} completions happened after this call. */

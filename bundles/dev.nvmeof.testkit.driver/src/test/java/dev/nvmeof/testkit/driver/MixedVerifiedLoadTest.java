@@ -33,7 +33,7 @@ class MixedVerifiedLoadTest {
         long back = -1;
         for (int i = 0; i < 1000 && back < 0; i++) {
             assertTrue(load.awaitProgress(100, 10, TimeUnit.SECONDS));
-            back = load.recoveredAt(1, 1);
+            back = load.recoveredAt(load.longestGapEndNanos(), 1, 1);
         }
         long asked = System.nanoTime();
         assertTrue(load.stop(10, TimeUnit.SECONDS));

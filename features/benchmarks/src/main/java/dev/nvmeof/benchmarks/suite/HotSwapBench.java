@@ -103,8 +103,9 @@ final class HotSwapBench {
                         offload.addDriver(drivers[serving]);
                         await(load, 2 * QUEUE_DEPTH, "I/O did not flow again after swap " + swap);
                         pauses[swap] = TimeUnit.NANOSECONDS.toMillis(load.longestGapNanos());
+                        long pauseEnd = load.longestGapEndNanos();
                         settle(load, before);
-                        long back = load.recoveredAt(0.9 * before, RECOVERY_WINDOW_MILLIS);
+                        long back = load.recoveredAt(pauseEnd, 0.9 * before, RECOVERY_WINDOW_MILLIS);
                         recoveries[swap] = back < 0 ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(back - start);
                     }
                 } finally {
