@@ -89,10 +89,12 @@ final class HotSwapBench {
                 long running = System.nanoTime();
                 long[] pauses = new long[swaps];
                 long[] recoveries = new long[swaps];
+                int done = 0;
+                String stalled = null;
                 try {
                     await(load, 1000, "the load did not start");
                     settle(load, load.perSecond(running, System.nanoTime()));
-                    for (int swap = 0; swap < swaps && load.firstError() == null; swap++) {
+                    for (; done < swaps && load.firstError() == null; done++) {
                         int serving = controller.transportDescription().startsWith("tcp_offload via "
                                 + drivers[0].deviceName()) ? 0 : 1;
                         long start = System.nanoTime();
@@ -101,22 +103,27 @@ final class HotSwapBench {
                         offload.removeDriver(drivers[serving]);
                         drivers[serving] = new NicOffloadDriver(PROFILES[serving], nics[serving]);
                         offload.addDriver(drivers[serving]);
-                        await(load, 2 * QUEUE_DEPTH, "I/O did not flow again after swap " + swap);
-                        pauses[swap] = TimeUnit.NANOSECONDS.toMillis(load.longestGapNanos());
+                        await(load, 2 * QUEUE_DEPTH, "I/O did not flow again after swap " + done);
+                        pauses[done] = TimeUnit.NANOSECONDS.toMillis(load.longestGapNanos());
                         long pauseEnd = load.longestGapEndNanos();
                         settle(load, before);
                         long back = load.recoveredAt(pauseEnd, 0.9 * before, RECOVERY_WINDOW_MILLIS);
-                        recoveries[swap] = back < 0 ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(back - start);
+                        recoveries[done] = back < 0 ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(back - start);
                     }
+                } catch (IllegalStateException e) { // I/O stalled: a failure of f, reported with what was measured
+                    stalled = e.getMessage();
                 } finally {
                     load.stop(WAIT_SECONDS, TimeUnit.SECONDS);
                 }
                 List<String> corrupt = load.verifyAll(WAIT_SECONDS, TimeUnit.SECONDS);
+                pauses = Arrays.copyOf(pauses, done);
+                recoveries = Arrays.copyOf(recoveries, done);
                 Arrays.sort(pauses);
                 Arrays.sort(recoveries);
-                Result r = new Result(swaps, pauses, recoveries, load.completions(), load.firstError(), corrupt);
+                Result r = new Result(done, pauses, recoveries, load.completions(),
+                        load.firstError() != null ? load.firstError() : stalled, corrupt);
                 log.printf(Locale.ROOT, "f: %d swaps of the serving driver under QD%d mixed verified I/O: pause p50"
-                        + " %d ms, p90 %d ms, max %d ms; back at 90 %% p50 %s, max %s; %d I/Os, %d errors%n", swaps,
+                        + " %d ms, p90 %d ms, max %d ms; back at 90 %% p50 %s, max %s; %d I/Os, %d errors%n", done,
                         QUEUE_DEPTH, r.pause(0.5), r.pause(0.9), r.pause(1), millis(r.recovery(0.5)),
                         millis(r.recovery(1)), r.ios(), r.errors());
                 return r;
