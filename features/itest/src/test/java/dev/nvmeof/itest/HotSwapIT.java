@@ -19,7 +19,7 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +50,8 @@ import dev.nvmeof.api.ControllerState;
 import dev.nvmeof.api.NvmeController;
 import dev.nvmeof.api.NvmeHost;
 import dev.nvmeof.testkit.driver.MixedVerifiedLoad;
+import dev.nvmeof.testkit.driver.SwapMeasurement;
+import dev.nvmeof.testkit.driver.SwapMeasurement.Figures;
 
 /**
  * Hot-swapping the serving driver bundle in Felix under verified load, with default options: QD32 mixed reads and
@@ -69,10 +71,6 @@ public class HotSwapIT {
     private static final long PAUSE_BOUND_MILLIS = 2_000;
     private static final int QUEUE_DEPTH = 32;
     private static final int BLOCK_BYTES = 4096;
-    private static final long RATE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** I/O after each swap, in seconds at the rate before it: long enough to see it back, and to measure the next. */
-    private static final double SETTLE_SECONDS = 0.4;
-    private static final int RECOVERY_WINDOW_MILLIS = 10;
 
     @Inject
     private BundleContext context;
@@ -111,43 +109,37 @@ public class HotSwapIT {
                 .start();
         long running = System.nanoTime();
         assertTrue("the load runs", load.awaitProgress(1000, WAIT_SECONDS, TimeUnit.SECONDS));
-        settle(load, load.perSecond(running, System.nanoTime()));
+        SwapMeasurement swaps = new SwapMeasurement(load, 2 * QUEUE_DEPTH, WAIT_SECONDS);
+        assertTrue("the load runs steadily", swaps.warmUp(running));
 
-        List<Long> pauses = new ArrayList<>();
-        List<Long> recoveries = new ArrayList<>();
         for (int swap = 0; swap < SWAPS; swap++) {
             String serving = controller.transportDescription();
             boolean acmeServes = serving.startsWith("tcp_offload via " + ACME);
             Bundle driver = stack.bundle(acmeServes ? ACME_BUNDLE : VORTEX_BUNDLE);
             String device = acmeServes ? ACME : VORTEX;
-            long swapStart = System.nanoTime();
-            double before = load.perSecond(swapStart - RATE_WINDOW_NANOS, swapStart);
-            load.resetLongestGap();
-            switch (swap % 3) {
-                case 0 -> {
-                    driver.stop();
-                    driver.start();
+            int kind = swap % 3;
+            SwapMeasurement.Measured measured = swaps.measure(() -> {
+                switch (kind) {
+                    case 0 -> {
+                        driver.stop();
+                        driver.start();
+                    }
+                    case 1 -> driver.update();
+                    default -> {
+                        String location = driver.getLocation();
+                        driver.uninstall();
+                        context.installBundle(location).start();
+                    }
                 }
-                case 1 -> driver.update();
-                default -> {
-                    String location = driver.getLocation();
-                    driver.uninstall();
-                    context.installBundle(location).start();
-                }
-            }
-            stack.awaitUlpBound(device);
-            assertTrue("swap " + swap + ": I/O did not flow again: " + load.firstError(),
-                    load.awaitProgress(2 * QUEUE_DEPTH, WAIT_SECONDS, TimeUnit.SECONDS));
-            pauses.add(TimeUnit.NANOSECONDS.toMillis(load.longestGapNanos()));
-            long pauseEnd = load.longestGapEndNanos();
-            settle(load, before);
-            long back = load.recoveredAt(pauseEnd, 0.9 * before, RECOVERY_WINDOW_MILLIS);
-            recoveries.add(back < 0 ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(back - swapStart));
+                stack.awaitUlpBound(device);
+            });
+            assertNotNull("swap " + swap + ": I/O did not flow again: " + load.firstError(), measured);
             if (Boolean.getBoolean("nvmeof.hotswap.trace")) {
-                System.out.println("swap " + swap + " (" + driver.getSymbolicName() + ", kind " + swap % 3 + "): pause "
-                        + pauses.get(swap) + " ms, 90 % of " + Math.round(before) + " IOPS after "
-                        + (back < 0 ? "more than the settling time" : recoveries.get(swap) + " ms") + ", cause "
-                        + controller.lastFailure() + ", now " + controller.transportDescription());
+                System.out.println("swap " + swap + " (" + driver.getSymbolicName() + ", kind " + kind + "): pause "
+                        + measured.pauseMillis() + " ms, 90 % of " + Math.round(measured.perSecondBefore())
+                        + " IOPS after " + (measured.back() ? measured.recoveryMillis() + " ms"
+                                : "more than the settling time") + ", cause " + controller.lastFailure() + ", now "
+                        + controller.transportDescription());
             }
             assertNull("swap " + swap + ": " + load.firstError(), load.firstError());
         }
@@ -157,31 +149,17 @@ public class HotSwapIT {
                 load.verifyAll(WAIT_SECONDS, TimeUnit.SECONDS));
         assertEquals(ControllerState.LIVE, controller.state());
 
-        List<Long> sorted = new ArrayList<>(pauses);
-        Collections.sort(sorted);
-        long p50 = sorted.get(sorted.size() / 2);
-        long max = sorted.get(sorted.size() - 1);
-        List<Long> back = new ArrayList<>(recoveries);
-        Collections.sort(back);
-        long notBack = back.stream().filter(ms -> ms == Long.MAX_VALUE).count();
+        SwapMeasurement.Figures f = swaps.figures();
+        long max = f.pause(1);
         System.out.println("hot swap: " + SWAPS + " swaps under QD" + QUEUE_DEPTH + " verified I/O, pause per swap"
-                + " p50 " + p50 + " ms, p90 " + sorted.get(sorted.size() * 9 / 10) + " ms, max " + max + " ms; "
-                + "time to 90 % of the IOPS before it p50 " + millis(back.get(back.size() / 2)) + ", p90 "
-                + millis(back.get(back.size() * 9 / 10)) + ", max " + millis(back.get(back.size() - 1)) + " ("
-                + notBack + " not back within " + SETTLE_SECONDS + " s of I/O); " + load.completions() + " I/Os");
-        assertTrue("a swap paused I/O for " + max + " ms: " + pauses, max < PAUSE_BOUND_MILLIS);
+                + " p50 " + f.pause(0.5) + " ms, p90 " + f.pause(0.9) + " ms, max " + max + " ms; "
+                + "time to 90 % of the IOPS before it p50 " + Figures.millis(f.recovery(0.5)) + ", p90 "
+                + Figures.millis(f.recovery(0.9)) + ", max " + Figures.millis(f.recovery(1)) + " (" + f.notBack()
+                + " not back within " + SwapMeasurement.SETTLE_SECONDS + " s of I/O); " + load.completions()
+                + " I/Os");
+        assertTrue("a swap paused I/O for " + max + " ms: " + Arrays.toString(f.pauses()),
+                max < PAUSE_BOUND_MILLIS);
         fullRefresh();
-    }
-
-    /** Waits for {@link #SETTLE_SECONDS} of I/O at {@code perSecond} (at least two queues' worth). */
-    private static void settle(MixedVerifiedLoad load, double perSecond) throws InterruptedException {
-        int completions = (int) Math.max(2 * QUEUE_DEPTH, perSecond * SETTLE_SECONDS);
-        assertTrue("I/O stopped after a swap: " + load.firstError(),
-                load.awaitProgress(completions, WAIT_SECONDS, TimeUnit.SECONDS));
-    }
-
-    private static String millis(long ms) {
-        return ms == Long.MAX_VALUE ? "not back" : ms + " ms";
     }
 
     @Test

@@ -18,6 +18,8 @@ import dev.nvmeof.benchmarks.suite.BenchmarkSuite.Measured;
 import dev.nvmeof.benchmarks.suite.BenchmarkSuite.Options;
 import dev.nvmeof.benchmarks.suite.BenchmarkSuite.Round;
 import dev.nvmeof.benchmarks.suite.BenchmarkSuite.Run;
+import dev.nvmeof.testkit.driver.SwapMeasurement;
+import dev.nvmeof.testkit.driver.SwapMeasurement.Figures;
 
 /**
  * The suite's report: per placement and benchmark the median of the per-round ratios with min and max (each
@@ -222,21 +224,22 @@ final class Report {
             md.append("**f** (hot swap): not run (`--benchmarks` left it out).\n\n");
             return;
         }
-        HotSwapBench.Result f = hotSwap;
-        md.append("## f: hot swap of the serving driver, unpinned\n\n").append(f.swaps()).append(" swaps under QD")
+        SwapMeasurement.Figures f = hotSwap.figures();
+        md.append("## f: hot swap of the serving driver, unpinned\n\n").append(f.count()).append(" swaps under QD")
                 .append(HotSwapBench.QUEUE_DEPTH).append(" mixed verified 4 KiB I/O on 2 I/O queues over")
                 .append(" `tcp_offload` (plain-Java stack, two emulated NIC functions; each swap removes the serving")
                 .append(" driver and adds a new one for its device back; in Felix with bundles: `HotSwapIT`).\n\n")
                 .append("| figure | p50 | p90 | max | target |\n|---|---|---|---|---|\n")
                 .append("| pause (longest gap between two completions), ms | ").append(f.pause(0.5)).append(" | ")
                 .append(f.pause(0.9)).append(" | ").append(f.pause(1)).append(" | p50 < 50, max < 200 |\n")
-                .append("| from the swap to a 10 ms window at 90 % of the IOPS before it | ")
-                .append(HotSwapBench.millis(f.recovery(0.5))).append(" | ").append(HotSwapBench.millis(f.recovery(0.9)))
-                .append(" | ").append(HotSwapBench.millis(f.recovery(1))).append(" | |\n\n").append(f.ios())
-                .append(" I/Os; failed: ").append(f.firstError() == null ? "none" : f.firstError())
-                .append("; blocks not reading back their last acknowledged write: ").append(f.corrupt().size())
-                .append(" (target 0 and 0); swaps not back at 90 % within 0.4 s of I/O: ").append(f.notBack())
-                .append(".\n\n");
+                .append("| from the swap to a ").append(SwapMeasurement.RECOVERY_WINDOW_MILLIS)
+                .append(" ms window at 90 % of the IOPS before it | ").append(Figures.millis(f.recovery(0.5)))
+                .append(" | ").append(Figures.millis(f.recovery(0.9))).append(" | ")
+                .append(Figures.millis(f.recovery(1))).append(" | |\n\n").append(hotSwap.ios())
+                .append(" I/Os; failed: ").append(hotSwap.firstError() == null ? "none" : hotSwap.firstError())
+                .append("; blocks not reading back their last acknowledged write: ").append(hotSwap.corrupt().size())
+                .append(" (target 0 and 0); swaps not back at 90 % within ").append(SwapMeasurement.SETTLE_SECONDS)
+                .append(" s of I/O: ").append(f.notBack()).append(".\n\n");
     }
 
     /** Rule 1: what ran where. */
