@@ -40,19 +40,26 @@ import dev.nvmeof.perf.PerfResult;
  * </pre>
  * Options: {@code --rounds N} (5), {@code --seconds S} per variant and ceiling (10), {@code --ramp S} (2),
  * {@code --placement colocated,split,unpinned} (colocated,split), {@code --size 1g} (b's working set; cut to what the
- * JVM's direct memory holds), {@code --queues 1,2,4}, {@code --seq-depths 8,32}, {@code --rate-4k IOPS} (c at 4 KiB,
- * 20000), {@code --rate-128k IOPS} (c at 128 KiB with data digest, 7630 = 1 GB/s), {@code --event-loops N} (target
- * and tcp, 1), {@code --ceiling selector|blocking} (how the batched ceiling's two ends wait: in a selector, as our
- * event loops do, or blocked in {@code read}; selector), {@code --external-target} (the target appliance jar out of
- * process; its RAM namespace must fit its 256 MiB heap's direct memory, so give {@code --size 128m}; its threads are
- * not pinned), {@code --completions inline|thread} (the perf engine's, inline; c's fixed rate always uses the job
- * thread), {@code --smoke} (a at 1 queue, one b, c and the ceilings), {@code --benchmarks a,b,c,f} (which to run;
- * d and e come from a's runs; f, the hot swap of {@link HotSwapBench}, runs once after the rounds, unpinned),
- * {@code --swaps N} (f's, 100), {@code --out DIR} (target/bench-report).
+ * JVM's direct memory holds), {@code --region 64m} (where a and c read at random: 64 MiB outgrows the caches, so the
+ * target reads memory per I/O; a cache-sized one, 8m, leaves that cost out, as the batched ceiling does),
+ * {@code --queues 1,2,4}, {@code --seq-depths 8,32}, {@code --rate-4k IOPS} (c at 4 KiB, 20000), {@code --rate-128k
+ * IOPS} (c at 128 KiB with data digest, 7630 = 1 GB/s), {@code --event-loops N} (target and tcp, 1), {@code --ceiling
+ * selector|blocking} (how the batched ceiling's two ends wait: in a selector, as our event loops do, or blocked in
+ * {@code read}; selector), {@code --external-target} (the target appliance jar out of process; its RAM namespace must
+ * fit its 256 MiB heap's direct memory, so give {@code --size 128m}; its threads are not pinned), {@code --completions
+ * inline|thread} (the perf engine's, inline; c's fixed rate always uses the job thread), {@code --smoke} (a at 1 queue,
+ * one b, c and the ceilings), {@code --benchmarks a,b,c,f} (which to run; d and e come from a's runs; f, the hot swap
+ * of {@link HotSwapBench}, runs once after the rounds, unpinned), {@code --swaps N} (f's, 100), {@code --out DIR}
+ * (target/bench-report).
  */
 public final class BenchmarkSuite {
-    /** a's and c's region (b's working set if smaller): small enough to fill quickly for verified reads. */
+    /**
+     * a's and c's region by default (b's working set if smaller): small enough to fill quickly for verified reads,
+     * larger than the caches, so the target reads memory per I/O (the batched ceiling answers from one hot buffer).
+     */
     static final long RANDOM_REGION = 64L << 20;
+    /** The smallest {@code --region}: room for 256 blocks of 4 KiB. */
+    static final long SMALLEST_REGION = 1L << 20;
     static final double NOISY_PERCENT = 5.0;
     /** Direct memory the rest of the suite needs beside the namespace: buffers of host, target and NIC. */
     static final long DIRECT_MEMORY_MARGIN = 256L << 20;
@@ -62,11 +69,11 @@ public final class BenchmarkSuite {
     record Options(int rounds, double seconds, double ramp, long sizeBytes, int[] queues, int[] seqDepths,
             int eventLoops, boolean externalTarget, boolean smoke, Path out, boolean selectorCeiling,
             List<SuitePlacement> placements, long rate4k, long rate128k, Completions completions, String benchmarks,
-            int swaps) {
+            int swaps, long regionBytes) {
 
         private static final List<String> KEYS = List.of("--rounds", "--seconds", "--ramp", "--size", "--queues",
                 "--seq-depths", "--event-loops", "--external-target", "--smoke", "--out", "--ceiling", "--placement",
-                "--rate-4k", "--rate-128k", "--completions", "--benchmarks", "--swaps");
+                "--rate-4k", "--rate-128k", "--completions", "--benchmarks", "--swaps", "--region");
 
         static Options parse(String... args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -94,10 +101,12 @@ public final class BenchmarkSuite {
                     Long.parseLong(a.getOrDefault("--rate-128k", "7630")),
                     Completions.of(a.getOrDefault("--completions", "inline")),
                     a.getOrDefault("--benchmarks", "a,b,c,f").replace(",", ""),
-                    Integer.parseInt(a.getOrDefault("--swaps", "100")));
+                    Integer.parseInt(a.getOrDefault("--swaps", "100")),
+                    bytes(a.getOrDefault("--region", (RANDOM_REGION >> 20) + "m")));
             a.keySet().removeAll(KEYS);
             if (!a.isEmpty() || o.rounds < 1 || o.rounds > 100 || o.seconds <= 0 || o.ramp < 0 || o.rate4k < 1
-                    || o.rate128k < 1 || !o.benchmarks.matches("[abcf]+") || o.swaps < 1) {
+                    || o.rate128k < 1 || !o.benchmarks.matches("[abcf]+") || o.swaps < 1
+                    || o.regionBytes < SMALLEST_REGION) {
                 throw new IllegalArgumentException("bad options " + (a.isEmpty() ? "" : a.keySet()) + ": see the"
                         + " javadoc of BenchmarkSuite");
             }
@@ -106,7 +115,12 @@ public final class BenchmarkSuite {
 
         Options withSize(long bytes) {
             return new Options(rounds, seconds, ramp, bytes, queues, seqDepths, eventLoops, externalTarget, smoke, out,
-                    selectorCeiling, placements, rate4k, rate128k, completions, benchmarks, swaps);
+                    selectorCeiling, placements, rate4k, rate128k, completions, benchmarks, swaps, regionBytes);
+        }
+
+        /** Where a and c read: {@code --region}, or b's whole working set if that is smaller. */
+        long randomRegion() {
+            return Math.min(regionBytes, sizeBytes);
         }
 
         boolean pins() {
@@ -116,12 +130,12 @@ public final class BenchmarkSuite {
         String describe() {
             return String.format(Locale.ROOT, "--rounds %d --seconds %s --ramp %s --placement %s --size %dm --queues %s"
                     + " --seq-depths %s --rate-4k %d --rate-128k %d --event-loops %d --ceiling %s --completions %s"
-                    + " --benchmarks %s --swaps %d%s%s",
+                    + " --benchmarks %s --swaps %d --region %dm%s%s",
                     rounds, seconds, ramp, String.join(",", placements.stream().map(SuitePlacement::option).toList()),
                     sizeBytes >> 20, join(queues), join(seqDepths), rate4k, rate128k, eventLoops,
                     selectorCeiling ? "selector" : "blocking", completions.optionName(),
                     String.join(",", benchmarks.chars().mapToObj(c -> String.valueOf((char) c)).toList()), swaps,
-                    externalTarget ? " --external-target" : "", smoke ? " --smoke" : "");
+                    regionBytes >> 20, externalTarget ? " --external-target" : "", smoke ? " --smoke" : "");
         }
 
         private static String join(int[] values) {
@@ -316,7 +330,7 @@ public final class BenchmarkSuite {
         boolean wholeRegion = v.bench() == 'b';
         PerfOptions perf = PerfOptions.defaults().withRw(v.rw()).withBlockSize(v.blockSize()).withIoDepth(v.depth())
                 .withJobs(v.queues()).withRuntime(Duration.ofNanos(window)).withRampTime(Duration.ofNanos(ramp))
-                .withSize(wholeRegion ? o.sizeBytes : Math.min(RANDOM_REGION, o.sizeBytes)).withVerify(true)
+                .withSize(wholeRegion ? o.sizeBytes : o.randomRegion()).withVerify(true)
                 .withVerifyEvery(16).withRateIops(v.rateIops()).withCompletions(o.completions());
         try (SuiteStack.Connection c = stack.connect(v.transport(), v.queues(), v.dataDigest())) {
             try {
@@ -353,7 +367,7 @@ public final class BenchmarkSuite {
 
         static WorkingSet fit(Options o, long limit) {
             long fits = limit - DIRECT_MEMORY_MARGIN;
-            if (o.externalTarget() || o.sizeBytes() <= fits || fits < RANDOM_REGION) {
+            if (o.externalTarget() || o.sizeBytes() <= fits || fits < o.regionBytes()) {
                 return new WorkingSet(o.sizeBytes(), o.sizeBytes(), limit);
             }
             return new WorkingSet(Long.highestOneBit(fits) >> 20 << 20, o.sizeBytes(), limit);

@@ -148,6 +148,11 @@ class BenchmarkSuiteSmokeTest {
         assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--placement", "near"));
         assertEquals("abcf", o.benchmarks(), "all by default");
         assertEquals(100, o.swaps(), "f's swaps by default");
+        assertEquals(64L << 20, o.randomRegion(), "a and c read over 64 MiB by default");
+        assertEquals(8L << 20, BenchmarkSuite.Options.parse("--region", "8m").randomRegion());
+        assertEquals(16L << 20, BenchmarkSuite.Options.parse("--region", "64m", "--size", "16m").randomRegion(),
+                "never beyond b's working set");
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--region", "512k"));
         assertEquals("ac", BenchmarkSuite.Options.parse("--benchmarks", "a,c").benchmarks());
         assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--benchmarks", "a,g"));
         assertThrows(IllegalArgumentException.class, () -> BenchmarkSuite.Options.parse("--swaps", "0"));
