@@ -77,6 +77,12 @@ final class Connection implements ControllerPduHandler {
     private boolean sqFlowControlDisabled;
     private int sqhd;
     private boolean closeAfterFlush;
+    /**
+     * A command arrived in the read being decoded: the controller's keep-alive is restarted once after it, not per
+     * command (one clock read and one write of the shared field per read instead of per command; the time is the
+     * decode's end, a little after the commands came, so a host is never torn down early).
+     */
+    private boolean commandDecoded;
 
     private ByteBuffer inCapsule;
     final ScratchBuffer scratch = new ScratchBuffer();
@@ -132,6 +138,13 @@ final class Connection implements ControllerPduHandler {
         }
         try {
             decoder.decode(readBuffer);
+            if (commandDecoded) {
+                commandDecoded = false;
+                TargetController c = controller;
+                if (c != null) {
+                    c.touch(engine.clock().nanoTime());
+                }
+            }
             if (handlerError != null) {
                 throw handlerError;
             }
@@ -284,9 +297,7 @@ final class Connection implements ControllerPduHandler {
         }
         CommandSlot slot = slots.take(pdu.cid());
         slot.sqeBuffer.put(0, pdu.buffer(), pdu.sqeIndex(), CapsuleCmdPdu.SQE_LENGTH);
-        if (controller != null) {
-            controller.touch(engine.clock().nanoTime());
-        }
+        commandDecoded = true;
         if (!sqFlowControlDisabled && sqsize > 0) {
             sqhd = (sqhd + 1) % (sqsize + 1);
         }
