@@ -76,9 +76,14 @@ wait "${host_pids[@]}" || true
 kill "$sampler_pid" 2>/dev/null || true
 total=0
 for h in $(seq "$hosts"); do
-  iops=$(grep -o '"iops": *[0-9.]*' "h$h.out" | head -1 | grep -o '[0-9.]*$')
-  echo "host $h: ${iops:-none} IOPS"
-  total=$(python3 -c "print($total + ${iops:-0})")
+  iops=$(grep -o '"iops": *[0-9.]*' "h$h.out" | head -1 | grep -o '[0-9.]*$' || true)
+  if [ -z "$iops" ] || [ ! -f "h$h.end" ]; then
+    echo "host $h measured nothing; its output (KEEP=1 keeps $work):" >&2
+    cat "h$h.out" >&2
+    exit 1
+  fi
+  echo "host $h: $iops IOPS"
+  total=$(python3 -c "print($total + $iops)")
 done
 # Each host measured the 10 s before its end (less the time to print and exit): the common window is from 9 s
 # before the last end to 1 s before the first.
