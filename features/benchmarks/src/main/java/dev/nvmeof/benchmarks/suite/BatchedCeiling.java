@@ -90,6 +90,17 @@ public final class BatchedCeiling {
         }
     }
 
+    /** As {@link #run(int, long, long, boolean)}, its two threads pinned at {@code placement} and moved back after. */
+    static Result runPinned(int depth, long rampNanos, long windowNanos, boolean selector, ThreadPinning pinning,
+            SuitePlacement placement) throws IOException, InterruptedException {
+        try {
+            return run(depth, rampNanos, windowNanos, selector,
+                    () -> pinning.pinExpecting(placement, "ceiling-client", "ceiling-server"));
+        } finally {
+            pinning.unpin();
+        }
+    }
+
     private static Result drive(Channel client, int depth, long rampNanos, long windowNanos)
             throws IOException {
         ByteBuffer requests = ByteBuffer.allocateDirect(REQUEST * depth);

@@ -231,15 +231,9 @@ public final class BenchmarkSuite {
         if (workingSet.cut()) {
             log.println(workingSet.describe());
         }
-        if (o.pins()) {
-            String problem = ThreadPinning.tasksetProblem();
-            if (problem == null && Runtime.getRuntime().availableProcessors() < 2
-                    && o.placements().contains(SuitePlacement.SPLIT)) {
-                problem = "split needs 2 CPUs, this JVM has " + Runtime.getRuntime().availableProcessors();
-            }
-            if (problem != null) {
-                throw voidRun(o, problem + "; rerun with --placement unpinned to measure without pinning");
-            }
+        String problem = ThreadPinning.placementProblem(o.placements());
+        if (problem != null) {
+            throw voidRun(o, problem + "; rerun with --placement unpinned to measure without pinning");
         }
         ThreadPinning pinning = new ThreadPinning();
         List<Variant> variants = Variant.list(o.smoke, o.queues, o.seqDepths, o.rate4k, o.rate128k).stream()
@@ -293,12 +287,7 @@ public final class BenchmarkSuite {
         ProcCpu before = ProcCpu.sample(stack.externalPid());
         Map<Integer, BatchedCeiling.Result> batched = new TreeMap<>();
         for (int depth : depths) {
-            try {
-                batched.put(depth, BatchedCeiling.run(depth, ramp, window, o.selectorCeiling,
-                        () -> pinning.pinExpecting(placement, "ceiling-client", "ceiling-server")));
-            } finally {
-                pinning.unpin();
-            }
+            batched.put(depth, BatchedCeiling.runPinned(depth, ramp, window, o.selectorCeiling, pinning, placement));
         }
         StreamCeiling.Result stream;
         try {

@@ -3,6 +3,7 @@ package dev.nvmeof.benchmarks.suite;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,25 +52,20 @@ public final class CeilingCommand {
                     + "[--placement colocated|split|unpinned]");
             return 2;
         }
-        if (placement.pinned()) {
-            String problem = ThreadPinning.tasksetProblem();
-            if (problem != null) {
-                err.println("ceiling: cannot pin (" + problem + "); use --placement unpinned");
-                return 1;
-            }
+        String problem = ThreadPinning.placementProblem(List.of(placement));
+        if (problem != null) {
+            err.println("ceiling: cannot pin (" + problem + "); use --placement unpinned");
+            return 1;
         }
-        ThreadPinning pinning = new ThreadPinning();
         try {
-            BatchedCeiling.Result r = BatchedCeiling.run(depth, (long) (ramp * 1e9), (long) (seconds * 1e9), true,
-                    () -> pinning.pinExpecting(placement, "ceiling-client", "ceiling-server"));
+            BatchedCeiling.Result r = BatchedCeiling.runPinned(depth, (long) (ramp * 1e9), (long) (seconds * 1e9),
+                    true, new ThreadPinning(), placement);
             out.printf("ceiling QD%d %s: %.0f round trips/s, p50 %.1f us%n", depth, placement.option(),
                     r.perSecond(), r.p50() / 1000.0);
             return 0;
         } catch (IOException | ThreadPinning.PinningException e) {
             err.println("ceiling: " + e.getMessage());
             return 1;
-        } finally {
-            pinning.unpin();
         }
     }
 

@@ -74,6 +74,19 @@ final class ThreadPinning {
         }
     }
 
+    /** Whether {@code placements} can be pinned here; null when they can, else why not (taskset, CPUs). */
+    static String placementProblem(java.util.Collection<SuitePlacement> placements) {
+        if (placements.stream().noneMatch(SuitePlacement::pinned)) {
+            return null;
+        }
+        String problem = tasksetProblem();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (problem == null && cpus < 2 && placements.contains(SuitePlacement.SPLIT)) {
+            problem = "split needs 2 CPUs, this JVM has " + cpus;
+        }
+        return problem;
+    }
+
     /** Pins every thread of either side that exists now to its CPU at {@code placement}; nothing when unpinned. */
     synchronized int pin(SuitePlacement placement) {
         if (!placement.pinned()) {
